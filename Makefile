@@ -1,0 +1,54 @@
+# carecast — the two commands that matter: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HTMX_VERSION := 2.0.4
+VENDOR := carecast/web/static/vendor
+
+.PHONY: demo test test-sqlite test-services bench lint typecheck migrations-check install vendor pds messages
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) vendor
+
+# Front-end libraries come from the npm registry at build time; none is committed.
+vendor: $(VENDOR)/htmx.min.js
+$(VENDOR)/htmx.min.js:
+	mkdir -p var/npm $(VENDOR)
+	cd var/npm && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar -xzf htmx.org-$(HTMX_VERSION).tgz
+	cp var/npm/package/dist/htmx.min.js $(VENDOR)/htmx.min.js
+
+demo: install
+	$(BIN)/carecast demo
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL + Redis (both run on these machines).
+test-services: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/carecast} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check carecast tests bench
+	$(BIN)/ruff format --check carecast tests bench
+
+typecheck: install
+	$(BIN)/mypy carecast/core carecast/networks carecast/publishing
+
+migrations-check: install
+	$(BIN)/python -m django makemigrations --check --dry-run --settings=carecast.settings
+
+messages: install
+	cd carecast && ../$(BIN)/django-admin compilemessages -l de -l en --settings=carecast.settings
+
+pds:
+	bash tests/pds/setup.sh

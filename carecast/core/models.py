@@ -1,0 +1,99 @@
+"""Organisation, departments, people and the audit log.
+
+``core`` imports no other carecast app: everything else hangs off these.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(unique=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    website = models.URLField(_("website"), blank=True)
+    imprint_url = models.URLField(_("imprint"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField()
+    topics = models.TextField(
+        _("topic keywords"), blank=True, help_text=_("Comma-separated, e.g. Diabetes, Insulin")
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="department_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Communications lead")
+    EDITOR = "editor", _("Communications team")
+    DEPARTMENT_EDITOR = "department_editor", _("Department editor")
+    VIEWER = "viewer", _("Read only")
+
+
+class Person(models.Model):
+    """A user's place in the organisation: role and, for department editors, their department."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.EDITOR)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def can_publish(self) -> bool:
+        return self.role in {Role.ADMIN, Role.EDITOR, Role.DEPARTMENT_EDITOR}
+
+
+class AuditLog(models.Model):
+    """Who did what, when: append-only, written by service functions."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    subject = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject}"

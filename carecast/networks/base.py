@@ -1,0 +1,210 @@
+"""The two halves of every network: its rules (pure) and its connector (the client).
+
+Rules say how a network counts text, what it allows and how a draft must change
+to fit. Connectors take plain data in (an ``Account`` and a ``PostRequest``) and
+return plain results (``PostResult``) or raise ``ConnectorError``; they never
+touch carecast's database. The publishing app turns these into state changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+
+class ConnectorError(Exception):
+    """A network call failed.
+
+    ``permanent``: retrying will not help (validation error, 4xx) — fail with the
+    network's own message. ``auth``: the token was revoked or expired — pause the
+    channel. ``retry_after``: seconds the network asked us to wait (429/503).
+    ``outcome_unknown``: the request may have reached the network (timeout after
+    sending, connection reset) — the post might exist.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        auth: bool = False,
+        retry_after: float | None = None,
+        outcome_unknown: bool = False,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent or auth
+        self.auth = auth
+        self.retry_after = retry_after
+        self.outcome_unknown = outcome_unknown
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class CannotVerify(ConnectorError):
+    """We could not find out whether an earlier attempt created the post."""
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    path: Path
+    mime_type: str
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
+class PostRequest:
+    """One post to create. ``key`` is stable per publication: the idempotency anchor."""
+
+    key: str
+    text: str
+    media: tuple[MediaFile, ...] = ()
+    link: str = ""
+    language: str = "de"
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the text, used to recognise our own post among recent ones."""
+        return hashlib.sha256(" ".join(self.text.split()).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PostResult:
+    remote_id: str
+    url: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Account:
+    """What a connector needs to act for one channel. ``credentials`` are decrypted."""
+
+    base_url: str
+    handle: str = ""
+    remote_user_id: str = ""
+    credentials: dict[str, str] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in a draft that does not fit a network. Messages are translatable strings."""
+
+    code: str
+    message: str
+    span: tuple[int, int] | None = None
+    blocking: bool = True
+
+
+class Connector:
+    """Client of one network's API for one account.
+
+    ``idempotent`` connectors can be asked to publish the same ``PostRequest.key``
+    again after an unknown outcome and the network will not duplicate it (Mastodon's
+    Idempotency-Key, Bluesky's record key). Others must implement ``find_existing``.
+    """
+
+    idempotent: ClassVar[bool] = False
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+
+    def publish(self, post: PostRequest) -> PostResult:
+        raise NotImplementedError
+
+    def delete(self, remote_id: str) -> None:
+        raise NotImplementedError
+
+    def find_existing(self, post: PostRequest) -> PostResult | None:
+        """Look for ``post`` among the account's recent posts.
+
+        Returns the post if found, ``None`` if it is certainly absent, and raises
+        ``CannotVerify`` if the recent posts cannot be read.
+        """
+        raise CannotVerify("This network offers no way to check for an earlier post.")
+
+    def verify_credentials(self) -> str:
+        """Return the account's display handle, or raise ConnectorError(auth=True)."""
+        raise NotImplementedError
+
+
+class Network:
+    """Rules of one network. Subclasses set the class attributes and override counting."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    text_limit: ClassVar[int]
+    max_images: ClassVar[int] = 4
+    max_image_bytes: ClassVar[int] = 5_000_000
+    alt_text_limit: ClassVar[int] = 1_500
+    image_types: ClassVar[tuple[str, ...]] = ("image/jpeg", "image/png", "image/gif", "image/webp")
+    connector_class: ClassVar[type[Connector] | None] = None
+    # Preview template under web/templates/web/previews/<name>.html.
+    preview_template: ClassVar[str] = "web/previews/generic.html"
+
+    def count_text(self, text: str) -> int:
+        return len(text)
+
+    def limit_for(self, config: dict[str, Any] | None = None) -> int:
+        """The text limit for one account; instances may publish their own."""
+        if config and config.get("max_characters"):
+            return int(config["max_characters"])
+        return self.text_limit
+
+    def check(self, text: str, media: list[MediaFile], config: dict[str, Any] | None = None) -> list[Problem]:
+        """What keeps this draft from being published on this network."""
+        from django.utils.translation import gettext as _  # lazy: rules stay importable without Django set up
+
+        problems: list[Problem] = []
+        limit = self.limit_for(config)
+        used = self.count_text(text)
+        if not text.strip() and not media:
+            problems.append(Problem("empty", _("The post is empty.")))
+        if used > limit:
+            problems.append(
+                Problem(
+                    "too_long",
+                    _("%(used)d of %(limit)d characters — shorten by %(over)d.")
+                    % {"used": used, "limit": limit, "over": used - limit},
+                )
+            )
+        if len(media) > self.max_images:
+            problems.append(
+                Problem("too_many_media", _("At most %(n)d images.") % {"n": self.max_images})
+            )
+        for item in media:
+            problems.extend(self._check_media(item))
+        return problems
+
+    def _check_media(self, item: MediaFile) -> list[Problem]:
+        from django.utils.translation import gettext as _
+
+        problems: list[Problem] = []
+        if item.mime_type not in self.image_types:
+            problems.append(
+                Problem("media_type", _("%(type)s is not accepted here.") % {"type": item.mime_type})
+            )
+        if item.path.exists() and item.path.stat().st_size > self.max_image_bytes:
+            problems.append(
+                Problem(
+                    "media_size",
+                    _("Image is larger than %(mb).1f MB.") % {"mb": self.max_image_bytes / 1e6},
+                )
+            )
+        if not item.alt_text.strip():
+            problems.append(Problem("alt_missing", _("Image has no alt text."), blocking=False))
+        elif len(item.alt_text) > self.alt_text_limit:
+            problems.append(
+                Problem("alt_too_long", _("Alt text longer than %(n)d characters.") % {"n": self.alt_text_limit})
+            )
+        return problems
+
+    def connector(self, account: Account) -> Connector:
+        if self.connector_class is None:
+            raise ConnectorError(f"{self.label} cannot publish yet.", permanent=True)
+        return self.connector_class(account)

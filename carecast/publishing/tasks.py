@@ -1,0 +1,1 @@
+"""Huey tasks: thin wrappers that call publishing.dispatch."""

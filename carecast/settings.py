@@ -1,0 +1,165 @@
+"""Django settings for carecast, read from the environment in one place.
+
+Defaults run the demo: SQLite (WAL) and SqliteHuey in ``var/``. Setting
+``DATABASE_URL`` and ``REDIS_URL`` moves the same code onto PostgreSQL and
+Redis. ``CARECAST_DEBUG=false`` is production: demo secrets are refused there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from carecast.env import ConfigError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("CARECAST_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEMO_SECRET = "carecast-demo-secret-do-not-use-in-production"
+DEBUG = env_bool("CARECAST_DEBUG", True)
+SECRET_KEY = env_str("CARECAST_SECRET_KEY", DEMO_SECRET)
+# Network tokens are encrypted at rest with this key (Fernet, 32 url-safe base64 bytes).
+# Empty means: derive one from SECRET_KEY, which is acceptable for the demo only.
+TOKEN_ENCRYPTION_KEY = env_str("CARECAST_TOKEN_KEY", "")
+if not DEBUG and (SECRET_KEY == DEMO_SECRET or not TOKEN_ENCRYPTION_KEY):
+    raise ConfigError(
+        "Production (CARECAST_DEBUG=false) needs CARECAST_SECRET_KEY and CARECAST_TOKEN_KEY "
+        "set to your own secrets; see .env.example."
+    )
+
+ALLOWED_HOSTS = env_list("CARECAST_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CARECAST_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "carecast.core",
+    "carecast.networks",
+    "carecast.stories",
+    "carecast.publishing",
+    "carecast.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "carecast.core.middleware.OrganisationTimezoneMiddleware",
+]
+
+ROOT_URLCONF = "carecast.urls"
+WSGI_APPLICATION = "carecast.wsgi.application"
+ASGI_APPLICATION = "carecast.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "carecast.web.context.navigation",
+            ],
+        },
+    },
+]
+
+_sqlite_path = VAR_DIR / "carecast.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web process read while the worker writes; IMMEDIATE makes
+    # write transactions take the lock up front instead of failing mid-way.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "carecast" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+# The organisation's zone is what people see; this is the fallback when none is set.
+CARECAST_DEFAULT_TIMEZONE = env_str("CARECAST_TIMEZONE", "Europe/Berlin")
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("CARECAST_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+_redis_url = env_str("REDIS_URL", "")
+HUEY = {
+    "name": env_str("CARECAST_HUEY_NAME", "carecast"),
+    "immediate": env_bool("CARECAST_HUEY_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {
+        "workers": env_int("CARECAST_WORKERS", 8, minimum=1),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+        "scheduler_interval": 1,
+    },
+}
+if _redis_url:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
+else:
+    HUEY.update(
+        {
+            "huey_class": "huey.SqliteHuey",
+            "filename": env_str("CARECAST_HUEY_DB", str(VAR_DIR / "huey.sqlite3")),
+        }
+    )
+
+# How far ahead of a due time the worker picks a publication up, so that the
+# once-a-second scheduler tick does not make posts late (see publishing.dispatch).
+CARECAST_DISPATCH_LEAD_SECONDS = env_int("CARECAST_DISPATCH_LEAD_SECONDS", 2, minimum=0)
+# A publication stuck in "publishing" longer than this was claimed by a worker that died.
+CARECAST_CLAIM_LEASE_SECONDS = env_int("CARECAST_CLAIM_LEASE_SECONDS", 120, minimum=5)
+CARECAST_HTTP_TIMEOUT = env_int("CARECAST_HTTP_TIMEOUT", 20, minimum=1)
+# Sandbox network servers (demo and tests) run on loopback; never on in production.
+CARECAST_SANDBOX = env_bool("CARECAST_SANDBOX", DEBUG)
+CARECAST_PUBLIC_URL = env_str("CARECAST_PUBLIC_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("CARECAST_LOG_LEVEL", "INFO")},
+    "loggers": {"httpx": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+}
