@@ -113,6 +113,9 @@ class Connector:
 
     def __init__(self, account: Account) -> None:
         self.account = account
+        # Set by a connector that refreshed its token; the caller stores it (encrypted).
+        # Never contains an empty refresh token: a refresh keeps the old one if none came back.
+        self.updated_credentials: dict[str, str] | None = None
 
     def publish(self, post: PostRequest) -> PostResult:
         raise NotImplementedError
