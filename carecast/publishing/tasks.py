@@ -1,1 +1,58 @@
-"""Huey tasks: thin wrappers that call publishing.dispatch."""
+"""Huey tasks: thin wrappers around ``publishing.dispatch``.
+
+Huey's scheduler looks for due tasks once a second, so a task enqueued for the
+exact due time may start up to a second late. ``dispatch_at`` is enqueued
+``CARECAST_DISPATCH_LEAD_SECONDS`` early instead and waits for the exact moment
+itself; every ``eta`` is timezone-aware (a naive one is cut to whole seconds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.conf import settings
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+
+from carecast.publishing import dispatch
+
+
+def enqueue_dispatch(due_at: dt.datetime) -> None:
+    """Make sure a worker is awake and ready at ``due_at``."""
+    if timezone.is_naive(due_at):
+        raise ValueError("due_at must be timezone-aware")
+    lead = dt.timedelta(seconds=settings.CARECAST_DISPATCH_LEAD_SECONDS)
+    now = timezone.now()
+    eta = due_at - lead
+    if eta <= now:
+        dispatch_at(due_at.timestamp())
+    else:
+        dispatch_at.schedule(args=(due_at.timestamp(),), eta=eta)
+
+
+@db_task()
+def dispatch_at(due_timestamp: float) -> int:
+    """Wait for the exact due moment, then publish everything that is due."""
+    delay = due_timestamp - time.time()
+    if delay > 0:
+        time.sleep(delay)
+    workers = settings.HUEY["consumer"]["workers"]
+    return len(dispatch.drain(workers=max(1, min(workers, 4))))
+
+
+@db_periodic_task(crontab(minute="*"))
+def reconcile() -> int:
+    """Once a minute: release claims of dead workers and publish anything overdue."""
+    if dispatch.reconcile():
+        dispatch_at(time.time())
+    return 0
+
+
+@on_startup()
+def reconcile_on_start() -> None:
+    # A restarted worker picks up what was due while it was down, without waiting a minute.
+    dispatch.reconcile()
+    if dispatch.due_ids():
+        dispatch_at(time.time())

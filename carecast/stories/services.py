@@ -1,0 +1,85 @@
+"""Writing stories and their per-channel posts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from carecast.core import audit
+from carecast.core.models import Department, Organisation
+from carecast.networks.base import Problem
+from carecast.networks.models import Channel
+from carecast.stories.fitting import fit_text
+from carecast.stories.models import MediaAsset, Story, Variant
+
+
+@dataclass
+class VariantReport:
+    """What the composer shows beside a post: the count the network's way, and problems."""
+
+    used: int
+    limit: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> int:
+        return self.limit - self.used
+
+    @property
+    def fits(self) -> bool:
+        return not any(p.blocking for p in self.problems)
+
+
+def draft_for(channel: Channel, text: str, link: str = "", hashtags: Iterable[str] = ()) -> str:
+    return fit_text(channel.rules, channel.text_limit, text, link, list(hashtags))
+
+
+def report(channel: Channel, text: str, media: Iterable[MediaAsset] = ()) -> VariantReport:
+    from carecast.networks.base import MediaFile
+    from pathlib import Path
+
+    files = [MediaFile(Path(m.file.path), m.mime_type, m.alt_text) for m in media]
+    return VariantReport(
+        used=channel.rules.count_text(text),
+        limit=channel.text_limit,
+        problems=channel.rules.check(text, files, channel.config),
+    )
+
+
+@transaction.atomic
+def save_story(
+    organisation: Organisation,
+    *,
+    title: str,
+    text: str,
+    channels: Iterable[Channel],
+    link: str = "",
+    hashtags: str = "",
+    department: Department | None = None,
+    media: Iterable[MediaAsset] = (),
+    variant_texts: dict[int, str] | None = None,
+    story: Story | None = None,
+    actor=None,
+) -> Story:
+    """Create or update a story and one post per channel.
+
+    A channel without an explicit text gets ``draft_for`` the story; channels no
+    longer chosen lose their post unless it was already scheduled or published.
+    """
+    story = story or Story(organisation=organisation, created_by=actor)
+    story.title, story.text, story.link, story.hashtags = title, text, link, hashtags
+    story.department = department
+    story.save()
+    story.media.set(list(media))
+    variant_texts = variant_texts or {}
+    chosen = {c.pk: c for c in channels}
+    for channel in chosen.values():
+        text_for_channel = variant_texts.get(channel.pk) or draft_for(
+            channel, text, link, story.hashtag_list()
+        )
+        Variant.objects.update_or_create(story=story, channel=channel, defaults={"text": text_for_channel})
+    story.variants.exclude(channel_id__in=chosen).filter(publications__isnull=True).delete()
+    audit.record(organisation, "story.saved", story.title, actor=actor, story=story.pk)
+    return story
