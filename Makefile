@@ -6,14 +6,18 @@ STAMP := $(VENV)/.installed
 HTMX_VERSION := 2.0.4
 VENDOR := carecast/web/static/vendor
 
-.PHONY: demo test test-sqlite test-services bench lint typecheck migrations-check install vendor pds messages
+.PHONY: demo test test-services bench lint lint-check typecheck migrations-check install vendor pds compiled-messages
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) vendor
+install: $(STAMP) vendor compiled-messages
+
+# Translations are compiled at install time; only the .po sources are committed.
+compiled-messages: $(STAMP)
+	@if ls carecast/locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then cd carecast && ../$(BIN)/django-admin compilemessages --settings=carecast.settings -v 0; fi
 
 # Front-end libraries come from the npm registry at build time; none is committed.
 vendor: $(VENDOR)/htmx.min.js
@@ -44,11 +48,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy carecast/core carecast/networks carecast/publishing
 
-migrations-check: install
+migrations-check: $(STAMP)
 	$(BIN)/python -m django makemigrations --check --dry-run --settings=carecast.settings
 
-messages: install
-	cd carecast && ../$(BIN)/django-admin compilemessages -l de -l en --settings=carecast.settings
+lint-check: $(STAMP)
+	$(BIN)/ruff check carecast tests bench
 
 pds:
 	bash tests/pds/setup.sh

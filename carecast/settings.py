@@ -120,6 +120,10 @@ CARECAST_DEFAULT_TIMEZONE = env_str("CARECAST_TIMEZONE", "Europe/Berlin")
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# The demo serves static files straight from the apps; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("CARECAST_MEDIA_ROOT", str(VAR_DIR / "media")))
 

@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from carecast.web import feeds
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("feeds/<int:channel_id>.xml", feeds.channel_feed, name="channel-feed"),
+    path("feeds/<int:channel_id>.atom", feeds.channel_feed, {"atom": True}, name="channel-feed-atom"),
     path("", include("carecast.web.urls")),
 ]

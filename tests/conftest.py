@@ -6,10 +6,15 @@ editor, Geburtshilfe), and Otto (outsider, no person record).
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth import get_user_model
+import os
 
-from carecast.core.models import Department, Organisation, Person, Role
+# Tasks run in-process in tests unless a test starts a real worker (which sets its own env).
+os.environ.setdefault("CARECAST_HUEY_IMMEDIATE", "true")
+
+import pytest  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+
+from carecast.core.models import Department, Organisation, Person, Role  # noqa: E402
 
 
 @pytest.fixture
@@ -40,3 +45,24 @@ def ben(org) -> Person:
 @pytest.fixture
 def clara(org, geburtshilfe) -> Person:
     return _person(org, "clara", Role.DEPARTMENT_EDITOR, geburtshilfe)
+
+
+@pytest.fixture
+def feed_channel(org):
+    from carecast.networks.models import Channel
+
+    channel = Channel.objects.create(organisation=org, network="feed", name="Website – News-Feed", handle="news")
+    channel.base_url = f"http://testserver/feeds/{channel.pk}.xml"
+    channel.save()
+    return channel
+
+
+@pytest.fixture
+def story_for(org):
+    """Make a story with one post per given channel."""
+    from carecast.stories.services import save_story
+
+    def make(*channels, text="Neuer MRT in Betrieb: leiser, schneller, mehr Platz.", **kwargs):
+        return save_story(org, title=kwargs.pop("title", "Neuer MRT"), text=text, channels=channels, **kwargs)
+
+    return make

@@ -1,16 +1,71 @@
 """Feed channel: an RSS/Atom feed of a channel's published posts, for the website to embed.
 
-Publishing to a feed channel needs no remote call: the post becomes an entry of
-the feed served at /feeds/<channel>/ (see ``render_feed``).
+Publishing to a feed channel makes no remote call: the post becomes an entry of
+the feed served at ``Channel.base_url`` (``/feeds/<channel id>.xml``), rendered
+by ``render_feed`` from the channel's published posts.
 """
 
 from __future__ import annotations
 
-from carecast.networks.base import Network
+import datetime as dt
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+from carecast.networks.base import Connector, Network, PostRequest, PostResult
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    key: str
+    title: str
+    text: str
+    published: dt.datetime
+    link: str = ""
+
+
+class FeedConnector(Connector):
+    """Nothing to send: the entry exists as soon as the publication is recorded."""
+
+    idempotent = True
+
+    def publish(self, post: PostRequest) -> PostResult:
+        return PostResult(remote_id=post.key, url=f"{self.account.base_url}#{post.key}")
+
+    def delete(self, remote_id: str) -> None:
+        """The entry disappears from the feed with its publication; nothing remote to do."""
+
+    def verify_credentials(self) -> str:
+        return self.account.handle
 
 
 class Feed(Network):
     name = "feed"
     label = "RSS/Atom"
     text_limit = 5_000
-    preview_template = "web/previews/generic.html"
+    max_images = 1
+    connector_class = FeedConnector
+
+
+def render_feed(
+    *, title: str, feed_url: str, site_url: str, entries: list[FeedEntry], atom: bool = False
+) -> bytes:
+    """RSS 2.0 (or Atom) bytes for ``entries``, newest first."""
+    generator = FeedGenerator()
+    generator.id(feed_url)
+    generator.title(title)
+    generator.link(href=site_url or feed_url, rel="alternate")
+    generator.link(href=feed_url, rel="self")
+    generator.description(title)
+    generator.language("de")
+    for entry in sorted(entries, key=lambda e: e.published):
+        item = generator.add_entry()
+        item.id(f"{feed_url}#{entry.key}")
+        item.guid(f"{feed_url}#{entry.key}", permalink=False)
+        item.title(entry.title)
+        item.description(entry.text)
+        item.published(entry.published)
+        item.updated(entry.published)
+        if entry.link:
+            item.link(href=entry.link)
+    return generator.atom_str(pretty=True) if atom else generator.rss_str(pretty=True)

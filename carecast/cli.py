@@ -1,0 +1,69 @@
+"""The ``carecast`` console command: demo, serve, worker, and Django management.
+
+    carecast demo      migrate, seed the demo hospital, run sandbox + web + worker
+    carecast serve     the web UI (uvicorn, ASGI) on CARECAST_HOST:CARECAST_PORT
+    carecast worker    the Huey consumer that publishes
+    carecast <cmd>     any Django management command (migrate, createsuperuser, …)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecast.settings")
+    import django
+
+    django.setup()
+
+
+def serve(argv: list[str]) -> int:
+    import uvicorn
+
+    host = os.environ.get("CARECAST_HOST", "127.0.0.1")
+    port = int(os.environ.get("CARECAST_PORT", "8000"))
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    uvicorn.run("carecast.asgi:application", host=host, port=port, log_level="warning")
+    return 0
+
+
+def worker(argv: list[str]) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("run_huey", *argv)
+    return 0
+
+
+def demo(argv: list[str]) -> int:
+    _setup_django()
+    from carecast.demo.runner import run_demo
+
+    return run_demo(argv)
+
+
+COMMANDS = {"serve": serve, "worker": worker, "demo": demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        return COMMANDS[argv[0]](argv[1:])
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        if not argv:
+            return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecast.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["carecast", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The demo hospital "Klinikum Musterstadt", publishing to local sandbox servers."""

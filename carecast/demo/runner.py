@@ -1,0 +1,80 @@
+"""``carecast demo``: everything a comms person needs to try carecast on one machine.
+
+Starts the sandbox network server (Mastodon, X and Bluesky APIs on 127.0.0.1),
+migrates, seeds "Klinikum Musterstadt" once, then runs the worker and the web UI
+until Ctrl-C. Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+from django.conf import settings
+from django.core.management import call_command
+
+SANDBOX_PORT = int(os.environ.get("CARECAST_SANDBOX_PORT", "8765"))
+
+
+def _wait_until_up(url: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"carecast demo: {url} did not come up within {seconds:.0f} s")
+
+
+def _spawn(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, *args], env=os.environ.copy())
+
+
+def run_demo(argv: list[str]) -> int:
+    sandbox_url = f"http://127.0.0.1:{SANDBOX_PORT}"
+    host = os.environ.get("CARECAST_HOST", "127.0.0.1")
+    port = int(os.environ.get("CARECAST_PORT", "8000"))
+    public_url = f"http://{host}:{port}"
+    children = [
+        _spawn("-m", "carecast.sandbox", "--port", str(SANDBOX_PORT),
+               "--db", str(settings.VAR_DIR / "sandbox.sqlite3")),
+    ]
+    try:
+        _wait_until_up(f"{sandbox_url}/_sandbox/posts")
+        call_command("migrate", interactive=False, verbosity=0)
+        from carecast.demo.seed import DEMO_LOGIN, DEPARTMENT_LOGIN, seed
+
+        seed(sandbox_url, public_url)
+        children.append(_spawn("-m", "carecast.cli", "worker"))
+        children.append(_spawn("-m", "carecast.cli", "serve"))
+        _wait_until_up(f"{public_url}/login/", 30)
+        print(
+            f"\n  carecast läuft / is running:  {public_url}\n"
+            f"  Anmeldung / login:            {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]}"
+            f"  (Abteilung Geburtshilfe: {DEPARTMENT_LOGIN[0]} / {DEPARTMENT_LOGIN[1]})\n"
+            f"  Sandbox-Netzwerke / sandbox:  {sandbox_url}\n"
+            "  Beenden / stop: Ctrl-C\n",
+            flush=True,
+        )
+        if "--check" in argv:
+            return 0
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
