@@ -10,6 +10,11 @@ import os
 
 # Tasks run in-process in tests unless a test starts a real worker (which sets its own env).
 os.environ.setdefault("CARECAST_HUEY_IMMEDIATE", "true")
+# A queue of its own, so a running demo and the suite never share tasks.
+os.environ.setdefault("CARECAST_HUEY_NAME", f"carecast-test-{os.getpid()}")
+os.environ.setdefault("CARECAST_HUEY_DB", os.path.join("var", f"test-huey-{os.getpid()}.sqlite3"))
+
+pytest_plugins = ["tests.worker_fixtures"]
 
 import pytest  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
@@ -66,3 +71,12 @@ def story_for(org):
         return save_story(org, title=kwargs.pop("title", "Neuer MRT"), text=text, channels=channels, **kwargs)
 
     return make
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # The per-run SqliteHuey file is only for this run.
+    path = os.environ.get("CARECAST_HUEY_DB", "")
+    if f"test-huey-{os.getpid()}" in path:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)

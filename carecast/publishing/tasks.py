@@ -9,6 +9,7 @@ itself; every ``eta`` is timezone-aware (a naive one is cut to whole seconds).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 from django.conf import settings
@@ -50,9 +51,30 @@ def reconcile() -> int:
     return 0
 
 
+@db_task()
+def reconcile_soon() -> int:
+    """Like ``reconcile``, but once, soon: used after a restart."""
+    if dispatch.reconcile():
+        dispatch_at(time.time())
+    return 0
+
+
+_startup_lock = threading.Lock()
+_started = False
+
+
 @on_startup()
 def reconcile_on_start() -> None:
-    # A restarted worker picks up what was due while it was down, without waiting a minute.
-    dispatch.reconcile()
-    if dispatch.due_ids():
-        dispatch_at(time.time())
+    """A restarted worker picks up what was due while it was down, without waiting a minute.
+
+    Claims held by a worker that just died are not stale yet, so look again once
+    their lease has run out. Huey calls this once per worker thread; once is enough.
+    """
+    global _started
+    with _startup_lock:
+        if _started:
+            return
+        _started = True
+    reconcile_soon()
+    lease = settings.CARECAST_CLAIM_LEASE_SECONDS
+    reconcile_soon.schedule(delay=lease + 1)
