@@ -14,7 +14,7 @@ os.environ.setdefault("CARECAST_HUEY_IMMEDIATE", "true")
 os.environ.setdefault("CARECAST_HUEY_NAME", f"carecast-test-{os.getpid()}")
 os.environ.setdefault("CARECAST_HUEY_DB", os.path.join("var", f"test-huey-{os.getpid()}.sqlite3"))
 
-pytest_plugins = ["tests.worker_fixtures", "tests.pds_fixtures"]
+pytest_plugins = ["tests.worker_fixtures", "tests.pds_fixtures", "tests.sandbox_fixtures"]
 
 import pytest  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -1,0 +1,1 @@
+"""Small infrastructure shared by the apps (HTTP choke point, ...). Imports no app."""

@@ -1,0 +1,339 @@
+"""The one HTTP choke point: every outbound call to a network or a feed goes through here.
+
+* ``make_client`` builds an ``httpx.Client`` that always has a timeout and says who we are.
+* ``error_from_response`` / ``error_from_exception`` turn what went wrong into a
+  ``ConnectorError`` that says whether retrying can help, whether the token is dead,
+  how long the network asked us to wait, and whether the post may exist anyway.
+* ``parse_retry_after`` reads the three ways networks say "come back later".
+* ``check_public_url`` keeps user-typed URLs (feeds) from reaching our own network.
+
+Retries live in the publishing state machine (with backoff and ``retry_after``), not here:
+an automatic retry of a POST to a network without idempotency could post twice.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import os
+import socket
+import time
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+
+from carecast import __version__
+from carecast.networks.base import ConnectorError
+
+USER_AGENT = f"carecast/{__version__}"
+DEFAULT_TIMEOUT = 20.0
+
+PERMANENT_STATUSES = frozenset({400, 404, 409, 413, 415, 422})
+# Words by which a 403 says "your token/app may not do this" rather than "this post is not
+# acceptable" (X answers 403 to duplicate content, which must not pause the channel).
+_AUTH_HINTS = (
+    "token",
+    "scope",
+    "authenticat",
+    "authoriz",
+    "unauthorized",
+    "suspended",
+    "disabled",
+    "client-forbidden",
+    "not permitted to use",
+    "oauth",
+)
+
+
+class HTTPResponse(Protocol):
+    """What we read from a response; both httpx's and requests' responses fit."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    text: str
+
+    def json(self) -> Any: ...
+
+
+def default_timeout() -> float:
+    """``CARECAST_HTTP_TIMEOUT`` when Django is set up, else 20 seconds."""
+    try:
+        from django.conf import settings
+
+        if settings.configured or os.environ.get("DJANGO_SETTINGS_MODULE"):
+            return float(getattr(settings, "CARECAST_HTTP_TIMEOUT", DEFAULT_TIMEOUT))
+    except Exception:  # settings module broken or absent: fall back
+        return DEFAULT_TIMEOUT
+    return DEFAULT_TIMEOUT
+
+
+def make_client(
+    base_url: str = "",
+    *,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> httpx.Client:
+    """An ``httpx.Client`` with a mandatory timeout, our User-Agent and keep-alive.
+
+    Redirects are not followed: an API that redirects a POST is misconfigured, and
+    following it could re-send the post somewhere else.
+    """
+    all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    all_headers.update(headers or {})
+    seconds = timeout if timeout is not None else default_timeout()
+    return httpx.Client(
+        base_url=base_url,
+        headers=all_headers,
+        timeout=httpx.Timeout(seconds),
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30),
+    )
+
+
+# --- Retry-After -----------------------------------------------------------------------
+
+
+def parse_retry_after(response: HTTPResponse) -> float | None:
+    """Seconds the network asked us to wait, or ``None``.
+
+    Reads, in this order: ``Retry-After`` (seconds or an HTTP date), X's
+    ``x-rate-limit-reset`` (epoch seconds), Mastodon's ``X-RateLimit-Reset`` (ISO 8601) and
+    atproto's ``RateLimit-Reset`` (epoch seconds). Reset times are measured against the
+    response's ``Date`` header when present, so a skewed local clock does not matter.
+    """
+    headers = response.headers
+    now = _server_now(headers)
+    value = headers.get("Retry-After")
+    if value:
+        seconds = _seconds_or_time(value.strip(), now)
+        if seconds is not None:
+            return seconds
+    for name in ("x-rate-limit-reset", "X-RateLimit-Reset", "RateLimit-Reset"):
+        value = headers.get(name)
+        if value:
+            seconds = _reset_time(value.strip(), now)
+            if seconds is not None:
+                return seconds
+    return None
+
+
+def _server_now(headers: Mapping[str, str]) -> float:
+    date = headers.get("Date")
+    if date:
+        try:
+            return email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            pass
+    return time.time()
+
+
+def _seconds_or_time(value: str, now: float) -> float | None:
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError):
+        return None
+
+
+def _reset_time(value: str, now: float) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is not None:
+        # An epoch timestamp; small numbers are relative seconds (some servers send those).
+        return max(0.0, number - now) if number > 1_000_000_000 else max(0.0, number)
+    try:
+        return max(0.0, datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() - now)
+    except ValueError:
+        return None
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+def network_message(response: HTTPResponse) -> str:
+    """The network's own words about the error, from the body formats we know.
+
+    X (RFC 7807 problem: ``detail``, ``errors[].message``), Mastodon (``error``),
+    atproto (``message``/``error``), OAuth 2 (``error_description``).
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        return _message_from_json(body)
+    text = (response.text or "").strip()
+    if text and not text.lstrip().startswith("<"):
+        return text[:300]
+    return ""
+
+
+def _message_from_json(body: dict[str, Any]) -> str:
+    errors = body.get("errors")
+    detailed = ""
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        detailed = str(errors[0].get("message") or errors[0].get("detail") or "")
+    detail = str(body.get("detail") or "")
+    # X's invalid-request problem says "One or more parameters ... invalid"; the reason is in errors.
+    if detailed and (not detail or "parameters to your request" in detail):
+        return detailed
+    for key in ("detail", "error_description", "message", "error", "title"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return detailed
+
+
+def error_from_response(response: HTTPResponse, network_label: str, message: str) -> ConnectorError:
+    """Turn an error response into a ``ConnectorError``.
+
+    401 (and a 403 about tokens or scopes) → ``auth``; 400/404/409/413/415/422 and other
+    4xx → ``permanent`` with the network's message; 429 and 5xx → transient, with
+    ``retry_after`` when the network said how long to wait. The request was answered, so
+    the outcome is known.
+    """
+    status = response.status_code
+    detail = network_message(response)
+    text = f"{message} ({network_label}, HTTP {status})"
+    if detail:
+        text = f"{text}: {detail}"
+    if status == 401 or (status == 403 and _looks_like_auth(detail, response)):
+        return ConnectorError(text, auth=True, status=status)
+    if status == 429 or status >= 500 or status == 408:
+        return ConnectorError(text, retry_after=parse_retry_after(response), status=status)
+    if status in PERMANENT_STATUSES or 400 <= status < 500:
+        return ConnectorError(text, permanent=True, status=status)
+    return ConnectorError(text, status=status)
+
+
+def _looks_like_auth(detail: str, response: HTTPResponse) -> bool:
+    haystack = detail.lower()
+    try:
+        body = response.json()
+        if isinstance(body, dict):
+            haystack += " " + str(body.get("type", "")).lower()
+    except ValueError:
+        pass
+    return any(hint in haystack for hint in _AUTH_HINTS)
+
+
+_NEVER_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+)
+_MAYBE_SENT = (
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+)
+
+
+def error_from_exception(
+    exc: BaseException, sent: bool = True, *, network_label: str = ""
+) -> ConnectorError:
+    """Turn a transport failure into a transient ``ConnectorError``.
+
+    ``sent`` says whether the failed request could create something on the network (a
+    POST of the post itself); reads and uploads pass ``False`` so that their failures
+    never claim that a post may exist. Given ``sent``, ``outcome_unknown`` is True when
+    the request may have reached the server (read timeout, connection dropped after
+    sending) and False when it surely did not (connect timeout, connection refused).
+    Understands httpx's exceptions and those of requests/urllib3 (used by Mastodon.py).
+    """
+    reached = _may_have_reached_server(exc)
+    kind = type(exc).__name__
+    detail = str(exc) or kind
+    where = f" talking to {network_label}" if network_label else ""
+    return ConnectorError(
+        f"Network error{where} ({kind}): {detail}", outcome_unknown=sent and reached
+    )
+
+
+def _may_have_reached_server(exc: BaseException) -> bool:
+    if isinstance(exc, _NEVER_SENT):
+        return False
+    if isinstance(exc, _MAYBE_SENT):
+        return True
+    return _requests_may_have_reached(exc)
+
+
+def _requests_may_have_reached(exc: BaseException) -> bool:
+    """requests/urllib3: connect failures never sent anything; anything else may have."""
+    try:
+        import requests
+        import urllib3.exceptions as u3
+    except ImportError:  # pragma: no cover - requests comes with Mastodon.py
+        return True
+    if isinstance(exc, requests.exceptions.ConnectTimeout | u3.ConnectTimeoutError):
+        return False
+    if isinstance(exc, u3.NewConnectionError):
+        return False
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        inner = exc.args[0] if exc.args else None
+        reason = getattr(inner, "reason", inner)
+        never = u3.NewConnectionError | u3.ConnectTimeoutError | u3.NameResolutionError
+        return not isinstance(reason, never)
+    return not isinstance(exc, ConnectionRefusedError | socket.gaierror)
+
+
+# --- SSRF guard --------------------------------------------------------------------------
+
+
+class UnsafeURL(ValueError):
+    """A URL we refuse to fetch: wrong scheme, or pointing into a private network."""
+
+
+def check_public_url(url: str, allow_hosts: Iterable[str] = ()) -> str:
+    """Return ``url`` if it is http(s) and its host resolves only to public addresses.
+
+    ``allow_hosts`` lists hosts (``"127.0.0.1"``) or host:port pairs (``"127.0.0.1:8765"``)
+    that may be private anyway, e.g. the sandbox. Fetchers should connect to the address
+    checked here (or re-check after redirects): DNS can change between check and fetch.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise UnsafeURL(f"Only http and https URLs can be fetched, not {parts.scheme or 'none'!r}.")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise UnsafeURL("The URL has no host.")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    allowed = {h.lower() for h in allow_hosts}
+    if host in allowed or f"{host}:{port}" in allowed:
+        return url
+    for address in _resolve(host, port):
+        if not address.is_global or address.is_multicast:
+            raise UnsafeURL(f"{host} points into a private network ({address}).")
+    return url
+
+
+def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UnsafeURL(f"{host} cannot be resolved.") from exc
+    addresses = []
+    for info in infos:
+        raw = str(info[4][0]).split("%")[0]  # drop an IPv6 zone id
+        address = ipaddress.ip_address(raw)
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        addresses.append(address)
+    if not addresses:
+        raise UnsafeURL(f"{host} cannot be resolved.")
+    return addresses

@@ -1,0 +1,250 @@
+"""A small atproto PDS for the demo (the tests use the real PDS from npm).
+
+Sessions with JWT-shaped tokens (the atproto SDK reads their ``exp``), records with
+caller-chosen ``rkey``, blobs, and errors as ``{"error", "message"}``. A second
+``createRecord`` with an existing rkey answers 400 ``InvalidRequest``: the reference PDS
+fails there too (its MST refuses to add an existing key), but as an unhandled 500.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+import time
+from typing import Any
+
+from carecast.networks.textcount import grapheme_length
+from carecast.sandbox.routing import HTTPError, Request, Response, Router
+from carecast.sandbox.store import AuthFailure, now_iso
+
+router = Router()
+NETWORK = "bluesky"
+POST = "app.bsky.feed.post"
+ACCESS_SECONDS = 2 * 3600
+REFRESH_SECONDS = 90 * 86400
+BLOB_LIMIT = 2_000_000
+XRPC = "/xrpc/"
+
+
+def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(status, {"error": code, "message": message}, headers or {})
+
+
+def cid_for(content: bytes, codec: int) -> str:
+    """A CIDv1 (sha-256, base32) for ``content``; codec 0x55 raw blobs, 0x71 dag-cbor records."""
+    raw = bytes([0x01, codec, 0x12, 0x20]) + hashlib.sha256(content).digest()
+    return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
+
+
+def _jwt(did: str, scope: str, ttl: int) -> str:
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    now = int(time.time())
+    claims = {"scope": scope, "sub": did, "iat": now, "exp": now + ttl, "jti": secrets.token_hex(8)}
+    return ".".join(
+        [part({"typ": "at+jwt", "alg": "ES256K"}), part(claims), secrets.token_urlsafe(32)]
+    )
+
+
+def _authenticate(req: Request, kind: str = "access") -> dict[str, Any]:
+    try:
+        return req.store.authenticate(NETWORK, req.bearer, kind)
+    except AuthFailure as exc:
+        if exc.reason == "expired":
+            raise HTTPError(error(400, "ExpiredToken", "Token has expired")) from None
+        raise HTTPError(error(401, "InvalidToken", "Token could not be verified")) from None
+
+
+def _session(req: Request, account: dict[str, Any]) -> dict[str, Any]:
+    did, handle = account["user_id"], account["handle"]
+    access = _jwt(did, "com.atproto.access", ACCESS_SECONDS)
+    refresh = _jwt(did, "com.atproto.refresh", REFRESH_SECONDS)
+    req.store.store_token(NETWORK, handle, access, "access", ACCESS_SECONDS)
+    req.store.store_token(NETWORK, handle, refresh, "refresh", REFRESH_SECONDS)
+    return {
+        "did": did,
+        "handle": handle,
+        "accessJwt": access,
+        "refreshJwt": refresh,
+        "active": True,
+    }
+
+
+def _own_repo(req: Request, account: dict[str, Any], repo: Any) -> None:
+    if repo not in (account["user_id"], account["handle"]):
+        raise HTTPError(error(401, "AuthRequiredError", "Authentication Required"))
+
+
+@router.route("POST", XRPC + "com.atproto.server.createSession")
+def create_session(req: Request) -> Response:
+    identifier = str(req.param("identifier") or "").lstrip("@")
+    account = req.store.account(NETWORK, identifier) or req.store.account_by_id(NETWORK, identifier)
+    try:
+        checked = req.store.authenticate(NETWORK, str(req.param("password") or ""), "password")
+    except AuthFailure:
+        checked = None
+    if account is None or checked is None or checked["handle"] != account["handle"]:
+        return error(401, "AuthenticationRequired", "Invalid identifier or password")
+    return Response(200, _session(req, account))
+
+
+@router.route("POST", XRPC + "com.atproto.server.refreshSession")
+def refresh_session(req: Request) -> Response:
+    account = _authenticate(req, "refresh")
+    req.store.retire_token(NETWORK, req.bearer or "")
+    return Response(200, _session(req, account))
+
+
+@router.route("GET", XRPC + "com.atproto.server.getSession")
+def get_session(req: Request) -> Response:
+    account = _authenticate(req)
+    return Response(200, {"did": account["user_id"], "handle": account["handle"], "active": True})
+
+
+@router.route("GET", XRPC + "com.atproto.server.describeServer")
+def describe_server(req: Request) -> Response:
+    host = req.base_url.split("://", 1)[1].split(":")[0]
+    body = {
+        "did": f"did:web:{host}",
+        "availableUserDomains": [".sandbox.test"],
+        "inviteCodeRequired": False,
+    }
+    return Response(200, {**body, "links": {}, "contact": {}})
+
+
+@router.route("GET", XRPC + "_health")
+def health(req: Request) -> Response:
+    return Response(200, {"version": "0.4.0-sandbox"})
+
+
+@router.route("POST", XRPC + "com.atproto.repo.createRecord")
+def create_record(req: Request) -> Response:
+    account = _authenticate(req)
+    body = req.json if isinstance(req.json, dict) else {}
+    _own_repo(req, account, body.get("repo"))
+    collection, record = str(body.get("collection") or ""), body.get("record")
+    if not collection or not isinstance(record, dict):
+        return error(400, "InvalidRequest", "Input must have the properties collection and record")
+    if collection == POST:
+        _check_post(record)
+    rkey = str(body.get("rkey") or req.store.next_id(NETWORK))
+    uri = f"at://{account['user_id']}/{collection}/{rkey}"
+    cid = cid_for(json.dumps(record, sort_keys=True).encode(), 0x71)
+    with req.store.lock:
+        if req.store.post(NETWORK, uri):
+            return error(400, "InvalidRequest", f"Record already exists: {uri}")
+        media_ids = []
+        for image in _images(record):
+            media_ids.append(image["image"]["ref"]["$link"])
+            req.store.update_media(NETWORK, media_ids[-1], alt_text=str(image.get("alt", "")))
+        data = {"uri": uri, "cid": cid, "rkey": rkey, "collection": collection, "record": record}
+        data.update(media_ids=media_ids, created_at=record.get("createdAt") or now_iso())
+        url = f"{req.base_url}/bsky/{account['handle']}/post/{rkey}"
+        langs = record.get("langs") or [""]
+        req.store.add_post(
+            NETWORK, account["handle"], uri, str(record.get("text", "")), url, data, langs[0]
+        )
+    commit = {"cid": cid_for(uri.encode(), 0x71), "rev": req.store.next_id(NETWORK)}
+    return Response(200, {"uri": uri, "cid": cid, "commit": commit, "validationStatus": "valid"})
+
+
+def _check_post(record: dict[str, Any]) -> None:
+    text = str(record.get("text", ""))
+    if grapheme_length(text) > 300 or len(text.encode()) > 3000:
+        message = (
+            "Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"
+        )
+        raise HTTPError(error(400, "InvalidRequest", message))
+    if not record.get("createdAt"):
+        message = 'Invalid app.bsky.feed.post record: Record must have the property "createdAt"'
+        raise HTTPError(error(400, "InvalidRequest", message))
+
+
+def _images(record: dict[str, Any]) -> list[dict[str, Any]]:
+    embed = record.get("embed") or {}
+    images = embed.get("images") or (embed.get("media") or {}).get("images") or []
+    return [img for img in images if isinstance(img, dict) and isinstance(img.get("image"), dict)]
+
+
+@router.route("POST", XRPC + "com.atproto.repo.deleteRecord")
+def delete_record(req: Request) -> Response:
+    account = _authenticate(req)
+    body = req.json if isinstance(req.json, dict) else {}
+    _own_repo(req, account, body.get("repo"))
+    uri = f"at://{account['user_id']}/{body.get('collection')}/{body.get('rkey')}"
+    req.store.delete_post(NETWORK, uri)  # deleting a missing record is not an error in atproto
+    return Response(
+        200, {"commit": {"cid": cid_for(uri.encode(), 0x71), "rev": req.store.next_id(NETWORK)}}
+    )
+
+
+def _record_view(post: dict[str, Any]) -> dict[str, Any]:
+    return {"uri": post["data"]["uri"], "cid": post["data"]["cid"], "value": post["data"]["record"]}
+
+
+@router.route("GET", XRPC + "com.atproto.repo.getRecord")
+def get_record(req: Request) -> Response:
+    account = _repo_account(req)
+    uri = f"at://{account['user_id']}/{req.arg('collection')}/{req.arg('rkey')}"
+    post = req.store.post(NETWORK, uri)
+    if post is None:
+        return error(400, "RecordNotFound", f"Could not locate record: {uri}")
+    return Response(200, _record_view(post))
+
+
+@router.route("GET", XRPC + "com.atproto.repo.listRecords")
+def list_records(req: Request) -> Response:
+    account = _repo_account(req)
+    collection, limit = req.arg("collection"), min(int(req.arg("limit") or 50), 100)
+    posts = [
+        p
+        for p in req.store.posts(NETWORK, account["handle"])
+        if p["data"]["collection"] == collection
+    ]
+    posts.sort(key=lambda p: p["data"]["rkey"], reverse=req.arg("reverse") != "true")
+    cursor = req.arg("cursor")
+    if cursor:
+        descending = req.arg("reverse") != "true"
+        posts = [
+            p
+            for p in posts
+            if (p["data"]["rkey"] < cursor) == descending and p["data"]["rkey"] != cursor
+        ]
+    page = posts[:limit]
+    body: dict[str, Any] = {"records": [_record_view(p) for p in page]}
+    if len(posts) > limit:
+        body["cursor"] = page[-1]["data"]["rkey"]
+    return Response(200, body)
+
+
+def _repo_account(req: Request) -> dict[str, Any]:
+    repo = str(req.arg("repo") or "")
+    account = req.store.account_by_id(NETWORK, repo) or req.store.account(NETWORK, repo)
+    if account is None:
+        raise HTTPError(error(400, "InvalidRequest", f"Could not find repo: {repo}"))
+    return account
+
+
+@router.route("POST", XRPC + "com.atproto.repo.uploadBlob")
+def upload_blob(req: Request) -> Response:
+    account = _authenticate(req)
+    if len(req.body) > BLOB_LIMIT:
+        return error(400, "BlobTooLarge", f"This file is too large. It is {len(req.body)} bytes.")
+    mime = req.content_type or "application/octet-stream"
+    cid = cid_for(req.body, 0x55)
+    if req.store.media_info(NETWORK, cid) is None:
+        req.store.add_media(NETWORK, account["handle"], cid, mime, req.body)
+    blob = {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": len(req.body)}
+    return Response(200, {"blob": blob})
+
+
+@router.route("GET", XRPC + "com.atproto.sync.getBlob")
+def get_blob(req: Request) -> Response:
+    found = req.store.media_content(NETWORK, str(req.arg("cid") or ""))
+    if found is None:
+        return error(400, "BlobNotFound", "Blob not found")
+    mime, content = found
+    return Response(200, content, {}, mime)

@@ -1,0 +1,269 @@
+"""A Mastodon server, as far as carecast uses it (REST API v1/v2, entities as documented).
+
+Counting follows Mastodon: URLs weigh ``characters_reserved_per_url``, remote mentions only
+their local part, the content warning counts too. ``Idempotency-Key`` returns the earlier
+status for one hour per account, as Mastodon's PostStatusService does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from carecast.networks.textcount import mastodon_length
+from carecast.sandbox import mastodon_entities as entities
+from carecast.sandbox.mastodon_entities import (
+    DESCRIPTION_LIMIT,
+    IMAGE_LIMIT,
+    IMAGE_TYPES,
+    NETWORK,
+    VIDEO_TYPES,
+    account_entity,
+    media_entity,
+    status_entity,
+)
+from carecast.sandbox.routing import HTTPError, Request, Response, Router
+from carecast.sandbox.store import AuthFailure, image_dimensions, now_iso
+
+router = Router()
+IDEMPOTENCY_SECONDS = 3600
+# Doorkeeper's wording, which Mastodon passes through.
+_AUTH_MESSAGES = {
+    "invalid": "The access token is invalid",
+    "revoked": "The access token was revoked",
+    "expired": "The access token expired",
+}
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(status, {"error": message}, headers or {})
+
+
+def _authenticate(req: Request) -> dict[str, Any]:
+    try:
+        return req.store.authenticate(NETWORK, req.bearer)
+    except AuthFailure as exc:
+        raise HTTPError(error(401, _AUTH_MESSAGES[exc.reason])) from None
+
+
+def _max_characters(req: Request) -> int:
+    return int(req.server.settings["mastodon_max_characters"])
+
+
+# --- instance and accounts ---------------------------------------------------------------
+
+
+@router.route("GET", "/api/v2/instance")
+def get_instance_v2(req: Request) -> Response:
+    return Response(200, entities.instance_v2(req))
+
+
+@router.route("GET", "/api/v1/instance")
+def get_instance_v1(req: Request) -> Response:
+    return Response(200, entities.instance_v1(req))
+
+
+@router.route("GET", "/api/v1/accounts/verify_credentials")
+def verify_credentials(req: Request) -> Response:
+    account = _authenticate(req)
+    entity = account_entity(req, account)
+    entity["source"] = {
+        "privacy": "public",
+        "sensitive": False,
+        "language": "de",
+        "note": "",
+        "fields": [],
+    }
+    return Response(200, entity)
+
+
+@router.route("GET", "/api/v1/accounts/<account_id>/statuses")
+def account_statuses(req: Request, account_id: str) -> Response:
+    account = req.store.account_by_id(NETWORK, account_id)
+    if account is None:
+        raise HTTPError(error(404, "Record not found"))
+    limit = min(max(int(req.arg("limit") or 20), 1), 40)
+    posts = req.store.posts(NETWORK, account["handle"])
+    max_id, since_id, min_id = req.arg("max_id"), req.arg("since_id"), req.arg("min_id")
+    if max_id:
+        posts = [p for p in posts if int(p["id"]) < int(max_id)]
+    lower = since_id or min_id
+    if lower:
+        posts = [p for p in posts if int(p["id"]) > int(lower)]
+    posts = posts[-limit:] if min_id else posts[:limit]
+    headers = {}
+    if posts:
+        path = f"{req.base_url}/api/v1/accounts/{account_id}/statuses"
+        headers["Link"] = (
+            f'<{path}?limit={limit}&max_id={posts[-1]["id"]}>; rel="next", '
+            f'<{path}?limit={limit}&min_id={posts[0]["id"]}>; rel="prev"'
+        )
+    return Response(200, [status_entity(req, p, account) for p in posts], headers)
+
+
+# --- statuses ----------------------------------------------------------------------------
+
+
+@router.route("POST", "/api/v1/statuses")
+def create_status(req: Request) -> Response:
+    account = _authenticate(req)
+    key = req.headers.get("Idempotency-Key")
+    with req.store.lock:
+        if key:
+            earlier = req.store.idempotent_post_id(
+                NETWORK, account["handle"], key, IDEMPOTENCY_SECONDS
+            )
+            if earlier:
+                post = req.store.post(NETWORK, earlier)
+                if post is None:  # deleted since: Mastodon's find() raises RecordNotFound
+                    raise HTTPError(error(404, "Record not found"))
+                return Response(200, status_entity(req, post, account))
+        post = _create_status(req, account)
+        if key:
+            req.store.remember_idempotency(NETWORK, account["handle"], key, post["id"])
+    return Response(200, status_entity(req, post, account))
+
+
+def _create_status(req: Request, account: dict[str, Any]) -> dict[str, Any]:
+    text = str(req.param("status") or "")
+    spoiler = str(req.param("spoiler_text") or "")
+    media_ids = [str(m) for m in req.param_list("media_ids")]
+    if len(media_ids) > 4:
+        raise HTTPError(error(422, "Cannot attach more than 4 files"))
+    media = [
+        m
+        for m in (req.store.media_info(NETWORK, i) for i in media_ids)
+        if m and m["account"] == account["handle"]
+    ]
+    if any(m["meta"].get("pending_polls", 0) > 0 for m in media):
+        raise HTTPError(
+            error(
+                422, "Cannot attach files that have not finished processing. Try again in a moment!"
+            )
+        )
+    if not text.strip() and not media:
+        raise HTTPError(error(422, "Validation failed: Text can't be blank"))
+    limit = _max_characters(req)
+    if mastodon_length(text) + len(spoiler) > limit:
+        raise HTTPError(error(422, f"Validation failed: Text character limit of {limit} exceeded"))
+    visibility = str(req.param("visibility") or "public")
+    if visibility not in ("public", "unlisted", "private", "direct"):
+        raise HTTPError(error(422, "Validation failed: Visibility is not included in the list"))
+    post_id = req.store.next_id(NETWORK)
+    data = {
+        "created_at": now_iso(),
+        "spoiler_text": spoiler,
+        "sensitive": str(req.param("sensitive") or "").lower() in ("1", "true"),
+        "visibility": visibility,
+        "in_reply_to_id": req.param("in_reply_to_id"),
+        "media_ids": [m["id"] for m in media],
+    }
+    url = f"{req.base_url}/@{account['handle']}/{post_id}"
+    language = str(req.param("language") or "")
+    return req.store.add_post(NETWORK, account["handle"], post_id, text, url, data, language)
+
+
+def _own_status(req: Request, status_id: str, account: dict[str, Any] | None) -> dict[str, Any]:
+    post = req.store.post(NETWORK, status_id)
+    if post is None or (account is not None and post["account"] != account["handle"]):
+        raise HTTPError(error(404, "Record not found"))
+    return post
+
+
+@router.route("GET", "/api/v1/statuses/<status_id>")
+def get_status(req: Request, status_id: str) -> Response:
+    post = _own_status(req, status_id, None)
+    account = req.store.account(NETWORK, post["account"])
+    return Response(200, status_entity(req, post, account))
+
+
+@router.route("DELETE", "/api/v1/statuses/<status_id>")
+def delete_status(req: Request, status_id: str) -> Response:
+    account = _authenticate(req)
+    post = _own_status(req, status_id, account)
+    entity = status_entity(req, post, account)
+    entity["text"] = post["text"]  # "delete and redraft" source, as Mastodon returns it
+    req.store.delete_post(NETWORK, status_id)
+    return Response(200, entity)
+
+
+# --- media -------------------------------------------------------------------------------
+
+
+@router.route("POST", "/api/v2/media")
+def upload_media_v2(req: Request) -> Response:
+    info = _upload_media(req, asynchronous=True)
+    pending = info["meta"].get("pending_polls", 0) > 0
+    return Response(202 if pending else 200, media_entity(req, info))
+
+
+@router.route("POST", "/api/v1/media")
+def upload_media_v1(req: Request) -> Response:
+    return Response(200, media_entity(req, _upload_media(req, asynchronous=False)))
+
+
+def _upload_media(req: Request, asynchronous: bool) -> dict[str, Any]:
+    account = _authenticate(req)
+    uploads = req.files.get("file")
+    if not uploads:
+        raise HTTPError(error(422, "Validation failed: File can't be blank"))
+    upload = uploads[0]
+    mime = upload.content_type.split(";")[0].strip().lower()
+    if mime not in IMAGE_TYPES + VIDEO_TYPES:
+        raise HTTPError(
+            error(422, "Validation failed: File content type is invalid, File is invalid")
+        )
+    if mime in IMAGE_TYPES and len(upload.data) > IMAGE_LIMIT:
+        raise HTTPError(error(422, "Validation failed: File file size must be less than 16 MB"))
+    description = str(req.param("description") or "")
+    if len(description) > DESCRIPTION_LIMIT:
+        raise HTTPError(
+            error(
+                422,
+                f"Validation failed: Description is too long (maximum is {DESCRIPTION_LIMIT} characters)",
+            )
+        )
+    meta: dict[str, Any] = {}
+    size = image_dimensions(upload.data)
+    if size:
+        meta.update(width=size[0], height=size[1])
+    # Videos are processed in the background; the "processing" fault does it to images too.
+    polls = (
+        int((req.fault or {}).get("polls", 1))
+        if (req.fault or {}).get("mode") == "processing"
+        else 0
+    )
+    if asynchronous and (polls or mime in VIDEO_TYPES):
+        meta["pending_polls"] = polls or 1
+    media_id = req.store.next_id(NETWORK)
+    return req.store.add_media(
+        NETWORK, account["handle"], media_id, mime, upload.data, description, meta
+    )
+
+
+def _own_media(req: Request, media_id: str) -> dict[str, Any]:
+    account = _authenticate(req)
+    info = req.store.media_info(NETWORK, media_id)
+    if info is None or info["account"] != account["handle"]:
+        raise HTTPError(error(404, "Record not found"))
+    return info
+
+
+@router.route("GET", "/api/v1/media/<media_id>")
+def get_media(req: Request, media_id: str) -> Response:
+    info = _own_media(req, media_id)
+    pending = info["meta"].get("pending_polls", 0)
+    if pending > 0:
+        req.store.update_media(
+            NETWORK, media_id, meta={**info["meta"], "pending_polls": pending - 1}
+        )
+        return Response(206, media_entity(req, info))
+    return Response(200, media_entity(req, info))
+
+
+@router.route("PUT", "/api/v1/media/<media_id>")
+def update_media(req: Request, media_id: str) -> Response:
+    info = _own_media(req, media_id)
+    description = req.param("description")
+    if description is not None:
+        req.store.update_media(NETWORK, media_id, alt_text=str(description))
+    return Response(200, media_entity(req, req.store.media_info(NETWORK, info["id"])))

@@ -1,0 +1,294 @@
+"""The X API v2, as far as carecast uses it.
+
+Like X, the sandbox rewrites every URL in a post to a t.co link, appends a t.co link for
+attached media, and escapes ``&``, ``<`` and ``>`` in the text it returns; refuses a
+second post with the same text on one account (403 duplicate content); counts text with
+twitter-text weights; answers errors as RFC 7807 problems; rotates refresh tokens.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import secrets
+import string
+from typing import Any
+
+import twitter_text
+
+from carecast.networks.textcount import x_weighted_length
+from carecast.sandbox.routing import INVALID_JSON, HTTPError, Request, Response, Router
+from carecast.sandbox.store import AuthFailure, image_dimensions, now_iso
+
+router = Router()
+NETWORK = "x"
+TEXT_LIMIT = 280
+ACCESS_TOKEN_SECONDS = 7200
+SCOPES = "tweet.read tweet.write users.read media.write offline.access"
+IMAGE_LIMIT = 5 * 1024 * 1024
+ALT_TEXT_LIMIT = 1000
+_INVALID_REQUEST = "https://api.twitter.com/2/problems/invalid-request"
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found Error"}
+_TITLES.update({429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"})
+
+
+def error(
+    status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> Response:
+    """An RFC 7807 problem shaped like X's."""
+    title = _TITLES.get(status, "Error")
+    body = {"title": title, "detail": detail, "type": "about:blank", "status": status, **extra}
+    return Response(status, body, headers or {}, "application/problem+json")
+
+
+def invalid_request(message: str, parameter: str, value: Any) -> HTTPError:
+    body = {
+        "errors": [{"parameters": {parameter: [str(value)]}, "message": message}],
+        "title": "Invalid Request",
+        "detail": "One or more parameters to your request was invalid.",
+        "type": _INVALID_REQUEST,
+    }
+    return HTTPError(Response(400, body, {}, "application/problem+json"))
+
+
+def _authenticate(req: Request) -> dict[str, Any]:
+    try:
+        return req.store.authenticate(NETWORK, req.bearer)
+    except AuthFailure:
+        raise HTTPError(error(401, "Unauthorized")) from None
+
+
+def _tco() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "https://t.co/" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+def displayed_text(text: str, with_media: bool) -> str:
+    """The text as X returns it: URLs as t.co links, a media link appended, HTML-escaped."""
+    parts, last = [], 0
+    for entity in twitter_text.extract_urls_with_indices(text):
+        start, end = entity["indices"]
+        parts += [html.escape(text[last:start], quote=False), _tco()]
+        last = end
+    parts.append(html.escape(text[last:], quote=False))
+    shown = "".join(parts)
+    return f"{shown} {_tco()}".strip() if with_media else shown
+
+
+def tweet_entity(post: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    entity = {
+        "id": post["id"],
+        "text": post["data"]["text"],
+        "edit_history_tweet_ids": [post["id"]],
+    }
+    if "created_at" in fields:
+        entity["created_at"] = post["created_at"]
+    if "author_id" in fields:
+        entity["author_id"] = post["data"]["author_id"]
+    return entity
+
+
+# --- users and timelines -----------------------------------------------------------------
+
+
+@router.route("GET", "/2/users/me")
+def users_me(req: Request) -> Response:
+    account = _authenticate(req)
+    user = {
+        "id": account["user_id"],
+        "name": account["display_name"],
+        "username": account["handle"],
+    }
+    return Response(200, {"data": user})
+
+
+@router.route("GET", "/2/users/<user_id>/tweets")
+def user_tweets(req: Request, user_id: str) -> Response:
+    _authenticate(req)
+    max_results = req.arg("max_results") or "10"
+    if not max_results.isdigit() or not 5 <= int(max_results) <= 100:
+        message = (
+            f"The `max_results` query parameter value [{max_results}] is not between 5 and 100"
+        )
+        raise invalid_request(message, "max_results", max_results)
+    account = req.store.account_by_id(NETWORK, user_id)
+    if account is None:  # X answers 200 with an "errors" array and no data
+        problem = {
+            "value": user_id,
+            "detail": f"Could not find user with id: [{user_id}].",
+            "title": "Not Found Error",
+            "resource_type": "user",
+            "parameter": "id",
+            "resource_id": user_id,
+            "type": "https://api.twitter.com/2/problems/resource-not-found",
+        }
+        return Response(200, {"errors": [problem]})
+    posts = req.store.posts(NETWORK, account["handle"])
+    token = req.arg("pagination_token")
+    if token:
+        posts = [p for p in posts if int(p["id"]) < int(token)]
+    page = posts[: int(max_results)]
+    if not page:
+        return Response(200, {"meta": {"result_count": 0}})
+    fields = set((req.arg("tweet.fields") or "").split(","))
+    meta = {"result_count": len(page), "newest_id": page[0]["id"], "oldest_id": page[-1]["id"]}
+    if len(posts) > len(page):
+        meta["next_token"] = page[-1]["id"]
+    return Response(200, {"data": [tweet_entity(p, fields) for p in page], "meta": meta})
+
+
+# --- tweets ------------------------------------------------------------------------------
+
+
+@router.route("POST", "/2/tweets")
+def create_tweet(req: Request) -> Response:
+    account = _authenticate(req)
+    body = req.json
+    if not isinstance(body, dict) or body is INVALID_JSON:
+        raise invalid_request("Request body is not valid JSON.", "body", "")
+    text = str(body.get("text") or "")
+    media_ids = [str(m) for m in (body.get("media") or {}).get("media_ids", [])]
+    _check_media(req, account, media_ids)
+    if not text.strip() and not media_ids:
+        raise invalid_request("$.text: must not be empty", "text", text)
+    if x_weighted_length(text) > TEXT_LIMIT:
+        raise invalid_request("Your Tweet text is too long.", "text", text)
+    with req.store.lock:
+        if text.strip() and _is_duplicate(req, account, text):
+            raise HTTPError(
+                error(403, "You are not allowed to create a Tweet with duplicate content.")
+            )
+        post_id = req.store.next_id(NETWORK)
+        shown = displayed_text(text, bool(media_ids))
+        data = {
+            "text": shown,
+            "author_id": account["user_id"],
+            "media_ids": media_ids,
+            "created_at": now_iso(),
+        }
+        base = req.server.base_url
+        url = f"{base}/x/{account['handle']}/status/{post_id}"
+        req.store.add_post(NETWORK, account["handle"], post_id, text, url, data)
+    return Response(
+        201, {"data": {"id": post_id, "text": shown, "edit_history_tweet_ids": [post_id]}}
+    )
+
+
+def _check_media(req: Request, account: dict[str, Any], media_ids: list[str]) -> None:
+    if len(media_ids) > 4:
+        raise invalid_request("Your media IDs are invalid.", "media.media_ids", media_ids)
+    for media_id in media_ids:
+        info = req.store.media_info(NETWORK, media_id)
+        if info is None or info["account"] != account["handle"]:
+            raise invalid_request("Your media IDs are invalid.", "media.media_ids", media_id)
+
+
+def _is_duplicate(req: Request, account: dict[str, Any], text: str) -> bool:
+    wanted = " ".join(text.split())
+    return any(
+        " ".join(p["text"].split()) == wanted for p in req.store.posts(NETWORK, account["handle"])
+    )
+
+
+@router.route("DELETE", "/2/tweets/<tweet_id>")
+def delete_tweet(req: Request, tweet_id: str) -> Response:
+    account = _authenticate(req)
+    post = req.store.post(NETWORK, tweet_id)
+    if post is None:
+        detail = f"Could not find tweet with id: [{tweet_id}]."
+        return error(404, detail, type="https://api.twitter.com/2/problems/resource-not-found")
+    if post["account"] != account["handle"]:
+        return error(403, "You are not allowed to delete this Tweet.")
+    req.store.delete_post(NETWORK, tweet_id)
+    return Response(200, {"data": {"deleted": True}})
+
+
+# --- media -------------------------------------------------------------------------------
+
+
+@router.route("POST", "/2/media/upload")
+def upload_media(req: Request) -> Response:
+    account = _authenticate(req)
+    uploads = req.files.get("media")
+    if not uploads:
+        raise invalid_request("A media file is required.", "media", "")
+    upload = uploads[0]
+    mime = str(req.param("media_type") or upload.content_type).split(";")[0].strip().lower()
+    if not mime.startswith("image/"):
+        raise invalid_request("Only images can be uploaded in one request.", "media_type", mime)
+    if len(upload.data) > IMAGE_LIMIT:
+        raise invalid_request(f"File size exceeds {IMAGE_LIMIT} bytes.", "media", len(upload.data))
+    category = str(req.param("media_category") or "tweet_image")
+    media_id = req.store.next_id(NETWORK)
+    size = image_dimensions(upload.data)
+    meta = {"media_category": category}
+    if size:
+        meta.update(width=size[0], height=size[1])
+    req.store.add_media(NETWORK, account["handle"], media_id, mime, upload.data, "", meta)
+    data: dict[str, Any] = {"id": media_id, "media_key": f"3_{media_id}", "size": len(upload.data)}
+    data["expires_after_secs"] = 86400
+    if size:
+        data["image"] = {"image_type": mime, "w": size[0], "h": size[1]}
+    return Response(200, {"data": data})
+
+
+@router.route("POST", "/2/media/metadata")
+def media_metadata(req: Request) -> Response:
+    account = _authenticate(req)
+    body = req.json if isinstance(req.json, dict) else {}
+    media_id = str(body.get("id") or "")
+    info = req.store.media_info(NETWORK, media_id)
+    if info is None or info["account"] != account["handle"]:
+        raise invalid_request("Your media ID is invalid.", "id", media_id)
+    alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+    if alt is not None:
+        if len(alt) > ALT_TEXT_LIMIT:
+            raise invalid_request(
+                f"alt_text must be at most {ALT_TEXT_LIMIT} characters.", "alt_text", alt
+            )
+        req.store.update_media(NETWORK, media_id, alt_text=alt)
+    metadata = {"alt_text": {"text": alt}} if alt is not None else {}
+    return Response(200, {"data": {"id": media_id, "associated_metadata": metadata}})
+
+
+# --- OAuth 2 -----------------------------------------------------------------------------
+
+
+def _oauth_error(status: int, code: str, description: str) -> Response:
+    return Response(status, {"error": code, "error_description": description})
+
+
+@router.route("POST", "/2/oauth2/token")
+def oauth2_token(req: Request) -> Response:
+    if req.param("grant_type") != "refresh_token":
+        return _oauth_error(400, "invalid_request", "Missing required parameter [grant_type].")
+    old = str(req.param("refresh_token") or "")
+    try:
+        account = req.store.authenticate(NETWORK, old, kind="refresh")
+    except AuthFailure:
+        return _oauth_error(400, "invalid_request", "Value passed for the token was invalid.")
+    client_id = str(req.param("client_id") or _basic_user(req) or "")
+    if account["client_id"] and client_id != account["client_id"]:
+        return _oauth_error(401, "unauthorized_client", "Missing valid authorization header")
+    handle = account["handle"]
+    access = req.store.issue_token(NETWORK, handle, "access", ACCESS_TOKEN_SECONDS, client_id)
+    body = {
+        "token_type": "bearer",
+        "expires_in": ACCESS_TOKEN_SECONDS,
+        "access_token": access,
+        "scope": SCOPES,
+    }
+    if not account["options"].get("omit_refresh_token"):
+        body["refresh_token"] = req.store.issue_token(NETWORK, handle, "refresh", None, client_id)
+        req.store.retire_token(NETWORK, old)  # X rotates refresh tokens: the old one is spent
+    return Response(200, body)
+
+
+def _basic_user(req: Request) -> str | None:
+    scheme, _, value = (req.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        return base64.b64decode(value).decode().split(":", 1)[0]
+    except ValueError:
+        return None
