@@ -2,16 +2,181 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
+import requests
+from mastodon import Mastodon as MastodonAPI
+from mastodon.errors import (
+    MastodonAPIError,
+    MastodonError,
+    MastodonIllegalArgumentError,
+    MastodonIOError,
+    MastodonNetworkError,
+    MastodonRatelimitError,
+)
+
+from carecast.lib.http import USER_AGENT, default_timeout, error_from_exception, error_from_response
 from carecast.networks import textcount
-from carecast.networks.base import Connector, Network
+from carecast.networks.base import (
+    Account,
+    Connector,
+    ConnectorError,
+    MediaFile,
+    Network,
+    PostRequest,
+    PostResult,
+)
+
+LABEL = "Mastodon"
 
 
 class MastodonConnector(Connector):
-    """Client of the Mastodon REST API through Mastodon.py."""
+    """Client of the Mastodon REST API through Mastodon.py.
+
+    Idempotent: the status is posted with ``Idempotency-Key: <post.key>``, and Mastodon
+    returns the earlier status for a repeated key (kept one hour per account), so a retry
+    after an unknown outcome cannot post twice. Media uploads are not idempotent, but an
+    unattached upload is harmless (Mastodon removes it after a day).
+    """
 
     idempotent = True
+    # How long to wait for Mastodon to process an upload (videos) before giving up for now.
+    media_wait_seconds: float = 60.0
+    media_poll_seconds: float = 0.5
+
+    def __init__(self, account: Account, *, timeout: float | None = None) -> None:
+        super().__init__(account)
+        self.timeout = timeout if timeout is not None else default_timeout()
+        self._api: MastodonAPI | None = None
+        self._last_response: requests.Response | None = None
+
+    @property
+    def api(self) -> MastodonAPI:
+        if self._api is None:
+            session = requests.Session()
+            # Mastodon.py's exceptions drop the response; keep it to read status and headers.
+            session.hooks["response"].append(self._remember_response)
+            self._api = MastodonAPI(
+                access_token=self.account.credentials.get("access_token"),
+                api_base_url=self.account.base_url,
+                request_timeout=self.timeout,
+                ratelimit_method="throw",
+                version_check_mode="none",
+                session=session,
+                user_agent=USER_AGENT,
+            )
+        return self._api
+
+    def _remember_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._last_response = response
+
+    @contextmanager
+    def _call(self, action: str, *, creates_post: bool = False) -> Iterator[None]:
+        """Translate Mastodon.py's exceptions into ``ConnectorError``s.
+
+        ``creates_post``: the call publishes the status, so a failure after sending means
+        the post may exist (``outcome_unknown``).
+        """
+        self._last_response = None
+        try:
+            yield
+        except MastodonNetworkError as exc:
+            # Mastodon.py raises this from inside ``except``: the transport error is the context.
+            cause = exc.__cause__ or exc.__context__ or exc
+            raise error_from_exception(cause, creates_post, network_label=LABEL) from exc
+        except (MastodonAPIError, MastodonRatelimitError) as exc:
+            response = self._last_response
+            if response is not None and response.status_code >= 400:
+                raise error_from_response(response, LABEL, action) from exc
+            # A 2xx we could not read: the server acted, we do not know on what.
+            message = f"{action} ({LABEL}): {exc}"
+            raise ConnectorError(message, outcome_unknown=creates_post) from exc
+        except (MastodonIllegalArgumentError, MastodonIOError) as exc:
+            raise ConnectorError(f"{action} ({LABEL}): {exc}", permanent=True) from exc
+        except MastodonError as exc:
+            raise ConnectorError(
+                f"{action} ({LABEL}): {exc}", outcome_unknown=creates_post
+            ) from exc
+
+    def _raw(self) -> dict[str, Any]:
+        """The last response's JSON, as Mastodon sent it (no datetime objects)."""
+        try:
+            body = self._last_response.json() if self._last_response is not None else {}
+        except ValueError:
+            return {}
+        return body if isinstance(body, dict) else {}
+
+    def publish(self, post: PostRequest) -> PostResult:
+        """Upload the media (alt text as ``description``), then post the status idempotently."""
+        media_ids = [self._upload(item) for item in post.media]
+        with self._call("Could not publish", creates_post=True):
+            status = self.api.status_post(
+                post.text,
+                media_ids=media_ids or None,
+                visibility=self.account.config.get("visibility", "public"),
+                language=post.language or None,
+                idempotency_key=post.key,
+            )
+        raw = self._raw()
+        return PostResult(
+            remote_id=str(status["id"]), url=status.get("url") or status.get("uri") or "", raw=raw
+        )
+
+    def _upload(self, item: MediaFile) -> str:
+        try:
+            handle = item.path.open("rb")
+        except OSError as exc:
+            raise ConnectorError(f"Media file cannot be read: {exc}", permanent=True) from exc
+        with handle, self._call("Could not upload media"):
+            attachment = self.api.media_post(
+                handle,
+                mime_type=item.mime_type,
+                description=item.alt_text or None,
+                file_name=item.path.name,
+            )
+        return self._wait_until_processed(attachment)
+
+    def _wait_until_processed(self, attachment: Any) -> str:
+        """Mastodon answers 202 with ``url: null`` while it processes; poll until it is done."""
+        deadline = time.monotonic() + self.media_wait_seconds
+        delay = self.media_poll_seconds
+        while attachment.get("url") is None:
+            if time.monotonic() + delay > deadline:
+                raise ConnectorError(f"{LABEL} is still processing the media; trying again later.")
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+            with self._call("Could not check media processing"):
+                attachment = self.api.media(attachment["id"])
+        return str(attachment["id"])
+
+    def delete(self, remote_id: str) -> None:
+        """Delete a status; one that is already gone counts as deleted."""
+        try:
+            with self._call("Could not delete"):
+                self.api.status_delete(remote_id)
+        except ConnectorError as exc:
+            if exc.status != 404:
+                raise
+
+    def verify_credentials(self) -> str:
+        """``@user@instance`` for a working token; ``ConnectorError(auth=True)`` for a dead one."""
+        with self._call("Could not verify the access token"):
+            me = self.api.account_verify_credentials()
+        return f"@{me['acct']}@{urlsplit(self.api.api_base_url or '').netloc}"
+
+    def fetch_instance_limit(self) -> int:
+        """The instance's own character limit (``configuration.statuses.max_characters``)."""
+        with self._call("Could not read the instance settings"):
+            instance = self.api.instance_v2()
+        raw = self._raw()
+        statuses = raw.get("configuration", {}).get("statuses", {}) if raw else {}
+        if not statuses:
+            statuses = instance.get("configuration", {}).get("statuses", {})
+        return int(statuses.get("max_characters") or Mastodon.text_limit)
 
 
 class Mastodon(Network):
