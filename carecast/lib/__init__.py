@@ -1,1 +1,1 @@
-"""Small infrastructure shared by the apps (HTTP choke point, ...). Imports no app."""
+"""Small infrastructure shared by the apps (the HTTP choke point). Loads no app at import."""

@@ -63,16 +63,32 @@ def _tco() -> str:
     return "https://t.co/" + "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-def displayed_text(text: str, with_media: bool) -> str:
-    """The text as X returns it: URLs as t.co links, a media link appended, HTML-escaped."""
-    parts, last = [], 0
-    for entity in twitter_text.extract_urls_with_indices(text):
-        start, end = entity["indices"]
-        parts += [html.escape(text[last:start], quote=False), _tco()]
+def displayed_text(text: str, media_link: str = "") -> tuple[str, list[dict[str, Any]]]:
+    """The text as X returns it, with its URL entities.
+
+    URLs become t.co links (``entities.urls`` keeps ``expanded_url``), a link to attached
+    media is appended, and ``&``, ``<``, ``>`` are HTML-escaped.
+    """
+    shown, urls, last = "", [], 0
+    for found in twitter_text.extract_urls_with_indices(text):
+        start, end = found["indices"]
+        shown += html.escape(text[last:start], quote=False)
+        url = found["url"]
+        expanded = url if "://" in url else f"http://{url}"
+        urls.append(_url_entity(len(shown), _tco(), expanded, url.split("://")[-1]))
+        shown += urls[-1]["url"]
         last = end
-    parts.append(html.escape(text[last:], quote=False))
-    shown = "".join(parts)
-    return f"{shown} {_tco()}".strip() if with_media else shown
+    shown += html.escape(text[last:], quote=False)
+    if media_link:
+        shown = f"{shown} " if shown.strip() else ""
+        urls.append(_url_entity(len(shown), _tco(), media_link, "pic.x.com/sandbox"))
+        shown += urls[-1]["url"]
+    return shown, urls
+
+
+def _url_entity(start: int, tco: str, expanded: str, display: str) -> dict[str, Any]:
+    entity = {"start": start, "end": start + len(tco), "url": tco, "expanded_url": expanded}
+    return {**entity, "display_url": display[:26] + ("…" if len(display) > 26 else "")}
 
 
 def tweet_entity(post: dict[str, Any], fields: set[str]) -> dict[str, Any]:
@@ -85,6 +101,8 @@ def tweet_entity(post: dict[str, Any], fields: set[str]) -> dict[str, Any]:
         entity["created_at"] = post["created_at"]
     if "author_id" in fields:
         entity["author_id"] = post["data"]["author_id"]
+    if "entities" in fields and post["data"].get("urls"):
+        entity["entities"] = {"urls": post["data"]["urls"]}
     return entity
 
 
@@ -159,15 +177,17 @@ def create_tweet(req: Request) -> Response:
                 error(403, "You are not allowed to create a Tweet with duplicate content.")
             )
         post_id = req.store.next_id(NETWORK)
-        shown = displayed_text(text, bool(media_ids))
+        url = f"{req.base_url}/x/{account['handle']}/status/{post_id}"
+        shown, urls = displayed_text(text, f"{url}/photo/1" if media_ids else "")
+        if media_ids:
+            urls[-1]["media_key"] = f"3_{media_ids[0]}"
         data = {
             "text": shown,
+            "urls": urls,
             "author_id": account["user_id"],
             "media_ids": media_ids,
-            "created_at": now_iso(),
         }
-        base = req.server.base_url
-        url = f"{base}/x/{account['handle']}/status/{post_id}"
+        data["created_at"] = now_iso()
         req.store.add_post(NETWORK, account["handle"], post_id, text, url, data)
     return Response(
         201, {"data": {"id": post_id, "text": shown, "edit_history_tweet_ids": [post_id]}}
