@@ -2,12 +2,326 @@
 
 from __future__ import annotations
 
+import html
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import httpx
+import twitter_text
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from carecast.lib.http import error_from_exception, error_from_response, make_client
 from carecast.networks import textcount
-from carecast.networks.base import Connector, Network
+from carecast.networks.base import (
+    Account,
+    CannotVerify,
+    Connector,
+    ConnectorError,
+    MediaFile,
+    Network,
+    PostRequest,
+    PostResult,
+)
+
+LABEL = "X"
+ALT_TEXT_LIMIT = 1000  # X's own limit for media alt text
+RECENT_POSTS = 100  # the most X lists in one page
+
+
+# --- what X answers (validated, never dict-poked) ----------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class UrlEntity(_Model):
+    url: str = ""
+    expanded_url: str = ""
+    media_key: str | None = None
+
+
+class Entities(_Model):
+    urls: list[UrlEntity] = []
+
+
+class Tweet(_Model):
+    id: str
+    text: str = ""
+    created_at: str | None = None
+    entities: Entities | None = None
+
+
+class TweetCreated(_Model):
+    data: Tweet
+
+
+class User(_Model):
+    id: str
+    username: str
+    name: str = ""
+
+
+class UserResponse(_Model):
+    data: User
+
+
+class Problem(_Model):
+    title: str = ""
+    detail: str = ""
+
+
+class Timeline(_Model):
+    data: list[Tweet] | None = None
+    meta: dict[str, Any] | None = None
+    errors: list[Problem] | None = None
+
+
+class Media(_Model):
+    id: str
+    media_key: str | None = None
+
+
+class MediaUploaded(_Model):
+    data: Media
+
+
+class TokenResponse(_Model):
+    access_token: str
+    refresh_token: str | None = None
+    expires_in: int | None = None
+    scope: str = ""
+
+
+M = TypeVar("M", bound=_Model)
+
+
+# --- recognising our own post ------------------------------------------------------------
+
+
+def comparable_text(text: str) -> str:
+    """Text with URLs removed and whitespace collapsed (NFC), for comparing with what X shows."""
+    text = unicodedata.normalize("NFC", text)
+    kept, last = [], 0
+    for found in twitter_text.extract_urls_with_indices(text):
+        start, end = found["indices"]
+        kept.append(text[last:start])
+        last = end
+    kept.append(text[last:])
+    return " ".join(" ".join(kept).split())
+
+
+def comparable_url(url: str) -> str:
+    """A URL without scheme, with lower-case host and no trailing slash."""
+    rest = url.split("://", 1)[-1]
+    host, slash, path = rest.partition("/")
+    return (host.lower() + slash + path).rstrip("/")
+
+
+def is_same_post(tweet: Tweet, post: PostRequest) -> bool:
+    """Whether ``tweet`` (as X lists it) is ``post`` (as we sent it).
+
+    X rewrites what we sent: every URL (also bare domains) becomes a t.co link, a link to
+    attached media is appended, and ``&``, ``<``, ``>`` come back HTML-escaped. So neither
+    the text nor ``post.fingerprint`` (a hash of the exact text) can be compared directly.
+    We compare the text with all URLs removed on both sides, and then the URLs themselves
+    through the ``expanded_url`` of X's URL entities, so that two job ads that differ only
+    in their link are told apart.
+    """
+    if comparable_text(html.unescape(tweet.text)) != comparable_text(post.text):
+        return False
+    if tweet.entities is None:  # X gave no entities: the text is all we can go by
+        return True
+    theirs = {comparable_url(u.expanded_url) for u in tweet.entities.urls if not u.media_key}
+    ours = {comparable_url(u) for u in twitter_text.extract_urls(post.text)}
+    return ours <= theirs
+
+
+# --- the connector -----------------------------------------------------------------------
 
 
 class XConnector(Connector):
-    """Client of the X API v2 over httpx."""
+    """Client of the X API v2 over httpx (OAuth 2 user context).
+
+    Not idempotent: X has no idempotency key. Before re-sending a post whose outcome is
+    unknown, the caller asks ``find_existing``. An expired access token is refreshed once
+    per connector with the stored refresh token; the new tokens are left in
+    ``updated_credentials`` for the caller to store.
+    """
+
+    idempotent = False
+
+    def __init__(self, account: Account, *, timeout: float | None = None) -> None:
+        super().__init__(account)
+        self.timeout = timeout
+        self._client: httpx.Client | None = None
+        self._refreshed = False
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = make_client(self.account.base_url.rstrip("/"), timeout=self.timeout)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        return self.updated_credentials or self.account.credentials
+
+    # --- HTTP ------------------------------------------------------------------------------
+
+    def _request(
+        self, method: str, path: str, action: str, *, creates_post: bool = False, **kwargs: Any
+    ) -> Any:
+        """Send with the bearer token; on 401 refresh once and send again."""
+        response = self._send(method, path, creates_post, **kwargs)
+        if response.status_code == 401 and self._can_refresh():
+            self._refresh()
+            response = self._send(method, path, creates_post, **kwargs)
+        if response.status_code >= 400:
+            raise error_from_response(response, LABEL, action)
+        try:
+            return response.json()
+        except ValueError as exc:
+            # 2xx we cannot read: the network acted, we do not know on what.
+            message = f"{action} ({LABEL}): unreadable answer"
+            raise ConnectorError(message, outcome_unknown=creates_post) from exc
+
+    def _send(self, method: str, path: str, creates_post: bool, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.credentials.get('access_token', '')}"}
+        try:
+            return self.client.request(method, path, headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise error_from_exception(exc, creates_post, network_label=LABEL) from exc
+
+    def _can_refresh(self) -> bool:
+        return not self._refreshed and bool(self.credentials.get("refresh_token"))
+
+    def _refresh(self) -> None:
+        """Trade the refresh token for new tokens; keep the old refresh token if none comes back."""
+        self._refreshed = True
+        old = self.credentials
+        data = {"grant_type": "refresh_token", "refresh_token": old["refresh_token"]}
+        auth = None
+        if old.get("client_secret"):  # confidential client: HTTP Basic
+            auth = (old.get("client_id", ""), old["client_secret"])
+        else:
+            data["client_id"] = old.get("client_id", "")
+        try:
+            response = self.client.post("/2/oauth2/token", data=data, auth=auth)
+        except httpx.HTTPError as exc:  # a blip must not disconnect the channel: transient
+            raise error_from_exception(exc, False, network_label=LABEL) from exc
+        action = "Could not refresh the access token"
+        if response.status_code in (400, 401):  # the refresh token itself was refused
+            refused = error_from_response(response, LABEL, action)
+            raise ConnectorError(str(refused), auth=True, status=response.status_code)
+        if response.status_code >= 400:
+            raise error_from_response(response, LABEL, action)
+        token = self._parse(TokenResponse, _json_or_none(response), action)
+        updated = {**old, "access_token": token.access_token}
+        updated["refresh_token"] = token.refresh_token or old["refresh_token"]
+        if token.expires_in:
+            expires = datetime.now(UTC) + timedelta(seconds=token.expires_in)
+            updated["expires_at"] = expires.isoformat(timespec="seconds")
+        self.updated_credentials = updated
+
+    def _parse(self, model: type[M], data: Any, action: str, *, creates_post: bool = False) -> M:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            message = f"{action} ({LABEL}): unexpected answer ({exc.error_count()} problems)"
+            raise ConnectorError(message, outcome_unknown=creates_post) from exc
+
+    # --- the contract ----------------------------------------------------------------------
+
+    def publish(self, post: PostRequest) -> PostResult:
+        """Upload images (with alt text), then ``POST /2/tweets``."""
+        media_ids = [self._upload(item) for item in post.media]
+        body: dict[str, Any] = {"text": post.text}
+        if media_ids:
+            body["media"] = {"media_ids": media_ids}
+        action = "Could not publish"
+        data = self._request("POST", "/2/tweets", action, creates_post=True, json=body)
+        created = self._parse(TweetCreated, data, action, creates_post=True)
+        return PostResult(created.data.id, self.post_url(created.data.id), raw=data)
+
+    def _upload(self, item: MediaFile) -> str:
+        if not item.mime_type.startswith("image/"):
+            raise ConnectorError(f"{LABEL}: only images can be attached for now.", permanent=True)
+        try:
+            content = item.path.read_bytes()
+        except OSError as exc:
+            raise ConnectorError(f"Media file cannot be read: {exc}", permanent=True) from exc
+        category = "tweet_gif" if item.mime_type == "image/gif" else "tweet_image"
+        form = {"media_category": category, "media_type": item.mime_type}
+        files = {"media": (item.path.name, content, item.mime_type)}
+        action = "Could not upload media"
+        data = self._request("POST", "/2/media/upload", action, data=form, files=files)
+        media_id = self._parse(MediaUploaded, data, action).data.id
+        if item.alt_text.strip():
+            alt = {"alt_text": {"text": item.alt_text[:ALT_TEXT_LIMIT]}}
+            body = {"id": media_id, "metadata": alt}
+            self._request("POST", "/2/media/metadata", "Could not set the alt text", json=body)
+        return media_id
+
+    def post_url(self, tweet_id: str) -> str:
+        web = str(self.account.config.get("web_url") or "https://x.com").rstrip("/")
+        handle = self.account.handle.lstrip("@")
+        return f"{web}/{handle}/status/{tweet_id}" if handle else f"{web}/i/web/status/{tweet_id}"
+
+    def delete(self, remote_id: str) -> None:
+        """Delete a post; one that is already gone counts as deleted."""
+        try:
+            self._request("DELETE", f"/2/tweets/{remote_id}", "Could not delete")
+        except ConnectorError as exc:
+            if exc.status != 404:
+                raise
+
+    def verify_credentials(self) -> str:
+        """``@username`` for a working token (refreshing it if needed)."""
+        return f"@{self._me().username}"
+
+    def _me(self) -> User:
+        action = "Could not verify the access token"
+        return self._parse(UserResponse, self._request("GET", "/2/users/me", action), action).data
+
+    def find_existing(self, post: PostRequest) -> PostResult | None:
+        """Look for ``post`` among the account's last 100 posts (see ``is_same_post``)."""
+        if not comparable_text(post.text):
+            raise CannotVerify(f"{LABEL}: a post of only links or media cannot be recognised.")
+        try:
+            timeline = self._recent_posts()
+        except ConnectorError as exc:
+            raise CannotVerify(
+                str(exc), auth=exc.auth, retry_after=exc.retry_after, status=exc.status
+            ) from exc
+        for tweet in timeline:
+            if is_same_post(tweet, post):
+                return PostResult(tweet.id, self.post_url(tweet.id), raw=tweet.model_dump())
+        return None
+
+    def _recent_posts(self) -> list[Tweet]:
+        user_id = self.account.remote_user_id or self._me().id
+        params = {"max_results": RECENT_POSTS, "tweet.fields": "created_at,entities"}
+        action = "Could not read recent posts"
+        data = self._request("GET", f"/2/users/{user_id}/tweets", action, params=params)
+        timeline = self._parse(Timeline, data, action)
+        if timeline.data is None and timeline.errors:  # X answers 200 for an unknown user
+            raise ConnectorError(f"{action} ({LABEL}): {timeline.errors[0].detail}")
+        if timeline.data is None and not timeline.meta:
+            raise ConnectorError(f"{action} ({LABEL}): the answer held no posts and no count")
+        return timeline.data or []
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 class X(Network):
