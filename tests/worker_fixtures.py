@@ -83,11 +83,13 @@ def worker_env(transactional_db, tmp_path) -> dict[str, str]:
 
 @pytest.fixture
 def worker(worker_env, tmp_path):
-    """A started worker; ``worker.kill()`` / ``worker.start()`` to crash and restart it."""
+    """A worker process, not yet started: ``start()``, ``kill()`` (SIGKILL), ``stop()``.
+
+    From here on, tasks enqueued by the test go to the worker's queue.
+    """
     HUEY.immediate = False
     HUEY.flush()
     process = WorkerProcess(worker_env, tmp_path / "worker.log")
-    process.start()
     try:
         yield process
     finally:
