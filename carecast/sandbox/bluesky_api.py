@@ -115,6 +115,14 @@ def describe_server(req: Request) -> Response:
     return Response(200, {**body, "links": {}, "contact": {}})
 
 
+@router.route("GET", XRPC + "com.atproto.identity.resolveHandle")
+def resolve_handle(req: Request) -> Response:
+    account = req.store.account(NETWORK, str(req.arg("handle") or ""))
+    if account is None:
+        return error(400, "InvalidRequest", "Unable to resolve handle")
+    return Response(200, {"did": account["user_id"]})
+
+
 @router.route("GET", XRPC + "_health")
 def health(req: Request) -> Response:
     return Response(200, {"version": "0.4.0-sandbox"})

@@ -79,9 +79,9 @@ class Faults:
 
 def _normalise(spec: dict[str, Any]) -> dict[str, Any]:
     path = str(spec.get("path") or "").rstrip("/")
-    network = spec.get("network") or network_for_path(path)
-    if network not in ("mastodon", "x", "bluesky"):
-        raise ValueError("A fault needs a network (mastodon, x, bluesky) or an API path.")
+    network = spec.get("network") or network_for_path(path)  # neither: every API request
+    if network not in (None, "mastodon", "x", "bluesky"):
+        raise ValueError(f"Unknown network {network!r}: mastodon, x or bluesky.")
     mode = spec.get("mode") or ("status" if spec.get("status") else None)
     if mode not in MODES:
         raise ValueError(f"A fault needs a status or a mode ({', '.join(MODES)}).")
@@ -102,7 +102,7 @@ def _normalise(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _matches(fault: dict[str, Any], network: str, method: str, path: str) -> bool:
-    if fault["network"] != network or (fault["method"] and fault["method"] != method):
+    if fault["network"] not in (None, network) or fault["method"] not in ("", method):
         return False
     pattern = fault["path"]
     if not pattern:
@@ -110,9 +110,9 @@ def _matches(fault: dict[str, Any], network: str, method: str, path: str) -> boo
     return path.startswith(pattern[:-1]) if pattern.endswith("*") else path == pattern
 
 
-def fault_response(fault: dict[str, Any]) -> Response:
+def fault_response(fault: dict[str, Any], network: str) -> Response:
     """The error response a ``status`` fault stands for, with the network's headers."""
-    network, status, wait = fault["network"], fault["status"], fault["retry_after"]
+    status, wait = fault["status"], fault["retry_after"]
     headers: dict[str, str] = {}
     if status == 429:
         headers.update(_rate_limit_headers(network, float(wait if wait is not None else 60)))

@@ -82,8 +82,10 @@ def account_statuses(req: Request, account_id: str) -> Response:
     if account is None:
         raise HTTPError(error(404, "Record not found"))
     limit = min(max(int(req.arg("limit") or 20), 1), 40)
-    posts = req.store.posts(NETWORK, account["handle"])
     max_id, since_id, min_id = req.arg("max_id"), req.arg("since_id"), req.arg("min_id")
+    # The first page needs only the newest posts (ids grow with insertion order).
+    newest_only = not (max_id or since_id or min_id)
+    posts = req.store.posts(NETWORK, account["handle"], limit if newest_only else None)
     if max_id:
         posts = [p for p in posts if int(p["id"]) < int(max_id)]
     lower = since_id or min_id

@@ -108,7 +108,7 @@ class Handler(BaseHTTPRequestHandler):
         if network:
             sandbox.request_log.record(network, req.summary())
         if fault and fault["mode"] == "status":
-            return self._send(control.fault_response(fault))
+            return self._send(control.fault_response(fault, network))
         if fault and fault["mode"] == "delay" and sandbox.stopping.wait(fault["seconds"]):
             self.close_connection = True  # shutting down: drop the request
             return None

@@ -277,6 +277,11 @@ class Store:
         rows = self._query(sql, (network, network, handle, handle, limit or -1))
         return [self._post(row) for row in rows]
 
+    def post_texts(self, network: str, handle: str) -> list[str]:
+        """The texts of an account's posts (cheaper than ``posts`` for duplicate checks)."""
+        sql = "SELECT text FROM posts WHERE network = ? AND handle = ?"
+        return [row["text"] for row in self._query(sql, (network, handle))]
+
     def post_stats(self, network: str, handle: str) -> tuple[int, str | None]:
         """How many posts an account has, and when the newest was made."""
         sql = "SELECT COUNT(*), MAX(created_at) FROM posts WHERE network = ? AND handle = ?"

@@ -141,8 +141,9 @@ def user_tweets(req: Request, user_id: str) -> Response:
             "type": "https://api.twitter.com/2/problems/resource-not-found",
         }
         return Response(200, {"errors": [problem]})
-    posts = req.store.posts(NETWORK, account["handle"])
     token = req.arg("pagination_token")
+    # Without a cursor only the newest page (and one more, for next_token) is needed.
+    posts = req.store.posts(NETWORK, account["handle"], None if token else int(max_results) + 1)
     if token:
         posts = [p for p in posts if int(p["id"]) < int(token)]
     page = posts[: int(max_results)]
@@ -206,7 +207,7 @@ def _check_media(req: Request, account: dict[str, Any], media_ids: list[str]) ->
 def _is_duplicate(req: Request, account: dict[str, Any], text: str) -> bool:
     wanted = " ".join(text.split())
     return any(
-        " ".join(p["text"].split()) == wanted for p in req.store.posts(NETWORK, account["handle"])
+        " ".join(t.split()) == wanted for t in req.store.post_texts(NETWORK, account["handle"])
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -70,6 +71,18 @@ def test_it_returns_the_same_status_for_the_same_idempotency_key(client, sandbox
     first = client.post("/api/v1/statuses", data={"status": "Blutspende heute"}, headers=headers)
     again = client.post("/api/v1/statuses", data={"status": "Blutspende heute"}, headers=headers)
     assert first.json()["id"] == again.json()["id"]
+    assert len(sandbox.posts("mastodon")) == 1
+
+
+def test_it_creates_one_status_for_concurrent_requests_with_one_key(sandbox, anna):
+    def send(_):
+        headers = {**bearer("anna-token"), "Idempotency-Key": "publication-8"}
+        url = f"{sandbox.base_url}/api/v1/statuses"
+        return httpx.post(url, data={"status": "Gleichzeitig"}, headers=headers).json()["id"]
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(send, range(8)))
+    assert len(ids) == 1
     assert len(sandbox.posts("mastodon")) == 1
 
 
@@ -258,6 +271,10 @@ def test_it_keeps_a_bluesky_record_key_unique(client, sandbox):
     )
     assert first.json()["uri"].endswith("/app.bsky.feed.post/3pub7")
     assert second.status_code == 400 and second.json()["error"] == "InvalidRequest"
+    resolved = client.get(
+        "/xrpc/com.atproto.identity.resolveHandle", params={"handle": "klinikum.bsky.test"}
+    )
+    assert resolved.json() == {"did": session["did"]}
     post = sandbox.posts("bluesky")[0]
     assert post["media"][0]["alt_text"] == "Ein Bild"
     assert client.get(post["url"]).status_code == 200
@@ -286,6 +303,14 @@ def test_it_injects_a_rate_limit_once_with_the_networks_headers(client, sandbox,
         client.post("/2/tweets", json={"text": "Eins"}, headers=bearer("ben-access")).status_code
         == 201
     )
+
+
+def test_it_applies_a_fault_without_network_to_the_next_api_request(client, sandbox, anna):
+    sandbox.inject_fault(status=503)
+    assert client.get("/").status_code == 200  # the viewer is not an API
+    response = client.get("/api/v1/accounts/verify_credentials", headers=bearer("anna-token"))
+    assert response.status_code == 503
+    assert response.json() == {"error": "Service Unavailable"}
 
 
 def test_it_drops_the_connection_after_accepting(client, sandbox, anna):
