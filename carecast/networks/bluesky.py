@@ -89,7 +89,7 @@ def _seconds_left(token: str) -> float:
     """Seconds until a JWT expires; -inf when it is missing or unreadable."""
     try:
         exp = get_jwt_payload(token).exp if token else None
-    except AtProtocolError:
+    except (AtProtocolError, ValueError):  # not a JWT, or claims the SDK cannot read
         return -math.inf
     if exp is None:
         return -math.inf
@@ -104,8 +104,12 @@ def _retry_after(exc: RequestErrorBase) -> float | None:
         try:
             return max(float(value), 0.0)
         except ValueError:
-            when = email.utils.parsedate_to_datetime(value)
+            pass
+        try:  # or an HTTP date
+            when = email.utils.parsedate_to_datetime(value).replace(tzinfo=dt.UTC)
             return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
+        except (TypeError, ValueError):
+            pass
     reset = headers.get("ratelimit-reset")
     if reset and reset.isdigit():
         return max(int(reset) - dt.datetime.now(dt.UTC).timestamp(), 0.0)

@@ -8,6 +8,7 @@ obstetrics department's own account) gets mentioned.
 from __future__ import annotations
 
 import base64
+import email.utils
 import json
 import socket
 import threading
@@ -530,17 +531,20 @@ def test_it_returns_the_post_a_failed_create_did_commit(scripted):
     assert result.raw["existing"] is True
 
 
-def test_it_honours_retry_after_on_503(scripted):
+@pytest.mark.parametrize("retry_after", ["60", "http-date"])
+def test_it_honours_retry_after_on_503(scripted, retry_after):
+    if retry_after == "http-date":
+        retry_after = email.utils.formatdate(time.time() + 60, usegmt=True)
     scripted.routes["com.atproto.repo.createRecord"] = lambda _: (
         503,
-        {"Retry-After": "60"},
+        {"Retry-After": retry_after},
         {"error": "ServiceUnavailable"},
     )
 
     with pytest.raises(ConnectorError) as caught:
         scripted_connector(scripted.url).publish(post("k"))
 
-    assert caught.value.retry_after == 60
+    assert 55 <= caught.value.retry_after <= 60
     assert not caught.value.permanent and caught.value.outcome_unknown
 
 
