@@ -1,7 +1,19 @@
 from __future__ import annotations
 
+from carecast.networks.models import ChannelStatus
+from carecast.web.access import channels_for, person_of
+
 
 def navigation(request):
-    """Values every page's layout needs."""
-    person = getattr(request.user, "person", None) if request.user.is_authenticated else None
-    return {"person": person, "organisation": person.organisation if person else None}
+    """Values every page's layout needs: who is signed in, and which channels are paused."""
+    person = person_of(request.user) if hasattr(request, "user") else None
+    if person is None:
+        return {"person": None, "organisation": None, "paused_channels": []}
+    paused = (
+        channels_for(person).filter(status=ChannelStatus.PAUSED).only("id", "name", "status_reason")
+    )
+    return {
+        "person": person,
+        "organisation": person.organisation,
+        "paused_channels": list(paused),
+    }

@@ -1,0 +1,147 @@
+"""The composer's state: one panel per chosen channel, with its text, count, problems and preview.
+
+Each panel's text is the person's own edit if they changed it, otherwise the
+story fitted to the channel by ``draft_for``. Nothing here writes to the
+database; ``views.composer`` saves through the stories and publishing services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from carecast.networks.models import Channel
+from carecast.publishing.models import Publication, State
+from carecast.stories.models import MediaAsset, Story
+from carecast.stories.services import VariantReport, draft_for, report
+
+# A channel with one of these already has its post on the way (or out): don't schedule it twice.
+ACTIVE_STATES = {State.SCHEDULED, State.PUBLISHING, State.PUBLISHED, State.UNCONFIRMED}
+
+
+@dataclass
+class Panel:
+    channel: Channel
+    text: str
+    edited: bool
+    report: VariantReport
+    media: list[MediaAsset]
+    active: Publication | None = None
+
+    @property
+    def over(self) -> bool:
+        return self.report.remaining < 0
+
+    @property
+    def near(self) -> bool:
+        """Within the last tenth of the limit: worth a glance before typing on."""
+        return 0 <= self.report.remaining <= self.report.limit // 10
+
+    @property
+    def blocking(self) -> list:
+        return [p for p in self.report.problems if p.blocking]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.report.problems if not p.blocking]
+
+    @property
+    def remaining_abs(self) -> int:
+        return abs(self.report.remaining)
+
+
+@dataclass
+class StoryDraft:
+    """The story fields as typed so far (not yet saved)."""
+
+    text: str = ""
+    link: str = ""
+    hashtags: str = ""
+
+    def hashtag_list(self) -> list[str]:
+        return Story(hashtags=self.hashtags).hashtag_list()
+
+
+def media_with_alt(assets: Iterable[MediaAsset], alt_texts: Mapping[int, str]) -> list[MediaAsset]:
+    """The story's images with the alt texts as typed (unsaved), for counting and preview."""
+    result = []
+    for asset in assets:
+        if asset.pk in alt_texts:
+            asset.alt_text = alt_texts[asset.pk].strip()
+        result.append(asset)
+    return result
+
+
+def build_panels(
+    channels: Iterable[Channel],
+    draft: StoryDraft,
+    media: list[MediaAsset],
+    texts: Mapping[int, str],
+    edited: set[int],
+    active: Mapping[int, Publication] | None = None,
+) -> list[Panel]:
+    """One panel per channel: the typed text where edited, else a fresh draft."""
+    panels = []
+    for channel in channels:
+        is_edited = channel.pk in edited and channel.pk in texts
+        text = (
+            texts[channel.pk]
+            if is_edited
+            else draft_for(channel, draft.text, draft.link, draft.hashtag_list())
+        )
+        panels.append(
+            Panel(
+                channel=channel,
+                text=text,
+                edited=is_edited,
+                report=report(channel, text, media),
+                media=media,
+                active=(active or {}).get(channel.pk),
+            )
+        )
+    return panels
+
+
+def blocking_reasons(panels: Iterable[Panel]) -> list[str]:
+    """Why the posts cannot go out, one line per problem, naming the channel."""
+    return [
+        _("%(channel)s: %(problem)s") % {"channel": panel.channel.name, "problem": problem.message}
+        for panel in panels
+        if panel.active is None
+        for problem in panel.blocking
+    ]
+
+
+def active_publications(story: Story | None) -> dict[int, Publication]:
+    """The publication per channel that is already on its way, for a saved story."""
+    if story is None or story.pk is None:
+        return {}
+    publications = Publication.objects.filter(
+        variant__story=story, state__in=ACTIVE_STATES
+    ).order_by("channel_id", "-created_at")
+    result: dict[int, Publication] = {}
+    for publication in publications:
+        result.setdefault(publication.channel_id, publication)
+    return result
+
+
+def parse_variant_fields(
+    data: Mapping[str, str],
+) -> tuple[dict[int, str], set[int], dict[int, str]]:
+    """``variant_<id>`` texts, ``edited_<id>`` flags and ``alt_<id>`` alt texts from a POST."""
+    texts: dict[int, str] = {}
+    edited: set[int] = set()
+    alts: dict[int, str] = {}
+    for key, value in data.items():
+        prefix, _sep, raw_id = key.partition("_")
+        if not raw_id.isdigit():
+            continue
+        if prefix == "variant":
+            texts[int(raw_id)] = value.replace("\r\n", "\n")
+        elif prefix == "edited" and value == "1":
+            edited.add(int(raw_id))
+        elif prefix == "alt":
+            alts[int(raw_id)] = value
+    return texts, edited, alts

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.shortcuts import render
+from django.utils import timezone
+
+from carecast.publishing.models import State
+from carecast.web.access import person_required, publications_for
+
+ATTENTION_DAYS = 14
+LIST_SIZE = 8
+
+
+@person_required
+def dashboard(request):
+    """What needs doing first: posts that need a person, then what goes out next."""
+    publications = publications_for(request.person).select_related("channel", "variant__story")
+    since = timezone.now() - dt.timedelta(days=ATTENTION_DAYS)
+    attention = (
+        publications.filter(
+            Q(state=State.UNCONFIRMED) | Q(state=State.FAILED, updated_at__gte=since)
+        )
+        # Unconfirmed first: the post may be public already and only a person can tell.
+        .annotate(
+            rank=Case(
+                When(state=State.UNCONFIRMED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "-updated_at")[:LIST_SIZE]
+    )
+    upcoming = publications.filter(state__in=[State.SCHEDULED, State.PUBLISHING]).order_by(
+        "due_at", "id"
+    )[:LIST_SIZE]
+    recent = publications.filter(state=State.PUBLISHED).order_by("-published_at")[:5]
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "attention": list(attention),
+            "upcoming": list(upcoming),
+            "recent": list(recent),
+            "nav": "dashboard",
+        },
+    )

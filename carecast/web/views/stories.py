@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from carecast.publishing.models import Publication
+from carecast.stories.models import Variant
+from carecast.web.access import channels_for, person_required, stories_for
+
+PAGE_SIZE = 30
+
+
+def _variants(person):
+    """A story's posts on the channels this person may see, newest publication first."""
+    return (
+        Variant.objects.filter(channel__in=channels_for(person))
+        .select_related("channel")
+        .prefetch_related(
+            Prefetch("publications", queryset=Publication.objects.order_by("-created_at"))
+        )
+        .order_by("channel__name")
+    )
+
+
+@person_required
+def story_list(request):
+    stories = stories_for(request.person).select_related("department").order_by("-updated_at")
+    query = request.GET.get("q", "").strip()
+    if query:
+        stories = stories.filter(title__icontains=query)
+    stories = stories.prefetch_related(Prefetch("variants", queryset=_variants(request.person)))
+    page = Paginator(stories, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "web/stories/list.html", {"page": page, "query": query, "nav": "stories"}
+    )
+
+
+@person_required
+def story_detail(request, story_id: int):
+    story = get_object_or_404(
+        stories_for(request.person)
+        .select_related("department", "created_by")
+        .prefetch_related("media", Prefetch("variants", queryset=_variants(request.person))),
+        pk=story_id,
+    )
+    return render(request, "web/stories/detail.html", {"story": story, "nav": "stories"})
