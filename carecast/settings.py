@@ -19,7 +19,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CARECAST_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEMO_SECRET = "carecast-demo-secret-do-not-use-in-production"
+DEMO_SECRET = "carecast-demo-secret-do-not-use-in-production"  # noqa: S105 (refused in production)
 DEBUG = env_bool("CARECAST_DEBUG", True)
 SECRET_KEY = env_str("CARECAST_SECRET_KEY", DEMO_SECRET)
 # Network tokens are encrypted at rest with this key (Fernet, 32 url-safe base64 bytes).
@@ -155,6 +155,8 @@ else:
 # How far ahead of a due time the worker picks a publication up, so that the
 # once-a-second scheduler tick does not make posts late (see publishing.dispatch).
 CARECAST_DISPATCH_LEAD_SECONDS = env_int("CARECAST_DISPATCH_LEAD_SECONDS", 2, minimum=0)
+# Threads one dispatch task uses to publish a burst of due posts.
+CARECAST_DISPATCH_THREADS = env_int("CARECAST_DISPATCH_THREADS", 4, minimum=1)
 # A publication stuck in "publishing" longer than this was claimed by a worker that died.
 CARECAST_CLAIM_LEASE_SECONDS = env_int("CARECAST_CLAIM_LEASE_SECONDS", 120, minimum=5)
 CARECAST_HTTP_TIMEOUT = env_int("CARECAST_HTTP_TIMEOUT", 20, minimum=1)

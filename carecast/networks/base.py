@@ -135,6 +135,9 @@ class Connector:
         """Return the account's display handle, or raise ConnectorError(auth=True)."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release connections; a connector may be reused for many posts until then."""
+
 
 class Network:
     """Rules of one network. Subclasses set the class attributes and override counting."""
@@ -161,7 +164,9 @@ class Network:
 
     def check(self, text: str, media: list[MediaFile], config: dict[str, Any] | None = None) -> list[Problem]:
         """What keeps this draft from being published on this network."""
-        from django.utils.translation import gettext as _  # lazy: rules stay importable without Django set up
+        from django.utils.translation import (
+            gettext as _,  # lazy: rules stay importable without Django set up
+        )
 
         problems: list[Problem] = []
         limit = self.limit_for(config)

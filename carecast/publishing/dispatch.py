@@ -1,9 +1,11 @@
 """Advancing publications through the state machine: the worker's side.
 
-``publish_one`` is the single handler for a due publication. It is safe to call
-from any number of workers at once (claims are conditional UPDATEs) and safe to
-call again after a crash (the idempotency strategy of each network decides
-whether a second request could duplicate the post).
+Two entry points share one path (claim → prepare → start → send → complete):
+``publish_one`` takes a single publication one step; ``drain`` takes a whole
+burst of due publications, claimed in batches, prepared *before* the due moment
+and sent at it by a few threads. Both are safe to run from any number of workers
+at once (claims are conditional UPDATEs) and again after a crash (each network's
+idempotency strategy decides whether a second request could duplicate a post).
 """
 
 from __future__ import annotations
@@ -12,17 +14,24 @@ import datetime as dt
 import logging
 import random
 import threading
-from collections.abc import Iterable
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecast.networks.base import CannotVerify, ConnectorError, MediaFile, PostRequest, PostResult
+from carecast.networks.base import (
+    CannotVerify,
+    Connector,
+    ConnectorError,
+    MediaFile,
+    PostRequest,
+    PostResult,
+)
 from carecast.networks.models import Channel, ChannelStatus
 from carecast.publishing import states
 from carecast.publishing.models import Attempt, Publication, State
@@ -32,6 +41,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = dt.timedelta(seconds=30)
 BACKOFF_CAP = dt.timedelta(minutes=30)
+BATCH_SIZE = 250
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,40 @@ class Outcome:
     publication_id: int
     state: str
     message: str = ""
+
+
+@dataclass
+class Job:
+    """One publication on its way out: claimed, checked, with its connector."""
+
+    publication: Publication
+    token: str
+    post: PostRequest
+    connector: Connector
+    attempt: Attempt | None = None
+    finished_at: dt.datetime | None = None
+
+
+class Connectors:
+    """Connectors reused across a burst (keep-alive), one per channel and thread."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._all: list[Connector] = []
+        self._lock = threading.Lock()
+
+    def get(self, channel: Channel) -> Connector:
+        cache = self._local.__dict__.setdefault("cache", {})
+        if channel.pk not in cache:
+            connector = channel.rules.connector(channel.account())
+            cache[channel.pk] = connector
+            with self._lock:
+                self._all.append(connector)
+        return cache[channel.pk]
+
+    def close(self) -> None:
+        for connector in self._all:
+            connector.close()
 
 
 def backoff(attempt: int, retry_after: float | None = None) -> dt.timedelta:
@@ -61,6 +105,18 @@ def build_request(publication: Publication) -> PostRequest:
     )
 
 
+def _load(token: str) -> list[Publication]:
+    return list(
+        Publication.objects.filter(claim_token=token, state=State.PUBLISHING)
+        .select_related("channel__organisation", "variant__story")
+        .prefetch_related("variant__story__media")
+        .order_by("due_at", "id")
+    )
+
+
+# --- the single step -------------------------------------------------------------------------
+
+
 def publish_one(publication_id: int) -> Outcome | None:
     """Claim a due publication and take it one step: published, retry later, failed or unconfirmed.
 
@@ -69,136 +125,331 @@ def publish_one(publication_id: int) -> Outcome | None:
     token = states.claim(publication_id)
     if token is None:
         return None
-    publication = Publication.objects.select_related("channel", "variant__story").get(
-        pk=publication_id
-    )
+    connectors = Connectors()
+    try:
+        [publication] = _load(token)
+        prepared = _prepare(publication, token, connectors)
+        if isinstance(prepared, Outcome):
+            return prepared
+        if not _start([prepared]):
+            return Outcome(publication_id, publication.state, "lost claim")
+        return _send(prepared)
+    finally:
+        connectors.close()
+
+
+# --- the burst -------------------------------------------------------------------------------
+
+
+def drain(
+    workers: int = 1, until: dt.datetime | None = None, ids: list[int] | None = None
+) -> list[Outcome]:
+    """Publish everything due by ``until`` (default: now), in batches, with ``workers`` threads.
+
+    Work that needs the database (claim, checks, attempt rows) happens before
+    ``until``; at ``until`` the threads only send. Per-channel concurrency is
+    capped by ``Channel.max_concurrent``.
+    """
+    until = until or timezone.now()
+    connectors = Connectors()
+    outcomes: list[Outcome] = []
+    try:
+        while token := states.claim_due(until, BATCH_SIZE, ids):
+            jobs: list[Job] = []
+            for publication in _load(token):
+                prepared = _prepare(publication, token, connectors)
+                (outcomes.append if isinstance(prepared, Outcome) else jobs.append)(prepared)
+            jobs = _start(jobs)
+            _sleep_until(until)
+            outcomes.extend(_send_all(jobs, workers))
+    finally:
+        connectors.close()
+    return outcomes
+
+
+def _sleep_until(moment: dt.datetime) -> None:
+    delay = (moment - timezone.now()).total_seconds()
+    if delay > 0:
+        time.sleep(delay)
+
+
+def _send_all(jobs: list[Job], workers: int) -> list[Outcome]:
+    """Send with ``workers`` threads; successes are written in batches by ``SuccessWriter``."""
+    caps = {
+        job.publication.channel_id: threading.BoundedSemaphore(
+            max(job.publication.channel.max_concurrent, 1)
+        )
+        for job in jobs
+    }
+    pending = list(reversed(jobs))
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+    writer = SuccessWriter()
+
+    def work() -> None:
+        try:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    job = pending.pop()
+                with caps[job.publication.channel_id]:
+                    result = _call(job)
+                if isinstance(result, PostResult):
+                    writer.add(job, result)
+                else:
+                    outcome = _complete(job, result)
+                    with lock:
+                        outcomes.append(outcome)
+        finally:
+            close_old_connections()
+
+    writer.start()
+    threads = [
+        threading.Thread(target=work, daemon=True) for _ in range(max(1, min(workers, len(jobs))))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outcomes.extend(writer.stop())
+    return outcomes
+
+
+class SuccessWriter(threading.Thread):
+    """Writes successful publications to the database in small batches, off the send threads.
+
+    A crash before a batch is written leaves those publications ``publishing`` with
+    ``outcome_unknown``; recovery then relies on the network's idempotency (or a
+    look at recent posts), exactly as for a crash mid-request.
+    """
+
+    FLUSH_SECONDS = 0.02
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self._items: list[tuple[Job, PostResult]] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self.outcomes: list[Outcome] = []
+
+    def add(self, job: Job, result: PostResult) -> None:
+        with self._lock:
+            self._items.append((job, result))
+
+    def run(self) -> None:
+        try:
+            while not self._done.wait(self.FLUSH_SECONDS):
+                self._flush()
+            self._flush()
+        finally:
+            close_old_connections()
+
+    def stop(self) -> list[Outcome]:
+        self._done.set()
+        self.join()
+        return self.outcomes
+
+    def _flush(self) -> None:
+        with self._lock:
+            items, self._items = self._items, []
+        if not items:
+            return
+        states.finish_published_many(
+            [
+                (job.publication.pk, job.token, result.remote_id, result.url, job.finished_at)
+                for job, result in items
+            ]
+        )
+        self.outcomes.extend(Outcome(job.publication.pk, State.PUBLISHED) for job, _ in items)
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+def _prepare(publication: Publication, token: str, connectors: Connectors) -> Job | Outcome:
+    """Everything before the request: channel state, the network's rules, earlier attempts."""
     channel = publication.channel
     if channel.status == ChannelStatus.PAUSED:
         states.finish(publication, token, State.SCHEDULED, claimed_at=None)
-        return Outcome(publication_id, State.SCHEDULED, channel.status_reason)
-
+        return Outcome(publication.pk, State.SCHEDULED, channel.status_reason)
     post = build_request(publication)
-    problems = [p for p in channel.rules.check(post.text, list(post.media), channel.config) if p.blocking]
+    problems = [
+        p for p in channel.rules.check(post.text, list(post.media), channel.config) if p.blocking
+    ]
     if problems:
         message = " ".join(p.message for p in problems)
         _record_attempt(publication, Attempt.Outcome.ERROR, message)
         states.finish(publication, token, State.FAILED, last_error=message)
-        return Outcome(publication_id, State.FAILED, message)
-
-    connector = channel.rules.connector(channel.account())
-    if publication.outcome_unknown and not connector.idempotent:
-        recovered = _recover(publication, token, connector, post)
+        return Outcome(publication.pk, State.FAILED, message)
+    job = Job(publication, token, post, connectors.get(channel))
+    if publication.outcome_unknown and not job.connector.idempotent:
+        recovered = _recover(job)
         if recovered is not None:
             return recovered
-    return _send(publication, token, connector, post)
+    return job
 
 
-def _recover(publication, token, connector, post) -> Outcome | None:
+def _recover(job: Job) -> Outcome | None:
     """An earlier attempt may have reached a network without idempotency: look before sending."""
+    publication = job.publication
     try:
-        found = connector.find_existing(post)
+        found = job.connector.find_existing(job.post)
     except (CannotVerify, ConnectorError) as exc:
         message = _(
             "An earlier attempt may have been published, and %(network)s could not be checked: "
             "please look at the channel and confirm or resend. (%(error)s)"
         ) % {"network": publication.channel.rules.label, "error": exc}
         _record_attempt(publication, Attempt.Outcome.UNKNOWN, message)
-        states.finish(publication, token, State.UNCONFIRMED, last_error=message)
+        states.finish(publication, job.token, State.UNCONFIRMED, last_error=message)
         return Outcome(publication.pk, State.UNCONFIRMED, message)
     if found is None:
         return None
-    _record_attempt(publication, Attempt.Outcome.RECOVERED, _("Found on the network; not sent again."))
-    _mark_published(publication, token, found)
-    return Outcome(publication.pk, State.PUBLISHED)
-
-
-def _send(publication, token, connector, post) -> Outcome:
-    if not states.mark_sending(publication, token):
-        return Outcome(publication.pk, publication.state, "lost claim")
-    attempt = Attempt.objects.create(
-        publication=publication, number=publication.attempt_count, started_at=timezone.now()
+    _record_attempt(
+        publication, Attempt.Outcome.RECOVERED, _("Found on the network; not sent again.")
     )
-    try:
-        result = connector.publish(post)
-    except ConnectorError as exc:
-        return _handle_error(publication, token, attempt, exc)
-    except Exception as exc:  # a bug or an unexpected library error: treat as unknown outcome
-        log.exception("Unexpected error publishing %s", publication.pk)
-        return _handle_error(
-            publication, token, attempt, ConnectorError(repr(exc), outcome_unknown=True)
-        )
-    finally:
-        _store_refreshed_credentials(publication.channel, connector)
-    _finish_attempt(attempt, Attempt.Outcome.SUCCESS)
-    _mark_published(publication, token, result)
+    _mark_published(publication, job.token, found)
     return Outcome(publication.pk, State.PUBLISHED)
 
 
-def _handle_error(publication, token, attempt, exc: ConnectorError) -> Outcome:
-    channel = publication.channel
+def _start(jobs: list[Job]) -> list[Job]:
+    """Mark the posts as possibly sent and open an attempt for each, before anything leaves."""
+    if not jobs:
+        return []
+    held: list[Job] = []
+    for token in {job.token for job in jobs}:
+        mine = [job for job in jobs if job.token == token]
+        still = {p.pk for p in states.mark_sending([job.publication for job in mine], token)}
+        held.extend(job for job in mine if job.publication.pk in still)
+    now = timezone.now()
+    attempts = Attempt.objects.bulk_create(
+        [
+            Attempt(
+                publication=job.publication, number=job.publication.attempt_count, started_at=now
+            )
+            for job in held
+        ]
+    )
+    for job, attempt in zip(held, attempts, strict=True):
+        job.attempt = attempt
+    return held
+
+
+def _send(job: Job) -> Outcome:
+    return _complete(job, _call(job))
+
+
+def _call(job: Job) -> PostResult | ConnectorError:
+    """The request itself; every failure becomes a ``ConnectorError``."""
+    try:
+        return job.connector.publish(job.post)
+    except ConnectorError as exc:
+        return exc
+    except Exception as exc:  # a bug or an unexpected library error: the post may exist
+        log.exception("Unexpected error publishing %s", job.publication.pk)
+        return ConnectorError(repr(exc), outcome_unknown=True)
+    finally:
+        job.finished_at = timezone.now()
+        _store_refreshed_credentials(job.publication.channel, job.connector)
+
+
+@transaction.atomic
+def _complete(job: Job, result: PostResult | ConnectorError) -> Outcome:
+    publication = job.publication
+    if isinstance(result, PostResult):
+        _finish_attempt(job, Attempt.Outcome.SUCCESS)
+        _mark_published(publication, job.token, result, job.finished_at)
+        return Outcome(publication.pk, State.PUBLISHED)
+    return _handle_error(job, result)
+
+
+def _handle_error(job: Job, exc: ConnectorError) -> Outcome:
+    publication, token, channel = job.publication, job.token, job.publication.channel
     if exc.auth:
         pause_channel(channel, str(exc))
-        _finish_attempt(attempt, Attempt.Outcome.ERROR, str(exc), exc.status)
+        _finish_attempt(job, Attempt.Outcome.ERROR, str(exc), exc.status)
         # The network refused us before doing anything: nothing can have been posted.
         states.finish(
-            publication, token, State.SCHEDULED, claimed_at=None, outcome_unknown=False,
+            publication,
+            token,
+            State.SCHEDULED,
+            claimed_at=None,
+            outcome_unknown=False,
             last_error=str(exc),
         )
         return Outcome(publication.pk, State.SCHEDULED, str(exc))
     if exc.permanent:
-        _finish_attempt(attempt, Attempt.Outcome.ERROR, str(exc), exc.status)
+        _finish_attempt(job, Attempt.Outcome.ERROR, str(exc), exc.status)
         states.finish(publication, token, State.FAILED, outcome_unknown=False, last_error=str(exc))
         return Outcome(publication.pk, State.FAILED, str(exc))
     outcome = Attempt.Outcome.UNKNOWN if exc.outcome_unknown else Attempt.Outcome.RETRY
-    _finish_attempt(attempt, outcome, str(exc), exc.status)
-    unknown = publication.outcome_unknown if exc.outcome_unknown else False
+    _finish_attempt(job, outcome, str(exc), exc.status)
+    # Only this attempt's error decides: before re-sending after an unknown outcome,
+    # non-idempotent networks were checked (``_recover``), idempotent ones deduplicate.
+    unknown = exc.outcome_unknown
     if publication.attempt_count >= MAX_ATTEMPTS:
-        final = State.UNCONFIRMED if unknown and not _is_idempotent(channel) else State.FAILED
+        # Giving up on a post that may exist is "unconfirmed", never "failed".
+        final = State.UNCONFIRMED if unknown else State.FAILED
         states.finish(publication, token, final, outcome_unknown=unknown, last_error=str(exc))
         return Outcome(publication.pk, final, str(exc))
     retry_at = timezone.now() + backoff(publication.attempt_count, exc.retry_after)
     states.finish(
-        publication, token, State.SCHEDULED, claimed_at=None, next_attempt_at=retry_at,
-        outcome_unknown=unknown, last_error=str(exc),
+        publication,
+        token,
+        State.SCHEDULED,
+        claimed_at=None,
+        next_attempt_at=retry_at,
+        outcome_unknown=unknown,
+        last_error=str(exc),
     )
     from carecast.publishing.tasks import enqueue_dispatch
 
-    enqueue_dispatch(retry_at)
+    transaction.on_commit(lambda: enqueue_dispatch(retry_at))
     return Outcome(publication.pk, State.SCHEDULED, str(exc))
 
 
-def _is_idempotent(channel: Channel) -> bool:
-    connector_class = channel.rules.connector_class
-    return bool(connector_class and connector_class.idempotent)
-
-
-def _mark_published(publication, token, result: PostResult) -> None:
+def _mark_published(
+    publication, token, result: PostResult, when: dt.datetime | None = None
+) -> None:
     states.finish(
-        publication, token, State.PUBLISHED, remote_id=result.remote_id, remote_url=result.url,
-        published_at=timezone.now(), outcome_unknown=False, last_error="",
+        publication,
+        token,
+        State.PUBLISHED,
+        remote_id=result.remote_id,
+        remote_url=result.url,
+        published_at=when or timezone.now(),
+        outcome_unknown=False,
+        last_error="",
     )
 
 
 def _record_attempt(publication, outcome, message: str) -> None:
     now = timezone.now()
     Attempt.objects.create(
-        publication=publication, number=publication.attempt_count, started_at=now,
-        finished_at=now, outcome=outcome, message=message,
+        publication=publication,
+        number=publication.attempt_count,
+        started_at=now,
+        finished_at=now,
+        outcome=outcome,
+        message=message,
     )
 
 
-def _finish_attempt(attempt: Attempt, outcome, message: str = "", status: int | None = None) -> None:
-    attempt.outcome = outcome
-    attempt.message = message
-    attempt.http_status = status
-    attempt.finished_at = timezone.now()
-    attempt.save(update_fields=["outcome", "message", "http_status", "finished_at"])
+def _finish_attempt(job: Job, outcome, message: str = "", status: int | None = None) -> None:
+    Attempt.objects.filter(pk=job.attempt.pk).update(
+        outcome=outcome,
+        message=message,
+        http_status=status,
+        finished_at=job.finished_at or timezone.now(),
+    )
 
 
-def _store_refreshed_credentials(channel: Channel, connector) -> None:
+def _store_refreshed_credentials(channel: Channel, connector: Connector) -> None:
     new = connector.updated_credentials
     if not new:
         return
+    connector.updated_credentials = None
+    # Never overwrite a stored token with an empty one.
     merged = {**channel.get_credentials(), **{k: v for k, v in new.items() if v}}
     channel.set_credentials(merged)
     channel.save(update_fields=["credentials_encrypted"])
@@ -228,59 +479,11 @@ def due_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
     )
 
 
-def drain(ids: Iterable[int] | None = None, workers: int = 1) -> list[Outcome]:
-    """Publish every due publication (or the given ones), with ``workers`` threads.
-
-    Per-channel concurrency is capped by ``Channel.max_concurrent`` within this
-    process, so a burst never opens more connections to one account than allowed.
-    """
-    pending = list(ids) if ids is not None else due_ids()
-    if not pending:
-        return []
-    caps = _channel_semaphores(pending)
-    outcomes: list[Outcome] = []
-    lock = threading.Lock()
-    channel_of = dict(Publication.objects.filter(pk__in=pending).values_list("id", "channel_id"))
-    queue = [(pk, channel_of[pk]) for pk in reversed(pending) if pk in channel_of]
-
-    def work() -> None:
-        try:
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    pub_id, channel_id = queue.pop()
-                with caps[channel_id]:
-                    outcome = publish_one(pub_id)
-                if outcome is not None:
-                    with lock:
-                        outcomes.append(outcome)
-        finally:
-            close_old_connections()
-
-    if workers <= 1:
-        work()
-        return outcomes
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def _channel_semaphores(ids: list[int]) -> dict[int, threading.Semaphore]:
-    caps = dict(
-        Channel.objects.filter(publications__pk__in=ids).values_list("id", "max_concurrent").distinct()
-    )
-    return {channel_id: threading.BoundedSemaphore(max(cap, 1)) for channel_id, cap in caps.items()}
-
-
 def reconcile(now: dt.datetime | None = None) -> int:
-    """Recover from lost tasks and dead workers; returns how many publications were due.
+    """Recover from lost tasks and dead workers; returns how many publications are due.
 
-    Stale claims go back to ``scheduled``; every due publication gets a dispatch
-    task again. Safe to run as often as you like.
+    Stale claims go back to ``scheduled`` (keeping ``outcome_unknown``, so the next
+    attempt checks before it sends). Safe to run as often as you like.
     """
     lease = dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS)
     states.release_stale_claims(lease, now)

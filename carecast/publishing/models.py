@@ -31,7 +31,9 @@ FINAL_STATES = {State.PUBLISHED, State.FAILED, State.UNCONFIRMED, State.CANCELLE
 class Publication(models.Model):
     variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="publications")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="publications")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
+    )
     due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
     # Set when a DST gap/overlap moved the requested wall-clock time ("nonexistent"/"ambiguous").
     due_note = models.CharField(max_length=16, blank=True)

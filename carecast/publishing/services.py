@@ -28,17 +28,28 @@ def schedule(variant: Variant, due_at: dt.datetime, actor=None, due_note: str = 
     if timezone.is_naive(due_at):
         raise PublishingError("due_at must be timezone-aware")
     channel = variant.channel
-    problems = [p for p in channel.rules.check(variant.text, _media(variant), channel.config) if p.blocking]
+    problems = [
+        p for p in channel.rules.check(variant.text, _media(variant), channel.config) if p.blocking
+    ]
     if problems:
         raise PublishingError(" ".join(p.message for p in problems))
     with transaction.atomic():
         publication = Publication.objects.create(
-            variant=variant, channel=channel, state=State.SCHEDULED, due_at=due_at,
-            due_note=due_note, text=variant.text,
+            variant=variant,
+            channel=channel,
+            state=State.SCHEDULED,
+            due_at=due_at,
+            due_note=due_note,
+            text=variant.text,
         )
         audit.record(
-            channel.organisation, "publication.scheduled", str(variant), actor=actor,
-            publication=publication.pk, due_at=due_at.isoformat(), note=due_note,
+            channel.organisation,
+            "publication.scheduled",
+            str(variant),
+            actor=actor,
+            publication=publication.pk,
+            due_at=due_at.isoformat(),
+            note=due_note,
         )
         transaction.on_commit(lambda: _enqueue(due_at))
     return publication
@@ -57,34 +68,63 @@ def publish_now(variant: Variant, actor=None) -> Publication:
 def cancel(publication: Publication, actor=None) -> None:
     if not states.move(publication, {State.DRAFT, State.SCHEDULED}, State.CANCELLED):
         raise PublishingError(_("Only drafts and scheduled posts can be cancelled."))
-    audit.record(publication.channel.organisation, "publication.cancelled", str(publication.variant), actor=actor)
+    audit.record(
+        publication.channel.organisation,
+        "publication.cancelled",
+        str(publication.variant),
+        actor=actor,
+    )
 
 
 def resend(publication: Publication, actor=None) -> None:
     """Send a failed or unconfirmed post again — after a person checked the network."""
     if not states.move(
-        publication, {State.FAILED, State.UNCONFIRMED}, State.SCHEDULED,
-        due_at=timezone.now(), next_attempt_at=None, outcome_unknown=False, attempt_count=0,
+        publication,
+        {State.FAILED, State.UNCONFIRMED},
+        State.SCHEDULED,
+        due_at=timezone.now(),
+        next_attempt_at=None,
+        outcome_unknown=False,
+        attempt_count=0,
     ):
         raise PublishingError(_("Only failed or unconfirmed posts can be sent again."))
-    audit.record(publication.channel.organisation, "publication.resent", str(publication.variant), actor=actor)
+    audit.record(
+        publication.channel.organisation,
+        "publication.resent",
+        str(publication.variant),
+        actor=actor,
+    )
     transaction.on_commit(lambda: _enqueue(timezone.now()))
 
 
 def confirm_published(publication: Publication, url: str = "", actor=None) -> None:
     """A person found an unconfirmed post on the network: record it as published, never resend."""
     if not states.move(
-        publication, {State.UNCONFIRMED}, State.PUBLISHED, remote_url=url,
-        published_at=timezone.now(), outcome_unknown=False,
+        publication,
+        {State.UNCONFIRMED},
+        State.PUBLISHED,
+        remote_url=url,
+        published_at=timezone.now(),
+        outcome_unknown=False,
     ):
         raise PublishingError(_("Only unconfirmed posts can be confirmed."))
-    audit.record(publication.channel.organisation, "publication.confirmed", str(publication.variant), actor=actor, url=url)
+    audit.record(
+        publication.channel.organisation,
+        "publication.confirmed",
+        str(publication.variant),
+        actor=actor,
+        url=url,
+    )
 
 
 def _media(variant: Variant):
     from carecast.publishing.dispatch import build_request  # local: dispatch imports tasks lazily
 
-    return list(build_request(Publication(variant=variant, channel=variant.channel, text=variant.text)).media)
+    return list(
+        build_request(
+            Publication(variant=variant, channel=variant.channel, text=variant.text)
+        ).media
+    )
 
 
 def _enqueue(due_at: dt.datetime) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from carecast.publishing.models import Publication, State
+from carecast.publishing.models import Attempt, Publication, State
 
 
 def claim(publication_id: int, now: dt.datetime | None = None) -> str | None:
@@ -27,6 +27,33 @@ def claim(publication_id: int, now: dt.datetime | None = None) -> str | None:
         Publication.objects.filter(pk=publication_id, state=State.SCHEDULED, due_at__lte=now)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .update(state=State.PUBLISHING, claimed_at=now, claim_token=token, updated_at=now)
+    )
+    return token if claimed else None
+
+
+def claim_due(until: dt.datetime, limit: int, ids: list[int] | None = None) -> str | None:
+    """Claim up to ``limit`` publications due by ``until`` in one UPDATE; return the token.
+
+    ``until`` may lie a moment ahead: a dispatcher that woke early claims and prepares
+    the burst, then sends at the due moment. Paused channels are left alone.
+    """
+    from carecast.networks.models import ChannelStatus
+
+    now = timezone.now()
+    candidates = (
+        Publication.objects.filter(state=State.SCHEDULED, due_at__lte=until)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=until))
+        .exclude(channel__status=ChannelStatus.PAUSED)
+        .order_by("due_at", "id")
+    )
+    if ids is not None:
+        candidates = candidates.filter(pk__in=ids)
+    chosen = list(candidates.values_list("id", flat=True)[:limit])
+    if not chosen:
+        return None
+    token = secrets.token_hex(8)
+    claimed = Publication.objects.filter(pk__in=chosen, state=State.SCHEDULED).update(
+        state=State.PUBLISHING, claimed_at=now, claim_token=token, updated_at=now
     )
     return token if claimed else None
 
@@ -56,15 +83,64 @@ def finish(publication: Publication, token: str, state: State, **fields) -> bool
     return bool(updated)
 
 
-def mark_sending(publication: Publication, token: str) -> bool:
-    """Record, before the request leaves, that the network may get this post."""
-    updated = Publication.objects.filter(
-        pk=publication.pk, state=State.PUBLISHING, claim_token=token
-    ).update(outcome_unknown=True, attempt_count=publication.attempt_count + 1)
-    if updated:
-        publication.outcome_unknown = True
-        publication.attempt_count += 1
-    return bool(updated)
+def finish_published_many(rows: list[tuple[int, str, str, str, dt.datetime]]) -> int:
+    """Record a burst of successes at once: ``(id, token, remote_id, remote_url, published_at)``.
+
+    The hot path of a burst: one transaction with a prepared UPDATE per row
+    (``executemany``) instead of an ORM query each — measured in bench/dispatch.
+    The same guard as ``finish``: only rows still ``publishing`` under our token.
+    """
+    from django.db import connection, transaction
+
+    now = timezone.now()
+    table = Publication._meta.db_table
+    attempts = Attempt._meta.db_table
+    sql = (
+        f"UPDATE {table} SET state = %s, remote_id = %s, remote_url = %s, published_at = %s, "  # noqa: S608 (table name from the model)
+        "outcome_unknown = %s, last_error = '', claim_token = '', updated_at = %s "
+        "WHERE id = %s AND state = %s AND claim_token = %s"
+    )
+    attempt_sql = (
+        f"UPDATE {attempts} SET outcome = %s, finished_at = %s "  # noqa: S608
+        "WHERE publication_id = %s AND outcome = %s"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (State.PUBLISHED, remote_id, url, at, False, now, pk, State.PUBLISHING, token)
+                for pk, token, remote_id, url, at in rows
+            ],
+        )
+        cursor.executemany(
+            attempt_sql,
+            [
+                (Attempt.Outcome.SUCCESS, at, pk, Attempt.Outcome.PENDING)
+                for pk, _t, _r, _u, at in rows
+            ],
+        )
+    return len(rows)
+
+
+def mark_sending(publications: list[Publication], token: str) -> list[Publication]:
+    """Record, before the requests leave, that the network may get these posts.
+
+    Returns the publications still held under ``token`` (normally all of them).
+    """
+    ids = [p.pk for p in publications]
+    Publication.objects.filter(pk__in=ids, state=State.PUBLISHING, claim_token=token).update(
+        outcome_unknown=True, attempt_count=F("attempt_count") + 1
+    )
+    held = dict(
+        Publication.objects.filter(pk__in=ids, claim_token=token, outcome_unknown=True).values_list(
+            "id", "attempt_count"
+        )
+    )
+    for publication in publications:
+        if publication.pk in held:
+            publication.outcome_unknown = True
+            publication.attempt_count = held[publication.pk]
+    return [p for p in publications if p.pk in held]
 
 
 def move(publication: Publication, expected: set[State], target: State, **fields) -> bool:

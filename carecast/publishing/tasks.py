@@ -15,19 +15,28 @@ import time
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
 from carecast.publishing import dispatch
 
 
+def _slot_key(due_timestamp: float) -> str:
+    return f"carecast:dispatch:{int(due_timestamp)}"
+
+
 def enqueue_dispatch(due_at: dt.datetime) -> None:
-    """Make sure a worker is awake and ready at ``due_at``."""
+    """Make sure a worker is awake and ready at ``due_at``.
+
+    One task per due second is enough (it drains everything due), so a thousand
+    posts scheduled for 09:00 enqueue one task, not a thousand.
+    """
     if timezone.is_naive(due_at):
         raise ValueError("due_at must be timezone-aware")
     lead = dt.timedelta(seconds=settings.CARECAST_DISPATCH_LEAD_SECONDS)
-    now = timezone.now()
     eta = due_at - lead
-    if eta <= now:
+    if not HUEY.immediate and not HUEY.put_if_empty(_slot_key(due_at.timestamp()), b"1"):
+        return  # a task for this second is already waiting
+    if eta <= timezone.now():
         dispatch_at(due_at.timestamp())
     else:
         dispatch_at.schedule(args=(due_at.timestamp(),), eta=eta)
@@ -35,12 +44,11 @@ def enqueue_dispatch(due_at: dt.datetime) -> None:
 
 @db_task()
 def dispatch_at(due_timestamp: float) -> int:
-    """Wait for the exact due moment, then publish everything that is due."""
-    delay = due_timestamp - time.time()
-    if delay > 0:
-        time.sleep(delay)
-    workers = settings.HUEY["consumer"]["workers"]
-    return len(dispatch.drain(workers=max(1, min(workers, 4))))
+    """Claim and prepare what is due at ``due_timestamp`` now, send it at that moment."""
+    HUEY.get(_slot_key(due_timestamp))  # frees the slot: later schedules enqueue again
+    due = dt.datetime.fromtimestamp(due_timestamp, tz=dt.UTC)
+    until = max(due, timezone.now())
+    return len(dispatch.drain(workers=settings.CARECAST_DISPATCH_THREADS, until=until))
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -37,8 +37,9 @@ def draft_for(channel: Channel, text: str, link: str = "", hashtags: Iterable[st
 
 
 def report(channel: Channel, text: str, media: Iterable[MediaAsset] = ()) -> VariantReport:
-    from carecast.networks.base import MediaFile
     from pathlib import Path
+
+    from carecast.networks.base import MediaFile
 
     files = [MediaFile(Path(m.file.path), m.mime_type, m.alt_text) for m in media]
     return VariantReport(

@@ -21,8 +21,11 @@ def channel_feed(request, channel_id: int, atom: bool = False):
     )
     entries = [
         FeedEntry(
-            key=p.idempotency_key, title=p.variant.story.title, text=p.text,
-            published=p.published_at, link=p.variant.story.link,
+            key=p.idempotency_key,
+            title=p.variant.story.title,
+            text=p.text,
+            published=p.published_at,
+            link=p.variant.story.link,
         )
         for p in publications
     ]

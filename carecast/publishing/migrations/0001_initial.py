@@ -5,63 +5,126 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('networks', '0001_initial'),
-        ('stories', '0001_initial'),
+        ("networks", "0001_initial"),
+        ("stories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('scheduled', 'scheduled'), ('publishing', 'publishing'), ('published', 'published'), ('failed', 'failed'), ('unconfirmed', 'unconfirmed'), ('cancelled', 'cancelled')], db_index=True, default='draft', max_length=16)),
-                ('due_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='due')),
-                ('due_note', models.CharField(blank=True, max_length=16)),
-                ('text', models.TextField(blank=True)),
-                ('next_attempt_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('attempt_count', models.PositiveIntegerField(default=0)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claim_token', models.CharField(blank=True, max_length=32)),
-                ('outcome_unknown', models.BooleanField(default=False)),
-                ('remote_id', models.CharField(blank=True, max_length=200)),
-                ('remote_url', models.URLField(blank=True, max_length=1000)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='networks.channel')),
-                ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='stories.variant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("scheduled", "scheduled"),
+                            ("publishing", "publishing"),
+                            ("published", "published"),
+                            ("failed", "failed"),
+                            ("unconfirmed", "unconfirmed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="due"),
+                ),
+                ("due_note", models.CharField(blank=True, max_length=16)),
+                ("text", models.TextField(blank=True)),
+                ("next_attempt_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("attempt_count", models.PositiveIntegerField(default=0)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claim_token", models.CharField(blank=True, max_length=32)),
+                ("outcome_unknown", models.BooleanField(default=False)),
+                ("remote_id", models.CharField(blank=True, max_length=200)),
+                ("remote_url", models.URLField(blank=True, max_length=1000)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="networks.channel",
+                    ),
+                ),
+                (
+                    "variant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="stories.variant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publication',
-                'verbose_name_plural': 'publications',
-                'ordering': ['due_at', 'id'],
+                "verbose_name": "publication",
+                "verbose_name_plural": "publications",
+                "ordering": ["due_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('pending', 'in progress'), ('success', 'success'), ('retry', 'temporary error'), ('error', 'error'), ('unknown', 'outcome unknown'), ('recovered', 'found on the network')], default='pending', max_length=12)),
-                ('message', models.TextField(blank=True)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='publishing.publication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "in progress"),
+                            ("success", "success"),
+                            ("retry", "temporary error"),
+                            ("error", "error"),
+                            ("unknown", "outcome unknown"),
+                            ("recovered", "found on the network"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="publishing.publication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attempt',
-                'verbose_name_plural': 'attempts',
-                'ordering': ['publication', 'number'],
+                "verbose_name": "attempt",
+                "verbose_name_plural": "attempts",
+                "ordering": ["publication", "number"],
             },
         ),
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(fields=['state', 'due_at'], name='publication_due_idx'),
+            model_name="publication",
+            index=models.Index(fields=["state", "due_at"], name="publication_due_idx"),
         ),
     ]

@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its numbers as ratios to a baseline measured in the same run."""
