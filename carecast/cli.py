@@ -36,6 +36,9 @@ def worker(argv: list[str]) -> int:
     _setup_django()
     from django.core.management import call_command
 
+    # Huey logs every task at INFO; a desk's worker log should show problems, not routine.
+    if not any(arg in {"-v", "--verbose", "-q", "--quiet"} for arg in argv):
+        argv = ["--quiet", *argv]
     call_command("run_huey", *argv)
     return 0
 
