@@ -59,6 +59,14 @@ def reconcile() -> int:
     return 0
 
 
+@db_periodic_task(crontab(minute="*/10"))
+def check_channels() -> int:
+    """Every ten minutes: pause channels whose token died, before their next post is due."""
+    from carecast.publishing.health import check_upcoming
+
+    return len(check_upcoming())
+
+
 @db_task()
 def reconcile_soon() -> int:
     """Like ``reconcile``, but once, soon: used after a restart."""

@@ -12,9 +12,15 @@ def channel_on(org, sandbox):
         remote = sandbox.add_account(network, handle, token, password=f"pw-{handle}")
         config = {"web_url": remote["web_url"]} if remote.get("web_url") else {}
         channel = Channel(
-            organisation=org, network=network, name=f"{network} – {handle}", handle=handle,
-            base_url=sandbox.base_url, remote_user_id=str(remote["id"]), is_sandbox=True,
-            config={**config, **fields.pop("config", {})}, **fields,
+            organisation=org,
+            network=network,
+            name=f"{network} – {handle}",
+            handle=handle,
+            base_url=sandbox.base_url,
+            remote_user_id=str(remote["id"]),
+            is_sandbox=True,
+            config={**config, **fields.pop("config", {})},
+            **fields,
         )
         if network == "bluesky":
             channel.set_credentials({"identifier": handle, "password": f"pw-{handle}"})

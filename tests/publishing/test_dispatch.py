@@ -20,7 +20,9 @@ def mastodon(channel_on):
     return channel_on("mastodon")
 
 
-def _due(story_for, channel, text="Neuer MRT in Betrieb: leiser, schneller, mehr Platz.") -> Publication:
+def _due(
+    story_for, channel, text="Neuer MRT in Betrieb: leiser, schneller, mehr Platz."
+) -> Publication:
     variant = story_for(channel, text=text).variants.get()
     return services.schedule(variant, timezone.now())
 
@@ -48,8 +50,12 @@ def test_it_publishes_a_due_post_and_records_where(mastodon, story_for, sandbox)
 
 
 def test_it_fails_with_the_networks_message_on_a_validation_error(mastodon, story_for, sandbox):
-    sandbox.inject_fault(network="mastodon", path="/api/v1/statuses", status=422,
-                         body={"error": "Validation failed: Text character limit of 500 exceeded"})
+    sandbox.inject_fault(
+        network="mastodon",
+        path="/api/v1/statuses",
+        status=422,
+        body={"error": "Validation failed: Text character limit of 500 exceeded"},
+    )
     publication = _step(_due(story_for, mastodon))
     assert publication.state == State.FAILED
     assert "character limit" in publication.last_error
@@ -71,7 +77,9 @@ def test_it_retries_a_rate_limited_post_no_sooner_than_asked(mastodon, story_for
     assert [a.outcome for a in publication.attempts.all()] == ["retry", "success"]
 
 
-def test_it_gives_up_after_repeated_server_errors_with_the_last_message(mastodon, story_for, sandbox):
+def test_it_gives_up_after_repeated_server_errors_with_the_last_message(
+    mastodon, story_for, sandbox
+):
     sandbox.inject_fault(network="mastodon", path="/api/v1/statuses", status=503, times=None)
     publication = _due(story_for, mastodon)
     for _ in range(dispatch.MAX_ATTEMPTS):
@@ -92,7 +100,9 @@ def test_it_pauses_the_channel_on_a_revoked_token_and_keeps_the_post(mastodon, s
     assert publication.pk not in dispatch.due_ids()  # waits for the channel to be reconnected
 
 
-def test_it_resends_with_the_same_idempotency_key_after_an_unknown_outcome(mastodon, story_for, sandbox):
+def test_it_resends_with_the_same_idempotency_key_after_an_unknown_outcome(
+    mastodon, story_for, sandbox
+):
     sandbox.inject_fault(network="mastodon", path="/api/v1/statuses", mode="accept_then_drop")
     publication = _step(_due(story_for, mastodon))
     assert publication.state == State.SCHEDULED

@@ -36,7 +36,9 @@ def test_it_publishes_every_post_exactly_once_while_the_worker_is_killed(
     worker, worker_env, channel_on, story_for, sandbox
 ):
     worker_env.update(
-        CARECAST_CLAIM_LEASE_SECONDS="5", CARECAST_HTTP_TIMEOUT="2", CARECAST_WORKERS="4",
+        CARECAST_CLAIM_LEASE_SECONDS="5",
+        CARECAST_HTTP_TIMEOUT="2",
+        CARECAST_WORKERS="4",
         CARECAST_DISPATCH_LEAD_SECONDS="0",
     )
     mastodon = channel_on("mastodon", max_concurrent=4)
@@ -44,7 +46,9 @@ def test_it_publishes_every_post_exactly_once_while_the_worker_is_killed(
         story = story_for(mastodon, text=f"Beitrag Nr. {number}: Besuchszeiten am Wochenende.")
         services.schedule(story.variants.get(), timezone.now())
     # Slow the network a little so kills land while requests are in flight.
-    sandbox.inject_fault(network="mastodon", path="/api/v1/statuses", mode="delay", seconds=0.02, times=None)
+    sandbox.inject_fault(
+        network="mastodon", path="/api/v1/statuses", mode="delay", seconds=0.02, times=None
+    )
 
     rng = random.Random(20261123)
     deadline = time.monotonic() + DEADLINE_SECONDS
@@ -52,7 +56,12 @@ def test_it_publishes_every_post_exactly_once_while_the_worker_is_killed(
     worker.start()
     while time.monotonic() < deadline:
         counts = _states()
-        if counts.get(State.PUBLISHED, 0) + counts.get(State.FAILED, 0) + counts.get(State.UNCONFIRMED, 0) == POSTS:
+        if (
+            counts.get(State.PUBLISHED, 0)
+            + counts.get(State.FAILED, 0)
+            + counts.get(State.UNCONFIRMED, 0)
+            == POSTS
+        ):
             break
         if kills < MAX_KILLS:
             # Kill while it works: once it has made progress since the last start.
