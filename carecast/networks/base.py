@@ -149,7 +149,8 @@ class Network:
     max_image_bytes: ClassVar[int] = 5_000_000
     alt_text_limit: ClassVar[int] = 1_500
     image_types: ClassVar[tuple[str, ...]] = ("image/jpeg", "image/png", "image/gif", "image/webp")
-    connector_class: ClassVar[type[Connector] | None] = None
+    # The class, or "module:Class" for a connector whose SDK is slow to import.
+    connector_class: ClassVar[type[Connector] | str | None] = None
     # Preview template under web/templates/web/previews/<name>.html.
     preview_template: ClassVar[str] = "web/previews/generic.html"
 
@@ -162,7 +163,9 @@ class Network:
             return int(config["max_characters"])
         return self.text_limit
 
-    def check(self, text: str, media: list[MediaFile], config: dict[str, Any] | None = None) -> list[Problem]:
+    def check(
+        self, text: str, media: list[MediaFile], config: dict[str, Any] | None = None
+    ) -> list[Problem]:
         """What keeps this draft from being published on this network."""
         from django.utils.translation import (
             gettext as _,  # lazy: rules stay importable without Django set up
@@ -195,7 +198,9 @@ class Network:
         problems: list[Problem] = []
         if item.mime_type not in self.image_types:
             problems.append(
-                Problem("media_type", _("%(type)s is not accepted here.") % {"type": item.mime_type})
+                Problem(
+                    "media_type", _("%(type)s is not accepted here.") % {"type": item.mime_type}
+                )
             )
         if item.path.exists() and item.path.stat().st_size > self.max_image_bytes:
             problems.append(
@@ -208,11 +213,22 @@ class Network:
             problems.append(Problem("alt_missing", _("Image has no alt text."), blocking=False))
         elif len(item.alt_text) > self.alt_text_limit:
             problems.append(
-                Problem("alt_too_long", _("Alt text longer than %(n)d characters.") % {"n": self.alt_text_limit})
+                Problem(
+                    "alt_too_long",
+                    _("Alt text longer than %(n)d characters.") % {"n": self.alt_text_limit},
+                )
             )
         return problems
 
     def connector(self, account: Account) -> Connector:
+        return self.connector_type()(account)
+
+    def connector_type(self) -> type[Connector]:
         if self.connector_class is None:
             raise ConnectorError(f"{self.label} cannot publish yet.", permanent=True)
-        return self.connector_class(account)
+        if isinstance(self.connector_class, str):
+            import importlib
+
+            module, _, name = self.connector_class.partition(":")
+            return getattr(importlib.import_module(module), name)
+        return self.connector_class

@@ -1,0 +1,464 @@
+"""Bluesky's connector: the account's PDS through the atproto SDK.
+
+Kept apart from the rules in ``bluesky.py`` because the SDK takes about a second to
+import; the web process and a restarted worker only load it when a post goes out.
+The connector talks to the account's PDS through the atproto SDK. Two things make it
+safe to retry:
+
+- Every post is created under a record key derived from ``PostRequest.key``
+  (``record_key``), so a second create after an unknown outcome collides with the first
+  instead of duplicating it; we then read the existing record back.
+- Sessions are reused: ``createSession`` is limited to 30 per 5 minutes, so stored
+  tokens are refreshed instead of logging in again, and new tokens are handed back
+  through ``updated_credentials``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx
+from atproto import Client, Session, SessionEvent
+from atproto_client.exceptions import (
+    BadRequestError,
+    LoginRequiredError,
+    RateLimitExceededError,
+    RequestErrorBase,
+    UnauthorizedError,
+)
+from atproto_client.request import Request
+from atproto_core.exceptions import AtProtocolError
+from atproto_core.uri import AtUri
+from atproto_server.auth.jwt import get_jwt_payload
+from atproto_server.exceptions import InvalidTokenError
+
+from carecast.networks.base import (
+    Account,
+    CannotVerify,
+    Connector,
+    ConnectorError,
+    MediaFile,
+    PostRequest,
+    PostResult,
+)
+from carecast.networks.bluesky import Bluesky
+
+POST = "app.bsky.feed.post"
+DEFAULT_PDS = "https://bsky.social"
+DEFAULT_WEB = "https://bsky.app"
+MAX_TEXT_BYTES = 3_000
+# Errors a PDS answers with when the session, not the request, is the problem.
+AUTH_ERRORS = {
+    "AuthMissing",
+    "AuthRequired",
+    "AuthenticationRequired",
+    "ExpiredToken",
+    "InvalidToken",
+    "AccountTakedown",
+    "AccountDeactivated",
+}
+T = TypeVar("T")
+
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+_RKEY_EPOCH_US = 1_672_531_200_000_000  # 2023-01-01T00:00:00Z
+_RKEY_SPAN_US = 1 << 44  # about 203 days
+
+
+def record_key(key: str) -> str:
+    """The record key of the post for ``key``: a TID computed from the key alone.
+
+    ``app.bsky.feed.post`` only accepts TIDs as keys (13 base32-sortable characters:
+    a zero bit, 53 bits of microseconds, 10 bits of clock id). Both parts come from
+    SHA-256 of the key, so every attempt of one publication uses the same key. The
+    timestamp is placed in 2023 on purpose: a hash spread over all 53 bits would land
+    centuries ahead, and the network distrusts TIDs from the future. Bluesky shows
+    ``createdAt``, not the key's time.
+    """
+    digest = int.from_bytes(hashlib.sha256(f"carecast-rkey:{key}".encode()).digest()[:8], "big")
+    micros = _RKEY_EPOCH_US + (digest >> 10) % _RKEY_SPAN_US
+    value = (micros << 10) | (digest & 0x3FF)
+    return "".join(_TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
+
+
+def _seconds_left(token: str) -> float:
+    """Seconds until a JWT expires; -inf when it is missing or unreadable."""
+    try:
+        exp = get_jwt_payload(token).exp if token else None
+    except (AtProtocolError, ValueError):  # not a JWT, or claims the SDK cannot read
+        return -math.inf
+    if exp is None:
+        return -math.inf
+    return exp - dt.datetime.now(dt.UTC).timestamp()
+
+
+def _retry_after(exc: RequestErrorBase) -> float | None:
+    """What the server asked us to wait: ``Retry-After`` first, then ``ratelimit-reset``."""
+    headers = exc.response.headers if exc.response is not None else {}
+    value = headers.get("retry-after")
+    if value:
+        try:
+            return max(float(value), 0.0)
+        except ValueError:
+            pass
+        try:  # or an HTTP date
+            when = email.utils.parsedate_to_datetime(value).replace(tzinfo=dt.UTC)
+            return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
+        except (TypeError, ValueError):
+            pass
+    reset = headers.get("ratelimit-reset")
+    if reset and reset.isdigit():
+        return max(int(reset) - dt.datetime.now(dt.UTC).timestamp(), 0.0)
+    return None
+
+
+def _error_name(exc: RequestErrorBase) -> tuple[str, str]:
+    content = exc.response.content if exc.response is not None else None
+    name = getattr(content, "error", None) or ""
+    message = getattr(content, "message", None) or ""
+    return name, message
+
+
+def to_connector_error(exc: Exception, *, write: bool) -> ConnectorError:
+    """Translate an SDK or transport failure. ``write``: the request could have created something."""
+    if isinstance(exc, LoginRequiredError | InvalidTokenError):
+        return ConnectorError(f"Bluesky session unusable: {exc}", auth=True)
+    if isinstance(exc, httpx.HTTPError):
+        return _transport_error(exc, write=write)
+    if not isinstance(exc, RequestErrorBase):  # e.g. an answer the SDK's models do not fit
+        return ConnectorError(f"Bluesky: unexpected answer ({exc!r})", outcome_unknown=write)
+    if exc.response is None:
+        return _transport_error(exc.__cause__ or exc, write=write)
+    status = exc.response.status_code
+    name, message = _error_name(exc)
+    text = f"Bluesky: {name}: {message}" if message else f"Bluesky: {name or status}"
+    if isinstance(exc, UnauthorizedError) or name in AUTH_ERRORS:
+        return ConnectorError(text, auth=True, status=status)
+    if isinstance(exc, RateLimitExceededError):
+        return ConnectorError(text, retry_after=_retry_after(exc), status=status)
+    if isinstance(exc, BadRequestError) or 400 <= status < 500 or status == 501:
+        return ConnectorError(text, permanent=True, status=status)
+    return ConnectorError(text, retry_after=_retry_after(exc), outcome_unknown=write, status=status)
+
+
+def _transport_error(exc: BaseException, *, write: bool) -> ConnectorError:
+    # A refused or timed-out connection never carried our request; anything later might have.
+    sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    reason = type(exc).__name__ + (f": {exc}" if str(exc) else "")
+    return ConnectorError(f"Bluesky unreachable ({reason})", outcome_unknown=write and sent)
+
+
+class BlueskyConnector(Connector):
+    """Client of an atproto PDS through the atproto SDK.
+
+    ``account.credentials``: ``identifier`` (defaults to the handle) and ``password`` (an
+    app password), and/or ``access_jwt``/``refresh_jwt`` from an earlier session.
+    ``account.config``: ``web_url`` for post links, ``timeout`` in seconds.
+    """
+
+    idempotent = True
+
+    def __init__(self, account: Account) -> None:
+        super().__init__(account)
+        self._base_url = (account.base_url or DEFAULT_PDS).rstrip("/")
+        self._timeout = float(account.config.get("timeout", 30))
+        self._client: Client | None = None
+        self._auth_client: Client | None = None
+        self._session: Session | None = None
+        self._handles: dict[str, str | None] = {}
+
+    # -- the contract ---------------------------------------------------------------------
+
+    def publish(self, post: PostRequest) -> PostResult:
+        """Create the post under its record key; if that key is taken by it already, return it."""
+        self._refuse_what_bluesky_refuses(post)
+        rkey = record_key(post.key)
+        images = [self._upload(item) for item in post.media]
+        record = self._record(post, images)
+        try:
+            created = self._call(
+                lambda c: c.com.atproto.repo.create_record(
+                    {"repo": self._did(), "collection": POST, "rkey": rkey, "record": record}
+                ),
+                write=True,
+            )
+        except ConnectorError as error:
+            if error.auth:
+                raise
+            # A taken record key is answered with a 500 by the reference PDS (and 400/409
+            # elsewhere): whatever the failure, look before reporting it.
+            return self._existing_or_raise(post, rkey, error)
+        return self._result(created.uri, rkey, {"uri": created.uri, "cid": created.cid})
+
+    def delete(self, remote_id: str) -> None:
+        """Delete one of this account's posts by its at:// URI. Deleting a gone post succeeds."""
+        uri = AtUri.from_str(remote_id)
+        if uri.hostname != self._did():
+            raise ConnectorError(f"{remote_id} belongs to another account.", permanent=True)
+        self._call(
+            lambda c: c.com.atproto.repo.delete_record(
+                {"repo": uri.hostname, "collection": uri.collection, "rkey": uri.rkey}
+            ),
+            write=True,
+        )
+
+    def find_existing(self, post: PostRequest) -> PostResult | None:
+        """The post created for ``post.key``, if any; reading the record key is exact."""
+        rkey = record_key(post.key)
+        try:
+            found = self._get_post(rkey)
+        except ConnectorError as error:
+            raise CannotVerify(
+                error.message, auth=error.auth, retry_after=error.retry_after, status=error.status
+            ) from error
+        if found is None:
+            return None
+        if _field(found.value, "text") != post.text:
+            raise CannotVerify(_taken(rkey, found.uri), permanent=True)
+        return self._result(found.uri, rkey, {"uri": found.uri, "cid": found.cid})
+
+    def verify_credentials(self) -> str:
+        """Log in (or reuse the stored session) and return the account's handle."""
+        return self._call(lambda c: c.com.atproto.server.get_session()).handle
+
+    # -- posts ----------------------------------------------------------------------------
+
+    def _refuse_what_bluesky_refuses(self, post: PostRequest) -> None:
+        rules = Bluesky()
+        if rules.count_text(post.text) > rules.text_limit:
+            raise ConnectorError(
+                f"Text has {rules.count_text(post.text)} graphemes; Bluesky allows "
+                f"{rules.text_limit}.",
+                permanent=True,
+            )
+        if len(post.text.encode()) > MAX_TEXT_BYTES:
+            raise ConnectorError(f"Text exceeds {MAX_TEXT_BYTES} UTF-8 bytes.", permanent=True)
+        if len(post.media) > rules.max_images:
+            raise ConnectorError(f"At most {rules.max_images} images.", permanent=True)
+        for item in post.media:
+            size = item.path.stat().st_size
+            if size > rules.max_image_bytes:
+                raise ConnectorError(
+                    f"{item.path.name} has {size:,} bytes; Bluesky takes at most "
+                    f"{rules.max_image_bytes:,} per image.",
+                    permanent=True,
+                )
+
+    def _upload(self, item: MediaFile) -> dict[str, Any]:
+        data = item.path.read_bytes()
+        blob = self._call(
+            lambda c: c.com.atproto.repo.upload_blob(data, headers={"Content-Type": item.mime_type})
+        ).blob
+        image: dict[str, Any] = {
+            "$type": "app.bsky.embed.images#image",
+            "image": blob.model_dump(mode="json", by_alias=True),
+            "alt": item.alt_text,
+        }
+        ratio = _aspect_ratio(item)
+        if ratio:
+            image["aspectRatio"] = ratio
+        return image
+
+    def _record(self, post: PostRequest, images: list[dict[str, Any]]) -> dict[str, Any]:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        record: dict[str, Any] = {"$type": POST, "text": post.text, "createdAt": now}
+        if post.language:
+            record["langs"] = [post.language]
+        facets = Bluesky().facets(post.text, self._resolve_handle)
+        if facets:
+            record["facets"] = facets
+        if images:
+            record["embed"] = {"$type": "app.bsky.embed.images", "images": images}
+        return record
+
+    def _resolve_handle(self, handle: str) -> str | None:
+        """The DID behind ``handle``, or None if nobody has it (the mention stays plain text)."""
+        if handle not in self._handles:
+            try:
+                did = self._call(
+                    lambda c: c.com.atproto.identity.resolve_handle({"handle": handle})
+                ).did
+            except ConnectorError as error:
+                if not error.permanent or error.auth:
+                    raise
+                did = None
+            self._handles[handle] = did
+        return self._handles[handle]
+
+    def _get_post(self, rkey: str) -> Any | None:
+        try:
+            return self._call(
+                lambda c: c.com.atproto.repo.get_record(
+                    {"repo": self._did(), "collection": POST, "rkey": rkey}
+                )
+            )
+        except ConnectorError as error:
+            if error.status == 400 and "RecordNotFound" in error.message:
+                return None
+            raise
+
+    def _existing_or_raise(self, post: PostRequest, rkey: str, error: ConnectorError) -> PostResult:
+        try:
+            found = self._get_post(rkey)
+        except ConnectorError:
+            raise error from None
+        if found is None:
+            raise error
+        if _field(found.value, "text") != post.text:
+            raise ConnectorError(_taken(rkey, found.uri), permanent=True)
+        return self._result(found.uri, rkey, {"uri": found.uri, "cid": found.cid, "existing": True})
+
+    def _result(self, uri: str, rkey: str, raw: dict[str, Any]) -> PostResult:
+        web = str(self.account.config.get("web_url", DEFAULT_WEB)).rstrip("/")
+        handle = (self._session.handle if self._session else "") or self.account.handle
+        return PostResult(remote_id=uri, url=f"{web}/profile/{handle}/post/{rkey}", raw=raw)
+
+    # -- sessions -------------------------------------------------------------------------
+
+    def _call(self, request: Callable[[Client], T], *, write: bool = False) -> T:
+        """Run one XRPC request; when the session is refused, renew it once and try again."""
+        for attempt in (1, 2):
+            client = self._connect()
+            try:
+                return request(client)
+            except (AtProtocolError, httpx.HTTPError) as exc:
+                error = to_connector_error(exc, write=write)
+                if not error.auth or attempt == 2:
+                    raise error from exc
+            self._renew(error)
+        raise AssertionError("unreachable")
+
+    def _did(self) -> str:
+        self._connect()
+        assert self._session is not None
+        return self._session.did
+
+    def _connect(self) -> Client:
+        if self._client is None:
+            client = Client(base_url=self._base_url, request=Request(timeout=self._timeout))
+            client.on_session_change(self._on_sdk_refresh)
+            self._client = client
+        if self._session is None:
+            self._open_session()
+        return self._client
+
+    def _open_session(self) -> None:
+        """Stored access token if fresh, else the stored refresh token, else the app password."""
+        creds = self.account.credentials
+        access, refresh = creds.get("access_jwt", ""), creds.get("refresh_jwt", "")
+        if _seconds_left(access) > 60:
+            did = get_jwt_payload(access).sub or self.account.remote_user_id
+            self._install(access, refresh, did, self.account.handle, remember=False)
+        else:
+            self._refresh_or_login(refresh, "No usable Bluesky session", None)
+
+    def _renew(self, error: ConnectorError) -> None:
+        """The PDS refused our session: refresh it, or log in again; else give up (auth)."""
+        refresh = self._session.refresh_jwt if self._session else ""
+        self._session = None
+        self._refresh_or_login(refresh, error.message, error.status)
+
+    def _refresh_or_login(self, refresh: str, reason: str, status: int | None) -> None:
+        if _seconds_left(refresh) > 0:
+            try:
+                self._refresh(refresh)
+                return
+            except ConnectorError as refused:
+                if not refused.auth:
+                    raise
+                reason, status = refused.message, refused.status
+        if not self.account.credentials.get("password"):
+            raise ConnectorError(
+                f"{reason} — the session cannot be renewed and no app password is stored; "
+                "please reconnect the channel.",
+                auth=True,
+                status=status,
+            )
+        self._login()
+
+    def _refresh(self, refresh_jwt: str) -> None:
+        try:
+            got = self._sessionless().com.atproto.server.refresh_session(
+                headers={"Authorization": f"Bearer {refresh_jwt}"}
+            )
+        except (AtProtocolError, httpx.HTTPError) as exc:
+            raise to_connector_error(exc, write=False) from exc
+        # Never trade a stored refresh token for an empty one.
+        self._install(got.access_jwt, got.refresh_jwt or refresh_jwt, got.did, got.handle)
+
+    def _login(self) -> None:
+        """createSession with the app password: rate-limited (30 per 5 min), so the last resort."""
+        creds = self.account.credentials
+        identifier = creds.get("identifier") or self.account.handle
+        try:
+            got = self._sessionless().com.atproto.server.create_session(
+                {"identifier": identifier, "password": creds.get("password", "")}
+            )
+        except (AtProtocolError, httpx.HTTPError) as exc:
+            raise to_connector_error(exc, write=False) from exc
+        self._install(got.access_jwt, got.refresh_jwt, got.did, got.handle)
+
+    def _sessionless(self) -> Client:
+        # Session calls go through a client without a session: the main client would try
+        # to refresh its old session before sending them.
+        if self._auth_client is None:
+            self._auth_client = Client(
+                base_url=self._base_url, request=Request(timeout=self._timeout)
+            )
+        return self._auth_client
+
+    def _install(self, access: str, refresh: str, did: str, handle: str, remember=True) -> None:
+        session = Session(
+            handle=handle,
+            did=did,
+            access_jwt=access,
+            refresh_jwt=refresh,
+            pds_endpoint=self._base_url,
+        )
+        assert self._client is not None
+        self._client.login(session_string=session.export(), fetch_bsky_profile=False)
+        self._session = session
+        if remember:
+            self._remember(access, refresh)
+
+    def _on_sdk_refresh(self, event: SessionEvent, session: Session) -> None:
+        """The SDK refreshes on its own shortly before the access token expires."""
+        if event == SessionEvent.REFRESH:
+            refresh = session.refresh_jwt or (self._session.refresh_jwt if self._session else "")
+            self._session = session
+            self._remember(session.access_jwt, refresh)
+
+    def _remember(self, access: str, refresh: str) -> None:
+        tokens = {"access_jwt": access}
+        if refresh:
+            tokens["refresh_jwt"] = refresh
+        self.updated_credentials = {**(self.updated_credentials or {}), **tokens}
+
+
+def _taken(rkey: str, uri: str) -> str:
+    # Another carecast database (a demo, a restored backup) posting to the same account
+    # can reuse a publication id: never adopt someone else's post as ours.
+    return (
+        f"Record key {rkey} already holds a different post ({uri}); not posting again. "
+        "Please check the channel."
+    )
+
+
+def _field(value: Any, name: str) -> Any:
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+
+
+def _aspect_ratio(item: MediaFile) -> dict[str, int] | None:
+    """Width and height, so the app can lay the image out before loading it."""
+    try:
+        from PIL import Image
+
+        with Image.open(item.path) as image:
+            width, height = image.size
+    except Exception:  # not an image Pillow knows: Bluesky copes without the ratio
+        return None
+    return {"width": width, "height": height}
