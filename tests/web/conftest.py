@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import shutil
+import subprocess
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 # Playwright's sync API runs an event loop in the test thread; pytest-django's live
@@ -23,27 +26,21 @@ from carecast.publishing.models import Attempt, Publication, State  # noqa: E402
 from carecast.stories.services import save_story  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")
-SANDBOX_URL = "http://127.0.0.1:8765"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def german_catalog():
-    """The pages are tested in German: compile the catalog if ``make install`` has not yet."""
-    import shutil
-    import subprocess
-    from pathlib import Path
+def _compile_german_catalog() -> None:
+    """The pages are tested in German: compile the catalog if ``make install`` has not yet.
 
-    po = (
-        Path(__file__).resolve().parents[2]
-        / "carecast"
-        / "locale"
-        / "de"
-        / "LC_MESSAGES"
-        / "django.po"
-    )
+    Done at import, before any test module can load the (stale) catalog into Django's cache.
+    """
+    po = Path(__file__).resolve().parents[2] / "carecast/locale/de/LC_MESSAGES/django.po"
     mo = po.with_suffix(".mo")
     if (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime) and shutil.which("msgfmt"):
         subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
+_compile_german_catalog()
+SANDBOX_URL = "http://127.0.0.1:8765"
 
 
 @pytest.fixture(autouse=True)

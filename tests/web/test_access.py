@@ -111,3 +111,11 @@ def test_other_organisations_stay_invisible(anna_client, channel_factory, public
     publication = publication_factory(channel, State.FAILED)
     assert anna_client.get(f"/publications/{publication.pk}/").status_code == 404
     assert "X – Stadtklinik" not in anna_client.get("/channels/").content.decode()
+
+
+def test_the_refusal_page_says_why(db):
+    otto = get_user_model().objects.create_user("otto", "otto@example.test", "pw-otto")
+    client = Client()
+    client.force_login(otto)
+    body = client.get("/").content.decode()
+    assert "Kein Zugang" in body and "gehört zu keiner Organisation" in body

@@ -176,6 +176,7 @@ def test_composer(shoot, anna, mastodon, bluesky, x_jobs, jpeg_with_gps, tmp_pat
         page.wait_for_timeout(300)
         page.wait_for_load_state("networkidle")
         # The X post, edited by hand, runs over: the counter turns red and planning is blocked.
+        page.locator(f"#variant_{x_jobs.pk}").press("Control+End")
         page.locator(f"#variant_{x_jobs.pk}").press_sequentially(
             " Jetzt Termin vereinbaren!", delay=5
         )

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from carecast.publishing.models import State
-from carecast.web.access import person_required, publications_for
+from carecast.web.access import channels_for, person_required, publications_for
 
 ATTENTION_DAYS = 14
 LIST_SIZE = 8
@@ -43,6 +43,7 @@ def dashboard(request):
             "attention": list(attention),
             "upcoming": list(upcoming),
             "recent": list(recent),
+            "has_channels": channels_for(request.person).exists(),
             "nav": "dashboard",
         },
     )
