@@ -57,9 +57,14 @@ _AUTH_HINTS = (
 class HTTPResponse(Protocol):
     """What we read from a response; both httpx's and requests' responses fit."""
 
-    status_code: int
-    headers: Mapping[str, str]
-    text: str
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def text(self) -> str: ...
 
     def json(self) -> Any: ...
 

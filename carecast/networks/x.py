@@ -206,7 +206,7 @@ class XConnector(Connector):
         self._refreshed = True
         old = self.credentials
         data = {"grant_type": "refresh_token", "refresh_token": old["refresh_token"]}
-        auth = None
+        auth: tuple[str | bytes, str | bytes] | httpx.Auth = httpx.Auth()  # no authentication
         if old.get("client_secret"):  # confidential client: HTTP Basic
             auth = (old.get("client_id", ""), old["client_secret"])
         else:

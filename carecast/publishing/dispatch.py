@@ -158,7 +158,10 @@ def drain(
             jobs: list[Job] = []
             for publication in _load(token):
                 prepared = _prepare(publication, token, connectors)
-                (outcomes.append if isinstance(prepared, Outcome) else jobs.append)(prepared)
+                if isinstance(prepared, Outcome):
+                    outcomes.append(prepared)
+                else:
+                    jobs.append(prepared)
             jobs = _start(jobs)
             _sleep_until(until)
             outcomes.extend(_send_all(jobs, workers))
@@ -257,7 +260,7 @@ class SuccessWriter(threading.Thread):
             return
         states.finish_published_many(
             [
-                (job.publication.pk, job.token, result.remote_id, result.url, job.finished_at)
+                (job.publication.pk, job.token, result.remote_id, result.url, _when(job))
                 for job, result in items
             ]
         )
@@ -435,7 +438,12 @@ def _record_attempt(publication, outcome, message: str) -> None:
     )
 
 
+def _when(job: Job) -> dt.datetime:
+    return job.finished_at or timezone.now()
+
+
 def _finish_attempt(job: Job, outcome, message: str = "", status: int | None = None) -> None:
+    assert job.attempt is not None, "an attempt is opened before sending"
     Attempt.objects.filter(pk=job.attempt.pk).update(
         outcome=outcome,
         message=message,

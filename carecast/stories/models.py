@@ -60,7 +60,7 @@ class MediaAsset(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+        return (self.file.name or "").rsplit("/", 1)[-1]
 
 
 class PersonShown(models.Model):
