@@ -10,7 +10,9 @@ def navigation(request):
     if person is None:
         return {"person": None, "organisation": None, "paused_channels": []}
     paused = (
-        channels_for(person).filter(status=ChannelStatus.PAUSED).only("id", "name", "status_reason")
+        channels_for(person)
+        .filter(status=ChannelStatus.PAUSED)
+        .only("id", "name", "status_reason", "is_sandbox")
     )
     return {
         "person": person,

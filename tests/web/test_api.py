@@ -124,3 +124,19 @@ def test_openapi_docs_are_served(db):
     assert Client().get("/api/v1/docs").status_code == 200
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/count" in schema["paths"] and "/api/v1/publications" in schema["paths"]
+
+
+def test_publications_accept_plain_dates_in_the_organisations_zone(
+    anna_client, publication_factory, mastodon
+):
+    from tests.web.conftest import berlin
+
+    publication_factory(mastodon, State.SCHEDULED, berlin(2027, 3, 28, 0, 30))
+    items = anna_client.get(
+        "/api/v1/publications", {"start": "2027-03-28", "end": "2027-03-29"}
+    ).json()
+    assert [i["due_at"] for i in items] == ["2027-03-28T00:30:00+01:00"]
+    assert (
+        anna_client.get("/api/v1/publications", {"start": "2027-03-27", "end": "2027-03-28"}).json()
+        == []
+    )

@@ -38,11 +38,18 @@ def test_new_story_page_explains_what_to_do(anna_client, mastodon):
 def test_live_variants_draft_each_channel_and_count_its_way(anna_client, mastodon, x_jobs):
     response = anna_client.post(
         "/compose/live/variants/",
-        _form([mastodon, x_jobs], link="https://klinikum.example/mrt", hashtags="Radiologie"),
+        _form(
+            [mastodon, x_jobs],
+            link="https://www.klinikum-musterstadt.de/aktuelles/neuer-mrt",
+            hashtags="Radiologie",
+        ),
     )
     body = response.content.decode()
     panels = {p.channel.pk: p for p in response.context["panels"]}
-    assert panels[x_jobs.pk].text == f"{TEXT}\n\nhttps://klinikum.example/mrt\n\n#Radiologie"
+    assert (
+        panels[x_jobs.pk].text
+        == f"{TEXT}\n\nhttps://www.klinikum-musterstadt.de/aktuelles/neuer-mrt\n\n#Radiologie"
+    )
     # X counts every link as 23 characters, whatever its length.
     assert panels[x_jobs.pk].report.used == len(TEXT) + 4 + 23 + len("#Radiologie")
     assert f"noch {panels[x_jobs.pk].report.remaining} Zeichen" in body
