@@ -46,13 +46,18 @@ INSTALLED_APPS = [
     "carecast.networks",
     "carecast.stories",
     "carecast.publishing",
+    "carecast.automation",
     "carecast.web",
+    "carecast.compliance",
+    "carecast.inbox",
+    "carecast.live",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "carecast.core.middleware.GermanFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -222,6 +222,32 @@ class MastodonConnector(Connector):
             statuses = instance.get("configuration", {}).get("statuses", {})
         return int(statuses.get("max_characters") or Mastodon.text_limit)
 
+    def _get_json(self, path: str, params: dict[str, Any], action: str) -> Any:
+        """A plain read over httpx: no post can come of it, so failures are never "unknown"."""
+        try:
+            response = self.http.get(path, params=params)
+        except httpx.HTTPError as exc:
+            raise error_from_exception(exc, False, network_label=LABEL) from exc
+        if response.status_code >= 400:
+            raise error_from_response(response, LABEL, action)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ConnectorError(f"{action} ({LABEL}): unreadable answer") from exc
+
+    def fetch_statuses(self, limit: int = 40) -> list[dict[str, Any]]:
+        """The account's newest statuses (also those posted outside carecast), newest first."""
+        path = f"/api/v1/accounts/{self.account.remote_user_id}/statuses"
+        body = self._get_json(
+            path, {"limit": limit, "exclude_reblogs": "true"}, "Could not read posts"
+        )
+        return [s for s in body if isinstance(s, dict)] if isinstance(body, list) else []
+
+    def fetch_trending_tags(self, limit: int = 20) -> list[dict[str, Any]]:
+        """``GET /api/v1/trends/tags``: the instance's trending hashtags with their daily uses."""
+        body = self._get_json("/api/v1/trends/tags", {"limit": limit}, "Could not read trends")
+        return [t for t in body if isinstance(t, dict)] if isinstance(body, list) else []
+
 
 class Mastodon(Network):
     name = "mastodon"

@@ -7,6 +7,8 @@ status for one hour per account, as Mastodon's PostStatusService does.
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
 from carecast.networks.textcount import mastodon_length
@@ -25,6 +27,7 @@ from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure, image_dimensions, now_iso
 
 router = Router()
+_HASHTAG = re.compile(r"#(\w+)")
 IDEMPOTENCY_SECONDS = 3600
 # Doorkeeper's wording, which Mastodon passes through.
 _AUTH_MESSAGES = {
@@ -60,6 +63,33 @@ def get_instance_v2(req: Request) -> Response:
 @router.route("GET", "/api/v1/instance")
 def get_instance_v1(req: Request) -> Response:
     return Response(200, entities.instance_v1(req))
+
+
+@router.route("GET", "/api/v1/trends/tags")
+def trending_tags(req: Request) -> Response:
+    """Tags by how many posts on this server use them (Mastodon weighs recent use; we count)."""
+    limit = min(max(int(req.arg("limit") or 10), 1), 20)
+    uses: dict[str, int] = {}
+    accounts: dict[str, set[str]] = {}
+    for post in req.store.posts(NETWORK):
+        for tag in {t.lower() for t in _HASHTAG.findall(post["text"])}:
+            uses[tag] = uses.get(tag, 0) + 1
+            accounts.setdefault(tag, set()).add(post["account"])
+    ranked = sorted(uses, key=lambda tag: (-uses[tag], tag))[:limit]
+    day = str(int(time.time()) // 86400 * 86400)
+    return Response(
+        200,
+        [
+            {
+                "name": tag,
+                "url": f"{req.base_url}/tags/{tag}",
+                "history": [
+                    {"day": day, "uses": str(uses[tag]), "accounts": str(len(accounts[tag]))}
+                ],
+            }
+            for tag in ranked
+        ],
+    )
 
 
 @router.route("GET", "/api/v1/accounts/verify_credentials")

@@ -1,0 +1,1 @@
+"""Channels that fill themselves: sources, rules, the gap filler, awareness days and trends."""

@@ -1,0 +1,169 @@
+"""Running rules: items in, stories and scheduled publications out (or a dry-run plan).
+
+Stories are written with ``stories.services.save_story`` and publications with
+``publishing.services.schedule``; ``AutoPost`` (unique per item and channel) records what we
+did, so a rerun, a second rule or a second worker never posts an item twice on a channel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecast.automation import rules as rulebook
+from carecast.automation.models import AutoPost, Item, Policy, Rule
+from carecast.automation.slots import Planner
+from carecast.networks.models import Channel
+from carecast.publishing.services import PublishingError, schedule
+from carecast.stories.services import save_story
+
+Status = AutoPost.Status
+
+
+@dataclass
+class Planned:
+    """One post a rule makes (or would make, in a dry run)."""
+
+    item: Item
+    channel: Channel
+    text: str
+    status: str
+    due_at: dt.datetime | None = None
+    reason: str = ""
+
+
+class Run:
+    """One pass of one rule over some items, with a planner per channel."""
+
+    def __init__(self, rule: Rule, now: dt.datetime) -> None:
+        self.rule, self.now = rule, now
+        self.channels = list(rule.channels.all())
+        self.planners: dict[int, Planner] = {}
+
+    def planner(self, channel: Channel) -> Planner:
+        if channel.pk not in self.planners:
+            self.planners[channel.pk] = Planner.for_channel(channel, self.now)
+        return self.planners[channel.pk]
+
+    def plan(self, item: Item, done: set[int]) -> list[Planned]:
+        """What the rule does with ``item`` on each channel that has not had it yet."""
+        targets = [c for c in rulebook.route(self.rule, item, self.channels) if c.pk not in done]
+        return [self._plan_one(item, c) for c in targets if not _mirrors_itself(item, c)]
+
+    def _plan_one(self, item: Item, channel: Channel) -> Planned:
+        text = rulebook.post_text(self.rule, item, channel)
+        policy = self.rule.policy
+        if policy == Policy.DRAFT:
+            return Planned(item, channel, text, Status.DRAFT)
+        if policy == Policy.GAP:
+            return Planned(item, channel, text, Status.QUEUED)
+        planner = self.planner(channel)
+        due = planner.next_slot(self.now, windows=policy == Policy.NEXT_SLOT)
+        if due is None:
+            reason = _("No free slot in the next %(days)s days (daily cap or spacing).") % {
+                "days": 14
+            }
+            return Planned(item, channel, text, Status.SKIPPED, reason=reason)
+        planner.take(due)
+        return Planned(item, channel, text, Status.SCHEDULED, due_at=due)
+
+
+def _mirrors_itself(item: Item, channel: Channel) -> bool:
+    # A channel source never feeds its own channel: that would loop forever.
+    return item.source.channel_id == channel.pk
+
+
+def candidate_items(rule: Rule, now: dt.datetime, items=None):
+    qs = Item.objects.filter(source__in=rule.sources.all()) if items is None else items
+    return [i for i in qs.select_related("source") if rulebook.matches(rule, i, now)]
+
+
+def done_channels(items: list[Item]) -> dict[int, set[int]]:
+    done: dict[int, set[int]] = {i.pk: set() for i in items}
+    rows = AutoPost.objects.filter(item__in=[i.pk for i in items]).values_list(
+        "item_id", "channel_id"
+    )
+    for item_id, channel_id in rows:
+        done[item_id].add(channel_id)
+    return done
+
+
+def dry_run(rule: Rule, now: dt.datetime | None = None) -> list[Planned]:
+    """What ``rule`` would post for the items its sources hold now; nothing is written."""
+    now = now or timezone.now()
+    run = Run(rule, now)
+    items = candidate_items(rule, now)
+    done = done_channels(items)
+    return [p for item in sorted(items, key=_oldest_first) for p in run.plan(item, done[item.pk])]
+
+
+def run_rule(rule: Rule, items=None, now: dt.datetime | None = None, actor=None) -> list[Planned]:
+    """Apply ``rule`` to its items (or ``items``): create stories, schedule, remember."""
+    now = now or timezone.now()
+    if not rule.is_active:
+        return []
+    run = Run(rule, now)
+    chosen = candidate_items(rule, now, items)
+    done = done_channels(chosen)
+    results: list[Planned] = []
+    for item in sorted(chosen, key=_oldest_first):
+        plans = run.plan(item, done[item.pk])
+        if plans:
+            results += _carry_out(rule, item, plans, actor)
+    return results
+
+
+def _oldest_first(item: Item):
+    return (item.published_at or item.first_seen_at, item.pk)
+
+
+def _carry_out(rule: Rule, item: Item, plans: list[Planned], actor) -> list[Planned]:
+    """One story for the item, one post per channel; all or nothing per item."""
+    try:
+        with transaction.atomic():
+            posting = [p for p in plans if p.status != Status.SKIPPED]
+            story = _story(rule, item, posting, actor) if posting else None
+            variants = {v.channel_id: v for v in story.variants.all()} if story else {}
+            for plan in plans:
+                _record(rule, item, story, variants.get(plan.channel.pk), plan, actor)
+    except IntegrityError:
+        return []  # another run got there first; its posts stand
+    return plans
+
+
+def _story(rule: Rule, item: Item, plans: list[Planned], actor):
+    return save_story(
+        rule.organisation,
+        title=(item.title or item.summary or item.guid)[:200],
+        text=item.summary,
+        link=item.link,
+        hashtags=rule.hashtags,
+        department=rule.department or item.source.department,
+        channels=[p.channel for p in plans],
+        variant_texts={p.channel.pk: p.text for p in plans},
+        actor=actor,
+    )
+
+
+def _record(rule, item, story, variant, plan: Planned, actor) -> None:
+    publication = None
+    if plan.status == Status.SCHEDULED:
+        try:
+            publication = schedule(variant, plan.due_at, actor=actor)
+        except PublishingError as exc:
+            plan.status, plan.reason, plan.due_at = Status.SKIPPED, str(exc), None
+    AutoPost.objects.create(
+        channel=plan.channel,
+        kind=AutoPost.Kind.RULE,
+        status=plan.status,
+        rule=rule,
+        item=item,
+        story=story,
+        publication=publication,
+        due_at=plan.due_at,
+        reason=plan.reason[:300],
+    )
