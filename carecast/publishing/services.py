@@ -55,9 +55,14 @@ def schedule(variant: Variant, due_at: dt.datetime, actor=None, due_note: str = 
     return publication
 
 
-def schedule_local(variant: Variant, wall_time: dt.datetime, actor=None) -> Publication:
-    """Schedule at a wall-clock time in the channel's zone; DST gaps/overlaps are resolved explicitly."""
-    resolved = resolve_local(wall_time, variant.channel.timezone)
+def schedule_local(
+    variant: Variant, wall_time: dt.datetime, actor=None, zone: str | None = None
+) -> Publication:
+    """Schedule at a wall-clock time in ``zone`` (default: the channel's).
+
+    DST gaps and overlaps are resolved explicitly and noted on the publication.
+    """
+    resolved = resolve_local(wall_time, zone or variant.channel.timezone)
     return schedule(variant, resolved.instant, actor=actor, due_note=resolved.note)
 
 
@@ -66,8 +71,9 @@ def publish_now(variant: Variant, actor=None) -> Publication:
 
 
 def cancel(publication: Publication, actor=None) -> None:
-    if not states.move(publication, {State.DRAFT, State.SCHEDULED}, State.CANCELLED):
-        raise PublishingError(_("Only drafts and scheduled posts can be cancelled."))
+    # A failed post can be cancelled too: the team decided not to send it after all.
+    if not states.move(publication, {State.DRAFT, State.SCHEDULED, State.FAILED}, State.CANCELLED):
+        raise PublishingError(_("Only drafts, scheduled and failed posts can be cancelled."))
     audit.record(
         publication.channel.organisation,
         "publication.cancelled",

@@ -30,3 +30,12 @@ def test_it_takes_the_first_of_the_two_autumn_times_and_says_so():
 def test_it_refuses_an_aware_time():
     with pytest.raises(ValueError):
         resolve_local(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), BERLIN)
+
+
+def test_it_shows_german_to_an_english_browser_until_english_is_chosen(client, anna):
+    client.force_login(anna.user)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page.headers["Content-Language"] == "de"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page.headers["Content-Language"] == "en"

@@ -69,3 +69,13 @@ def test_it_backs_off_exponentially_with_jitter_and_honours_retry_after():
     assert dt.timedelta(seconds=90) <= dispatch.backoff(3) <= dt.timedelta(seconds=150)
     assert dispatch.backoff(20) <= dispatch.BACKOFF_CAP * 1.25
     assert dispatch.backoff(1, retry_after=600) >= dt.timedelta(seconds=600)
+
+
+def test_it_lets_the_team_drop_a_failed_post(publication):
+    from carecast.publishing import states as st
+
+    later = publication.due_at + dt.timedelta(seconds=1)
+    token = st.claim(publication.pk, later)
+    st.finish(publication, token, State.FAILED, last_error="Validation failed")
+    services.cancel(publication)
+    assert Publication.objects.get(pk=publication.pk).state == State.CANCELLED

@@ -62,7 +62,9 @@ def _compose(request, story):
     elif action == "schedule":
         due = form.cleaned_data["due"]
         done = _publish(
-            request, story, state, lambda variant, actor: schedule_local(variant, due, actor)
+            request, story, state, lambda variant, actor: schedule_local(
+                variant, due, actor, zone=request.person.organisation.timezone
+            )
         )
         _report_done(request, done, scheduled=True)
     else:
