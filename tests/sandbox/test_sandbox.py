@@ -95,7 +95,7 @@ def test_it_keeps_idempotency_keys_per_account(client, sandbox, anna):
 
 
 def test_it_counts_a_url_as_23_characters(client, anna):
-    text = "x" * 470 + " https://klinikum-musterstadt.example/" + "a" * 100
+    text = "x" * 470 + " https://klinikum-musterstadt.de/" + "a" * 100
     response = client.post("/api/v1/statuses", data={"status": text}, headers=bearer("anna-token"))
     assert response.status_code == 200
 
