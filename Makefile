@@ -45,7 +45,7 @@ lint: install
 	$(BIN)/ruff check carecast tests bench
 	$(BIN)/ruff format --check carecast tests bench
 
-typecheck: install
+typecheck: $(STAMP)
 	$(BIN)/mypy carecast/core carecast/networks carecast/publishing
 
 migrations-check: $(STAMP)
