@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "carecast.publishing",
     "carecast.automation",
     "carecast.web",
+    "carecast.live",
     "carecast.compliance",
     "carecast.inbox",
     "carecast.live",

@@ -1,0 +1,61 @@
+"""Forms of the live pages: the session setup and the visitor's question."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from carecast.core.models import Department
+from carecast.live.limits import limit
+from carecast.live.models import LiveSession
+from carecast.networks.models import Channel
+
+RESERVED_SLUGS = {"new", "ws"}
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = LiveSession
+        fields = [
+            "title", "slug", "topic", "department", "doctors", "starts_at", "ends_at",
+            "stream_links", "channels", "accepting",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "topic": forms.Textarea(attrs={"rows": 3}),
+            "stream_links": forms.Textarea(attrs={"rows": 2}),
+            "channels": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["channels"].queryset = Channel.objects.filter(organisation=organisation).exclude(
+            network="feed"
+        )
+        self.fields["slug"].help_text = _("Part of the question page's address, e.g. diabetes-2026")
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise ValidationError(_("This address is reserved."))
+        return slug
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return data
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your question"),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": limit("MAX_LENGTH")}),
+    )
+    nickname = forms.CharField(
+        label=_("Name (optional)"), required=False, max_length=limit("NICKNAME_LENGTH"),
+        help_text=_("A first name or nickname is enough."),
+    )

@@ -1,0 +1,70 @@
+"""After the hour: a recap story draft and a CSV export of the questions."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecast.live.announce import question_page_url
+from carecast.live.models import LiveSession, Question, Status
+from carecast.stories.models import Story
+from carecast.stories.services import save_story
+
+
+def recap_text(session: LiveSession) -> str:
+    answered = session.questions.filter(status=Status.ANSWERED).order_by("-votes", "answered_at")
+    lines = [_("Thank you for your questions at our live consultation “%(title)s”!") % {"title": session.title}]
+    if session.doctors:
+        lines.append(_("%(doctors)s answered:") % {"doctors": session.doctors})
+    for question in answered:
+        lines.append(f"\n❓ {question.public_text}")
+        if question.answer_note:
+            lines.append(f"→ {question.answer_note}")
+    return "\n".join(lines)
+
+
+def create_recap(session: LiveSession, actor=None) -> Story:
+    """A story draft on the session's channels; the team shortens and schedules it as usual."""
+    story = save_story(
+        session.organisation, title=_("Recap: %(title)s") % {"title": session.title},
+        text=recap_text(session), link=question_page_url(session),
+        channels=session.channels.all(), department=session.department, actor=actor,
+        story=session.recap_story,
+    )
+    if session.recap_story_id != story.pk:
+        session.recap_story = story
+        session.save(update_fields=["recap_story"])
+    return story
+
+
+CSV_COLUMNS = [
+    "id", "created_at", "source", "status", "votes", "nickname", "question", "public_wording",
+    "flags", "answer_note", "merged_into", "link",
+]
+
+
+def export_csv(session: LiveSession) -> str:
+    """All questions, as written and as shown, in local time; cells cannot start a formula."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for q in session.questions.order_by("created_at", "pk"):
+        writer.writerow([_cell(v) for v in _row(q)])
+    return out.getvalue()
+
+
+def _row(q: Question) -> list:
+    created = timezone.localtime(q.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    return [
+        q.pk, created, q.source, q.status, q.votes, q.nickname, q.text, q.public_text,
+        " ".join(q.flags), q.answer_note, q.merged_into_id or "", q.remote_url,
+    ]
+
+
+def _cell(value) -> str:
+    # Spreadsheets run cells starting with = + - @ as formulas (CSV injection).
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,108 @@
+// Moderator console and presenter screen: a websocket tells us *that* something changed;
+// the page then reloads its fragment over authenticated HTTP (htmx). No content comes
+// over the socket here, so the socket needs no login.
+(function () {
+  "use strict";
+  const target = document.querySelector("[data-live-refresh]");
+  if (!target) return;
+  let pendingRefresh = false;
+
+  window.liveEditing = function () {
+    const active = document.activeElement;
+    return !!(active && active.closest && active.closest("#queue") &&
+      (active.tagName === "TEXTAREA" || active.tagName === "INPUT"));
+  };
+
+  function refresh() {
+    if (window.liveEditing()) { pendingRefresh = true; return; }
+    pendingRefresh = false;
+    window.htmx.trigger(target, "live-refresh");
+  }
+  document.addEventListener("focusout", function () { if (pendingRefresh) setTimeout(refresh, 50); });
+
+  function showStatus(online) {
+    window.liveConnected = online;
+    const status = document.getElementById("live-status");
+    if (!status) return;
+    status.textContent = online ? status.dataset.online : status.dataset.offline;
+    status.classList.toggle("is-online", online);
+  }
+
+  let delay = 1000;
+  let timer = null;
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const socket = new WebSocket(scheme + location.host + target.dataset.ws);
+    socket.onopen = function () { delay = 1000; showStatus(true); };
+    socket.onmessage = function () {
+      // Several events arrive together (pin = two questions): reload once.
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 60);
+    };
+    socket.onclose = function () {
+      showStatus(false);
+      setTimeout(connect, delay + Math.random() * 1000);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  document.body.addEventListener("htmx:afterSwap", function () {
+    showStatus(window.liveConnected);
+    restoreFocus();
+  });
+
+  // --- timers (presenter) ---
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    const h = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
+    const mm = (h ? String(m).padStart(2, "0") : String(m)) + ":" + String(s).padStart(2, "0");
+    return h ? h + ":" + mm : mm;
+  }
+  function tick() {
+    const left = document.getElementById("time-left");
+    if (left) left.textContent = clock((Date.parse(left.dataset.until) - Date.now()) / 1000);
+    const on = document.getElementById("on-question");
+    if (on && on.dataset.since) on.textContent = clock((Date.now() - Date.parse(on.dataset.since)) / 1000);
+  }
+  setInterval(tick, 1000);
+  tick();
+
+  // --- keyboard shortcuts (moderator) ---
+  let focusedId = null;
+  function cards() { return Array.from(document.querySelectorAll("#queue .mq")); }
+  document.addEventListener("focusin", function (e) {
+    const card = e.target.closest && e.target.closest(".mq");
+    if (card) focusedId = card.dataset.id;
+  });
+  function restoreFocus() {
+    if (!focusedId || document.activeElement !== document.body) return;
+    const card = document.getElementById("mq-" + focusedId) || cards()[0];
+    if (card) card.focus();
+  }
+  document.addEventListener("keydown", function (e) {
+    if (!document.getElementById("queue") || e.ctrlKey || e.metaKey || e.altKey) return;
+    const tag = document.activeElement && document.activeElement.tagName;
+    if (tag === "TEXTAREA" || tag === "INPUT") {
+      if (e.key === "Escape") document.activeElement.closest(".mq").focus();
+      return;
+    }
+    const list = cards();
+    const card = document.activeElement.closest && document.activeElement.closest(".mq");
+    const index = list.indexOf(card);
+    if (e.key === "j" || e.key === "k") {
+      const next = list[Math.min(list.length - 1, Math.max(0, index + (e.key === "j" ? 1 : -1)))];
+      if (next) next.focus();
+      e.preventDefault();
+      return;
+    }
+    if (!card) return;
+    if (e.key === "e") {
+      const area = card.querySelector("textarea");
+      if (area) { area.focus(); e.preventDefault(); }
+      return;
+    }
+    const button = card.querySelector('[data-key="' + e.key + '"]');
+    if (button) { e.preventDefault(); button.click(); }
+  });
+
+  if ("WebSocket" in window) connect(); else showStatus(false);
+})();

@@ -1,0 +1,259 @@
+"""Pages of the live consultation: the public question page, moderation, presenter, setup.
+
+Views stay thin: they parse the request, call ``actions`` (which send the events)
+and render. Nothing a visitor typed is marked safe anywhere.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecast.core.models import Person
+from carecast.live import actions, announce, recap, similar, visitors
+from carecast.live.actions import LiveError
+from carecast.live.forms import QuestionForm, SessionForm
+from carecast.live.models import PUBLIC_STATUSES, LiveSession, Question, Status
+from carecast.publishing.services import PublishingError
+
+# --- who may moderate --------------------------------------------------------------------
+
+
+def desk_required(view):
+    """Signed in with a role that may publish; the session must be of their organisation."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            person = request.user.person
+        except Person.DoesNotExist:
+            raise PermissionDenied from None
+        if not person.can_publish:
+            raise PermissionDenied
+        request.person = person
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _own_session(request, slug: str) -> LiveSession:
+    return get_object_or_404(LiveSession, slug=slug, organisation_id=request.person.organisation_id)
+
+
+# --- the audience ------------------------------------------------------------------------
+
+
+def public_questions(session: LiveSession) -> list[Question]:
+    rank = Case(
+        When(status=Status.ANSWERING, then=Value(0)),
+        When(status=Status.APPROVED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return list(
+        session.questions.filter(status__in=PUBLIC_STATUSES).order_by(rank, "-votes", "pk")
+    )
+
+
+def _board_context(session: LiveSession) -> dict:
+    questions = public_questions(session)
+    now = next((q for q in questions if q.status == Status.ANSWERING), None)
+    return {"session": session, "now": now, "questions": [q for q in questions if q is not now]}
+
+
+def audience(request, slug: str):
+    session = get_object_or_404(LiveSession, slug=slug)
+    context = {**_board_context(session), "form": QuestionForm()}
+    response = render(request, "live/audience.html", context)
+    visitors.ensure_cookie(request, response)
+    return response
+
+
+def audience_board(request, slug: str):
+    """The questions as HTML: the page polls this while its websocket is down."""
+    session = get_object_or_404(LiveSession, slug=slug)
+    return render(request, "live/_board.html", _board_context(session))
+
+
+@require_POST
+def ask(request, slug: str):
+    session = get_object_or_404(LiveSession, slug=slug)
+    form = QuestionForm(request.POST)
+    context: dict = {"session": session, "form": form}
+    if form.is_valid():
+        try:
+            question = actions.submit_question(
+                session, form.cleaned_data["text"], nickname=form.cleaned_data["nickname"],
+                client=visitors.client_of(request), origin=visitors.origin_of(request),
+            )
+        except LiveError as exc:
+            context["error"] = str(exc)
+        else:
+            context.update(sent=True, form=QuestionForm(), emergency="emergency" in question.flags)
+    response = render(request, "live/_ask.html", context, status=200)
+    visitors.ensure_cookie(request, response)
+    return response
+
+
+@require_POST
+def vote(request, slug: str, question_id: int):
+    question = get_object_or_404(Question, pk=question_id, session__slug=slug)
+    try:
+        question = actions.upvote(question, visitors.client_of(request))
+    except LiveError as exc:
+        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+    return HttpResponse(str(question.votes), content_type="text/plain")
+
+
+# --- moderation --------------------------------------------------------------------------
+
+
+def _queue_context(session: LiveSession) -> dict:
+    questions = list(session.questions.exclude(status=Status.MERGED).order_by("created_at", "pk"))
+    pending = [q for q in questions if q.status == Status.PENDING]
+    open_ = [q for q in questions if q.status in (Status.PENDING, Status.APPROVED, Status.ANSWERING)]
+    for q in pending:
+        q.suggestions = similar.suggestions(q, open_)
+    by_votes = lambda qs: sorted(qs, key=lambda q: (-q.votes, q.pk))  # noqa: E731
+    return {
+        "session": session,
+        "pending": pending,
+        "now": next((q for q in questions if q.status == Status.ANSWERING), None),
+        "approved": by_votes([q for q in questions if q.status == Status.APPROVED]),
+        "answered": [q for q in questions if q.status == Status.ANSWERED],
+        "rejected": [q for q in questions if q.status == Status.REJECTED],
+    }
+
+
+@desk_required
+def moderate(request, slug: str):
+    session = _own_session(request, slug)
+    return render(request, "live/moderate.html", {**_queue_context(session), "nav": "live"})
+
+
+@desk_required
+def moderate_queue(request, slug: str):
+    return render(request, "live/_queue.html", _queue_context(_own_session(request, slug)))
+
+
+MODERATION = {
+    "approve": lambda q, post, actor: actions.approve(q, actor),
+    "reject": lambda q, post, actor: actions.reject(q, actor),
+    "edit": lambda q, post, actor: actions.edit(q, post.get("public_text", ""), actor),
+    "pin": lambda q, post, actor: actions.pin(q, actor),
+    "answered": lambda q, post, actor: actions.mark_answered(q, post.get("note", ""), actor),
+    "merge": lambda q, post, actor: actions.merge(
+        q, get_object_or_404(Question, pk=post.get("into") or 0, session=q.session), actor
+    ),
+}
+
+
+@require_POST
+@desk_required
+def moderate_action(request, slug: str, question_id: int, action: str):
+    session = _own_session(request, slug)
+    question = get_object_or_404(Question, pk=question_id, session=session)
+    if action not in MODERATION:
+        raise PermissionDenied
+    if action == "approve" and request.POST.get("public_text"):
+        # "Edit and approve" in one step: the reworded text first.
+        run = lambda: (actions.edit(question, request.POST["public_text"], request.user),  # noqa: E731
+                       actions.approve(question, request.user))
+    else:
+        run = lambda: MODERATION[action](question, request.POST, request.user)  # noqa: E731
+    try:
+        run()
+    except LiveError as exc:
+        context = {**_queue_context(session), "error": str(exc), "error_for": question.pk}
+    else:
+        context = _queue_context(session)
+    return render(request, "live/_queue.html", context)
+
+
+# --- presenter ---------------------------------------------------------------------------
+
+
+def _presenter_context(session: LiveSession) -> dict:
+    board = _board_context(session)
+    upcoming = [q for q in board["questions"] if q.status == Status.APPROVED][:4]
+    return {"session": session, "now": board["now"], "upcoming": upcoming}
+
+
+@desk_required
+def present(request, slug: str):
+    session = _own_session(request, slug)
+    return render(request, "live/present.html", _presenter_context(session))
+
+
+@desk_required
+def present_board(request, slug: str):
+    return render(request, "live/_present_board.html", _presenter_context(_own_session(request, slug)))
+
+
+# --- setup, announcements, recap ---------------------------------------------------------
+
+
+@desk_required
+def session_list(request):
+    sessions = LiveSession.objects.filter(organisation_id=request.person.organisation_id)
+    return render(request, "live/sessions.html", {"sessions": sessions, "nav": "live"})
+
+
+@desk_required
+def session_edit(request, slug: str | None = None):
+    session = _own_session(request, slug) if slug else None
+    form = SessionForm(request.POST or None, instance=session, organisation=request.person.organisation)
+    if request.method == "POST" and form.is_valid():
+        session = form.save(commit=False)
+        session.organisation = request.person.organisation
+        session.created_by = session.created_by or request.user
+        session.save()
+        form.save_m2m()
+        messages.success(request, _("Saved."))
+        return redirect("live:setup", slug=session.slug)
+    context = {"form": form, "session": session, "nav": "live"}
+    if session:
+        context.update(
+            announcements=session.announcements.select_related("story"),
+            question_url=announce.question_page_url(session),
+            counts={s: session.questions.filter(status=s).count() for s in Status.values},
+        )
+    return render(request, "live/setup.html", context)
+
+
+@require_POST
+@desk_required
+def announce_session(request, slug: str):
+    session = _own_session(request, slug)
+    try:
+        made = announce.create_announcements(session, actor=request.user)
+    except PublishingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)d announcement posts scheduled.") % {"n": len(made)})
+    return redirect("live:setup", slug=slug)
+
+
+@require_POST
+@desk_required
+def recap_story(request, slug: str):
+    story = recap.create_recap(_own_session(request, slug), actor=request.user)
+    messages.success(request, _("Recap drafted. Check it and plan the posts."))
+    return redirect("web:story_edit", story_id=story.pk)
+
+
+@desk_required
+def questions_csv(request, slug: str):
+    session = _own_session(request, slug)
+    response = HttpResponse(recap.export_csv(session), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fragen-{session.slug}.csv"'
+    return response

@@ -1,0 +1,75 @@
+"""Live consultation fixtures: a session of the maternity ward, visitors, a recorder of events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from carecast.live import events
+from carecast.live.models import LiveSession
+
+
+def _compile_live_catalog() -> None:
+    """The pages are tested in German: compile the live app's catalog if ``make install`` has not."""
+    po = Path(__file__).resolve().parents[2] / "carecast/live/locale/de/LC_MESSAGES/django.po"
+    mo = po.with_suffix(".mo")
+    if (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime) and shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
+_compile_live_catalog()
+
+
+@pytest.fixture
+def live_session(org, geburtshilfe, anna) -> LiveSession:
+    now = timezone.now()
+    return LiveSession.objects.create(
+        organisation=org,
+        department=geburtshilfe,
+        title="Live-Sprechstunde Geburt",
+        slug="geburt",
+        topic="Alles rund um die Geburt im Klinikum",
+        doctors="Dr. Maria Weber, Chefärztin",
+        starts_at=now - dt.timedelta(minutes=5),
+        ends_at=now + dt.timedelta(minutes=55),
+        created_by=anna.user,
+    )
+
+
+class Recorder:
+    """Events as the pages would receive them: (slug, decoded event), in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict]] = []
+
+    def __call__(self, slug: str, data: str) -> None:
+        self.sent.append((slug, json.loads(data)))
+
+    @property
+    def types(self) -> list[str]:
+        return [event["type"] for _, event in self.sent]
+
+
+@pytest.fixture
+def sent(settings):
+    """Record published events in-process (Redis is not involved in these tests)."""
+    settings.CARECAST_LIVE_REDIS_URL = ""
+    recorder = Recorder()
+    events.add_listener(recorder)
+    yield recorder
+    events.remove_listener(recorder)
+
+
+@pytest.fixture(autouse=True)
+def german():
+    """Messages are checked in German, whatever an earlier test left active."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        yield
