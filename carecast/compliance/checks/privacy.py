@@ -1,0 +1,113 @@
+"""Replies in public: never confirm that someone is a patient, never give medical details.
+
+Even the fact of a treatment is protected (§ 203 StGB) — also when the commenter said it
+first. A reply may point to a private channel; it may not discuss care.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from carecast.compliance.checks.base import Check, span_of
+from carecast.compliance.draft import Draft, Finding
+from carecast.compliance.patterns import normalise, terms
+
+STGB_203 = "https://www.gesetze-im-internet.de/stgb/__203.html"
+
+_YOUR = r"(?:ihr|ihre|ihrem|ihren|ihrer|ihres|deine?[mnrs]?|dein)"
+CARE = (
+    r"(?:aufenthalt|behandlung|befund|station|op\b|operation|entlassung|therapie|diagnose|"
+    r"krankenakte|patientenakte|akte\b|zimmer|arzt|ärztin|aerztin|untersuchung|eingriff|"
+    r"entbindung|geburt bei uns|narkose|reha|chemo|bestrahlung|laborwerte|werte\b|röntgenbild)"
+)
+CONFIRMATION = terms(
+    [
+        rf"{_YOUR} (?:\w+ ){{0,2}}{CARE}",
+        r"w(?:ä|ae)hrend (?:ihres|deines) (?:\w+ )?aufenthalt",
+        r"bei uns (?:\w+ ){0,2}(?:behandelt|operiert|aufgenommen|entbunden|versorgt|stationär|in behandlung|gelegen)",
+        r"(?:sie|du) (?:waren|warst|lagen|lagst) (?:\w+ ){0,2}(?:bei uns|auf (?:der )?station|im klinikum|in unserer klinik)",
+        r"wie (?:\w+ ){0,3}besprochen",
+        r"(?:ihr|ihre|dein|deine) (?:behandelnde[rn]? )?(?:arzt|ärztin|aerztin) dr\.?",
+        r"dr\. \w+ (?:hat|wird) (?:ihnen|sie|dir|dich)",
+        r"your (?:\w+ ){0,2}(?:stay|treatment|results?|surgery|operation|doctor|ward|discharge|diagnosis|scan|biopsy|procedure|records?|therapy|chemo)\b",
+        r"during your (?:\w+ )?(?:stay|visit|admission)",
+        r"as (?:we )?discussed",
+        r"when you were (?:here|with us|admitted|in)",
+        r"(?:we|our team) (?:treated|operated on|admitted|discharged) you",
+    ]
+)
+
+DOSAGE = terms(
+    [
+        r"\d+(?:[.,]\d+)? ?(?:mg|milligramm|µg|mcg|ml\b|i\.?e\.?\b|einheiten|units?\b|tabletten?|tropfen|hübe|puffs?\b)",
+        r"(?:eine?|zwei|drei|1|2|3) (?:tablette|kapsel|tablet|capsule|pill)",
+        r"(?:nehmen|nimm|take|stop taking|absetzen|erhöhen|reduzieren|increase|reduce) (?:\w+ ){0,3}(?:ibuprofen|paracetamol|aspirin|ass\b|metformin|insulin|cortison|kortison|antibiotik|antibiotic|novalgin|metamizol|thyroxin|ramipril|bisoprolol|pantoprazol|marcumar|dosis|dose|medikament|medication|tabletten)",
+        r"(?:dosis|dosierung|dosage|dose) (?:von |of )?(?:\w+ ){0,2}\d",
+    ]
+)
+DIAGNOSIS = terms(
+    [
+        r"(?:das|es|this|that) (?:klingt|hört sich|sieht|sounds|looks) (?:ganz |stark |very much |a lot )?(?:nach|an wie|like) (?:einer?m?r? |an? )?\w*(?:entzündung|infektion|infarkt|bruch|fraktur|krebs|tumor|migräne|allergie|diabetes|depression|itis|infection|fracture|cancer|tumou?r|stroke|allergy|migraine)",
+        r"(?:sie|du) (?:haben|hast|leiden|leidest) (?:\w+ ){0,2}(?:an |unter )?(?:einer? |einen )?\w*(?:entzündung|infektion|infarkt|krebs|tumor|diabetes|depression|itis|fraktur|bruch)",
+        r"(?:ihr|ihre|ihrem|ihren|ihrer|dein|deine) (?:\w+ ){0,1}\w*(?:krebs|tumor|diabetes|depression|entzündung|infektion|fraktur|erkrankung)",
+        r"you (?:have|probably have|likely have|suffer from) (?:an? )?\w*(?:infection|cancer|tumou?r|diabetes|depression|fracture|itis|disease)",
+        r"es handelt sich (?:wahrscheinlich |vermutlich |wohl )?um (?:eine?n? )?\w+",
+        r"(?:diagnose|diagnosis)(?: lautet| ist| is)",
+        r"(?:ihre|deine|your) (?:\w+)?(?:werte|befunde?|ergebnisse?|results?) (?:sind|sehen|waren|zeigen|are|look|show)",
+    ]
+)
+
+
+# Naming a medicine in a public reply is already advice (legal.md: medication → block).
+MEDICATION = terms(
+    [
+        r"ibuprofen", r"paracetamol", r"aspirin", r"ass\b", r"metformin", r"insulin", r"cortison",
+        r"kortison", r"antibiotik", r"antibiotic", r"novalgin", r"metamizol", r"thyroxin",
+        r"ramipril", r"bisoprolol", r"pantoprazol", r"marcumar", r"blutverdünner", r"cortisone",
+    ]
+)
+
+
+class PatientConfirmation(Check):
+    id = "privacy.patient_confirmation"
+    severity = "block"
+    rule_url = STGB_203
+    applies_to = frozenset({"reply"})
+
+    def run(self, draft: Draft) -> list[Finding]:
+        match = CONFIRMATION.search(normalise(draft.text))
+        if not match:
+            return []
+        return [
+            self.finding(
+                _(
+                    "“%(words)s” confirms that the person is or was a patient. Neither confirm "
+                    "nor deny care in public: invite them to a private channel instead."
+                )
+                % {"words": match.group(0)},
+                span_of(match),
+            )
+        ]
+
+
+class HealthData(Check):
+    id = "privacy.health_data"
+    severity = "block"
+    rule_url = STGB_203
+    applies_to = frozenset({"reply"})
+
+    def run(self, draft: Draft) -> list[Finding]:
+        text = normalise(draft.text)
+        match = DOSAGE.search(text) or DIAGNOSIS.search(text) or MEDICATION.search(text)
+        if not match:
+            return []
+        return [
+            self.finding(
+                _(
+                    "“%(words)s” is a diagnosis, medication or dosage. No medical advice in "
+                    "public: point to a doctor, 116 117 or 112, or a private channel."
+                )
+                % {"words": match.group(0)},
+                span_of(match),
+            )
+        ]

@@ -1,0 +1,64 @@
+"""Word patterns for German and English text, compiled once at import.
+
+German glues words together ("Brustschmerzen", "Lippenunterspritzung") and inflects
+them ("garantierte", "Erfahrungsberichten"), so patterns are stems: a pattern may
+start inside a compound when written with a leading ``~`` and always accepts any
+word ending after it. Everything is matched case-insensitively on the NFKC form,
+which keeps offsets stable for the ordinary text people type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Letters of a word, for "rest of the word" after a stem (umlauts and ß included).
+WORD_REST = r"[\wäöüß]*"
+
+
+def _one(stem: str) -> str:
+    inside_compound = stem.startswith("~")
+    body = stem.lstrip("~")
+    start = "" if inside_compound else r"(?<![\wäöüß])"
+    # A stem ending in \b is a whole word ("ms\b" is not "Messe").
+    end = "" if body.endswith("\\b") else WORD_REST
+    return f"{start}(?:{body}){end}"
+
+
+def terms(stems: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for a list of stems (regex syntax allowed inside each stem)."""
+    return re.compile("|".join(_one(s) for s in stems), re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """NFKC, so full-width or styled letters ("𝐁𝐨𝐭𝐨𝐱") match like plain ones."""
+    normal = unicodedata.normalize("NFKC", text)
+    # Offsets must stay those of the original; NFKC rarely changes lengths in real posts,
+    # and when it does, the original text is searched instead (spans stay correct).
+    return normal if len(normal) == len(text) else text
+
+
+def first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return pattern.search(text)
+
+
+def words(pattern: re.Pattern[str], text: str, limit: int = 5) -> list[str]:
+    """The distinct words that matched, in order, for a moderator to see why."""
+    seen: list[str] = []
+    for match in pattern.finditer(text):
+        word = _whole_words(text, match.start(), match.end()).strip().lower()
+        if word and word not in seen:
+            seen.append(word)
+            if len(seen) >= limit:
+                break
+    return seen
+
+
+def _whole_words(text: str, start: int, end: int) -> str:
+    """The match widened to whole words: "krebs" found in "Brustkrebs" shows as "brustkrebs"."""
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "ß"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "ß"):
+        end += 1
+    return text[start:end]

@@ -1,0 +1,117 @@
+"""``make eval``: precision, recall and F1 of comment triage (per label) and draft checks (per id).
+
+The sets are written by the project for itself (``comments.jsonl``, ``drafts.jsonl``;
+labelling guide in ``README.md``). Targets (issue 5): emergency recall ≥ 0.95 with
+precision ≥ 0.8; every other label and check F1 ≥ 0.8.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, expected: bool, got: bool) -> None:
+        self.tp += expected and got
+        self.fp += got and not expected
+        self.fn += expected and not got
+
+
+def _rows(name: str) -> list[dict]:
+    with open(HERE / name, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def score_comments() -> tuple[dict[str, Score], list[tuple[str, set, set]]]:
+    from carecast.inbox.triage import LABELS, triage
+
+    scores = {label: Score() for label in LABELS}
+    misses = []
+    for row in _rows("comments.jsonl"):
+        expected, got = set(row["labels"]), set(triage(row["text"]).labels)
+        for label in LABELS:
+            scores[label].add(label in expected, label in got)
+        if expected != got:
+            misses.append((row["text"], expected, got))
+    return scores, misses
+
+
+def score_drafts() -> tuple[dict[str, Score], list[tuple[str, set, set]]]:
+    from carecast.compliance.checks import CHECKS
+    from carecast.compliance.draft import draft_from_json
+    from carecast.compliance.service import run_checks
+
+    scores = {check_id: Score() for check_id in CHECKS}
+    misses = []
+    for row in _rows("drafts.jsonl"):
+        expected = set(row["expect"])
+        got = {f.id for f in run_checks(draft_from_json(row["draft"]))}
+        for check_id in CHECKS:
+            scores[check_id].add(check_id in expected, check_id in got)
+        if expected != got:
+            misses.append((row["draft"]["text"][:90], expected, got))
+    return scores, misses
+
+
+def below_target(comments: dict[str, Score], drafts: dict[str, Score]) -> list[str]:
+    """What misses the issue's targets, as readable lines (empty: all met)."""
+    problems = []
+    emergency = comments["emergency"]
+    if emergency.recall < 0.95 or emergency.precision < 0.8:
+        problems.append(f"emergency: recall {emergency.recall:.2f}, precision {emergency.precision:.2f}")
+    for name, score in [*comments.items(), *drafts.items()]:
+        if name != "emergency" and score.f1 < 0.8:
+            problems.append(f"{name}: F1 {score.f1:.2f}")
+    return problems
+
+
+def _table(title: str, scores: dict[str, Score]) -> None:
+    print(f"\n{title:<30} {'n':>4} {'prec':>6} {'recall':>6} {'F1':>6}")
+    for name, s in scores.items():
+        print(f"{name:<30} {s.tp + s.fn:>4} {s.precision:>6.2f} {s.recall:>6.2f} {s.f1:>6.2f}")
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecast.settings")
+    import django
+
+    django.setup()
+    comments, comment_misses = score_comments()
+    drafts, draft_misses = score_drafts()
+    print(f"comments: {len(_rows('comments.jsonl'))}, drafts: {len(_rows('drafts.jsonl'))}")
+    _table("label", comments)
+    _table("check", drafts)
+    if "-v" in sys.argv:
+        for text, expected, got in comment_misses + draft_misses:
+            print(f"- {text!r}\n    expected {sorted(expected)}, got {sorted(got)}")
+    problems = below_target(comments, drafts)
+    print("\ntargets met" if not problems else "\nbelow target: " + "; ".join(problems))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
