@@ -12,6 +12,7 @@ urlpatterns = [
     path("feeds/<int:channel_id>.xml", feeds.channel_feed, name="channel-feed"),
     path("feeds/<int:channel_id>.atom", feeds.channel_feed, {"atom": True}, name="channel-feed-atom"),
     path("api/v1/", include("carecast.api.urls")),
+    path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),
     path("", include("carecast.web.urls")),
 ]

@@ -10,6 +10,8 @@ hold a request open until the test ends (to exercise our timeout, without sleepi
 from __future__ import annotations
 
 import contextlib
+import shutil
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +23,17 @@ from carecast.automation.models import Source
 from carecast.networks.models import Channel, Purpose
 
 FEEDS = Path(__file__).parent / "feeds"
+
+
+def _compile_catalog() -> None:
+    """The pages are tested in German: compile this app's catalog if ``make install`` has not."""
+    po = Path(__file__).resolve().parents[2] / "carecast/automation/locale/de/LC_MESSAGES/django.po"
+    mo = po.with_suffix(".mo")
+    if (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime) and shutil.which("msgfmt"):
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
+_compile_catalog()
 
 
 @dataclass

@@ -1,0 +1,115 @@
+"""Forms of the automation pages; what people type is checked here, the work done by services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carecast.automation.models import AwarenessDay, ChannelAutomation, Rule, Source
+from carecast.core.models import Department
+from carecast.networks.models import Channel
+
+
+class SourceForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("Feed address"), max_length=1000, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "name",
+            "kind",
+            "url",
+            "channel",
+            "department",
+            "interval_minutes",
+            "allow_hosts",
+            "is_active",
+        ]
+        labels = {"url": _("Feed address"), "department": _("Department")}
+
+    def __init__(self, *args, organisation, can_allow_hosts: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = Channel.objects.filter(organisation=organisation)
+        self.fields["channel"].help_text = _("Only for the kind “another channel”.")
+        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["interval_minutes"].min_value = 5
+        if not can_allow_hosts:
+            # Allowing internal hosts opens a way into the hospital network: admins only.
+            del self.fields["allow_hosts"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Source.Kind.CHANNEL and not data.get("channel"):
+            self.add_error("channel", _("Choose the channel whose posts should be mirrored."))
+        if kind != Source.Kind.CHANNEL and not data.get("url"):
+            self.add_error("url", _("Enter the address of the feed."))
+        return data
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = [
+            "name",
+            "sources",
+            "keywords",
+            "categories",
+            "department",
+            "channels",
+            "route_by_purpose",
+            "template",
+            "hashtags",
+            "utm_campaign",
+            "policy",
+            "max_age_days",
+            "is_active",
+        ]
+        widgets = {
+            "sources": forms.CheckboxSelectMultiple,
+            "channels": forms.CheckboxSelectMultiple,
+            "template": forms.Textarea(attrs={"rows": 3}),
+            "policy": forms.RadioSelect,
+        }
+        help_texts = {
+            "template": _(
+                "Placeholders: {title}, {summary}, {location}, {categories}. The link (with UTM "
+                "parameters) and the hashtags are always added and never cut."
+            ),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = Source.objects.filter(organisation=organisation)
+        self.fields["channels"].queryset = Channel.objects.filter(organisation=organisation)
+        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+
+
+class ChannelAutomationForm(forms.ModelForm):
+    class Meta:
+        model = ChannelAutomation
+        fields = ["max_per_day", "min_spacing_minutes", "gap_hours", "evergreen_repeat_days"]
+
+
+class AwarenessDayForm(forms.ModelForm):
+    class Meta:
+        model = AwarenessDay
+        fields = [
+            "name",
+            "month",
+            "day",
+            "keywords",
+            "hashtags",
+            "departments",
+            "lead_days",
+            "is_active",
+        ]
+        widgets = {"departments": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["month"].min_value, self.fields["month"].max_value = 1, 12
+        self.fields["day"].help_text = _("Empty: the whole month.")
