@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "carecast.publishing",
     "carecast.automation",
     "carecast.web",
-    "carecast.live",
     "carecast.compliance",
     "carecast.inbox",
     "carecast.live",
