@@ -81,13 +81,15 @@ def _terms(item: Item) -> set[str]:
 
 
 def match(tag: str, departments: list[Department]) -> list[tuple[Department, str]]:
-    """Departments whose topic keywords name ``tag`` (whole word, or one contains the other)."""
+    """Departments whose topic keywords name ``tag`` (the same word, or a word inside the tag)."""
     tag = tag.casefold().lstrip("#")
     hits = []
     for department in departments:
         for topic in words(department.topics):
             topic = topic.lstrip("#").replace(" ", "")
-            if tag == topic or (min(len(tag), len(topic)) >= 5 and (topic in tag or tag in topic)):
+            # The topic inside the tag (#Weltdiabetestag → Diabetes), not the other way
+            # round: a short trending tag like #Welle must not match "Grippewelle".
+            if tag == topic or (len(topic) >= 5 and topic in tag):
                 hits.append((department, topic))
                 break
     return hits

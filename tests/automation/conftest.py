@@ -151,3 +151,35 @@ def jobs_channel(org) -> Channel:
     return Channel.objects.create(
         organisation=org, network="x", name="X – Jobs", handle="KlinikumJobs", purpose=Purpose.JOBS
     )
+
+
+@pytest.fixture
+def mastodon_on(org, sandbox):
+    """A Mastodon channel whose account lives on the sandbox, and a way to post there directly."""
+
+    def make(handle: str = "klinikum", **fields) -> Channel:
+        token = f"token-{handle}"
+        remote = sandbox.add_account("mastodon", handle, token)
+        channel = Channel(
+            organisation=org,
+            network="mastodon",
+            name=f"Mastodon – {handle}",
+            handle=handle,
+            base_url=sandbox.base_url,
+            remote_user_id=str(remote["id"]),
+            is_sandbox=True,
+            **fields,
+        )
+        channel.set_credentials({"access_token": token})
+        channel.save()
+        return channel
+
+    return make
+
+
+def post_on_sandbox(sandbox, handle: str, text: str) -> str:
+    """A status made outside carecast (in the Mastodon app, say)."""
+    post_id = sandbox.store.next_id("mastodon")
+    url = f"{sandbox.base_url}/@{handle}/{post_id}"
+    sandbox.store.add_post("mastodon", handle, post_id, text, url, {"visibility": "public"})
+    return post_id
