@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = dt.timedelta(seconds=30)
 BACKOFF_CAP = dt.timedelta(minutes=30)
-BATCH_SIZE = 250
+# Big enough that a whole burst is claimed and prepared before its due moment.
+BATCH_SIZE = 1000
 
 
 @dataclass(frozen=True)
