@@ -50,8 +50,12 @@ def _session_exists(slug: str) -> bool:
 
     from carecast.live.models import LiveSession
 
+    # Like a request: stale connections go before, and after when they have aged out.
     close_old_connections()
-    return LiveSession.objects.filter(slug=slug).exists()
+    try:
+        return LiveSession.objects.filter(slug=slug).exists()
+    finally:
+        close_old_connections()
 
 
 async def websocket(scope, receive, send) -> None:

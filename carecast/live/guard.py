@@ -26,8 +26,8 @@ _EMERGENCY = re.compile(
 _HEALTH = re.compile(
     r"\b((ich|mein(e|em|en|er)?|meine (tochter|sohn|mutter|vater|frau|mann))\b[^.?!]{0,60}\b"
     r"(diagnose|befund|erkrank\w*|krebs|tumor|diabetes|hiv|depression\w*|schwanger\w*|"
-    r"blutwert\w*|laborwert\w*|hba1c|medikament\w*|tablette\w*|insulin|operiert|op\b|"
-    r"chemo\w*|therapie|metasta\w*|fehlgeburt)|"
+    r"blutwert\w*|laborwert\w*|hba1c|medikament\w*|tablette\w*|insulin|operiert|"
+    r"chemo\w*|metasta\w*|fehlgeburt)|"
     r"\d+([.,]\d+)?\s?(mg/dl|mmol|mg\b|%\s?hba1c|ml\b)|"
     r"(versicherten|patienten)(nummer|-nr|nr)|geb(oren|\.) am|\b\d{1,2}\.\d{1,2}\.(19|20)\d{2}\b|"
     r"\bi (have|was diagnosed|am pregnant)\b|my (diagnosis|test results|medication))",

@@ -73,3 +73,22 @@ def german():
 
     with translation.override("de"):
         yield
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """carecast served by uvicorn from a thread of this process, on 127.0.0.1."""
+    from django.db import connection
+
+    from tests.live.servers import ThreadServer
+
+    # The server's threads close their connections after each request, so that the test
+    # database can be dropped at the end (PostgreSQL refuses while sessions are open).
+    max_age = connection.settings_dict.get("CONN_MAX_AGE", 0)
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    server = ThreadServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        connection.settings_dict["CONN_MAX_AGE"] = max_age

@@ -57,7 +57,7 @@
 
   function refreshEmpty() {
     document.getElementById("now-empty").hidden = !!document.querySelector("#now-slot li.q");
-    document.getElementById("questions-empty").hidden = !!document.querySelector("#questions li.q");
+    document.getElementById("questions-empty").hidden = !!board.querySelector("li.q");
   }
 
   function handle(event) {

@@ -47,6 +47,7 @@
   }
   document.body.addEventListener("htmx:afterSwap", function () {
     showStatus(window.liveConnected);
+    tick();
     restoreFocus();
   });
 
@@ -59,9 +60,10 @@
   }
   function tick() {
     const left = document.getElementById("time-left");
-    if (left) left.textContent = clock((Date.parse(left.dataset.until) - Date.now()) / 1000);
+    // Unix seconds from the server: no date parsing in the browser.
+    if (left) left.textContent = clock(Number(left.dataset.until) - Date.now() / 1000);
     const on = document.getElementById("on-question");
-    if (on && on.dataset.since) on.textContent = clock((Date.now() - Date.parse(on.dataset.since)) / 1000);
+    if (on && on.dataset.since) on.textContent = clock(Date.now() / 1000 - Number(on.dataset.since));
   }
   setInterval(tick, 1000);
   tick();

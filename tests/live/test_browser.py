@@ -1,0 +1,91 @@
+"""Three pages at once in Chromium against a real uvicorn server: audience, moderator, presenter.
+
+A visitor asks on the phone; the moderator sees it arrive, approves it; the visitor sees it
+appear; the moderator pins it; the presenter screen shows it large. Every step waits on the
+page changing by itself (websocket), never on a reload.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in the test thread
+
+import pytest  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+QUESTION = "Darf mein Partner bei einem Kaiserschnitt mit in den OP?"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+def signed_in(browser, person, url, **viewport):
+    client = Client()
+    client.force_login(person.user)
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="de-DE")
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": url}]
+    )
+    return context
+
+
+def watch_errors(page, errors):
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page
+
+
+def test_it_runs_a_question_from_the_audience_to_the_presenter(browser, asgi_server, live_session, anna):
+    url, errors = asgi_server.url, []
+    audience = watch_errors(browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE").new_page(), errors)
+    moderator = watch_errors(signed_in(browser, anna, url).new_page(), errors)
+    presenter = watch_errors(signed_in(browser, anna, url, width=1280, height=720).new_page(), errors)
+
+    moderator.goto(f"{url}/live/geburt/moderate/")
+    presenter.goto(f"{url}/live/geburt/present/")
+    audience.goto(f"{url}/live/geburt/")
+    for page in (audience, moderator, presenter):
+        page.wait_for_selector("#live-status.is-online")
+
+    audience.fill("#id_text", QUESTION)
+    audience.fill("#id_nickname", "Lena")
+    audience.click("button[type=submit]")
+    audience.wait_for_selector("text=Danke!")
+
+    card = moderator.locator(".mq-pending", has_text=QUESTION)
+    card.wait_for()
+    moderator.screenshot(path=str(OUT / "live-moderate-waiting.png"), full_page=True)
+    card.get_by_role("button", name="Freigeben").click()
+
+    audience.locator("#questions li.q", has_text=QUESTION).wait_for()
+    audience.screenshot(path=str(OUT / "live-audience-mobile.png"), full_page=True)
+
+    approved = moderator.locator(".mq-approved", has_text=QUESTION)
+    approved.get_by_role("button", name="Jetzt beantworten").click()
+
+    presenter.locator("#current-question", has_text=QUESTION).wait_for()
+    audience.locator("#now-slot li.q", has_text=QUESTION).wait_for()
+    moderator.locator(".mq-now", has_text=QUESTION).wait_for()
+    presenter.screenshot(path=str(OUT / "live-present.png"))
+    audience.screenshot(path=str(OUT / "live-audience-now-mobile.png"), full_page=True)
+    moderator.screenshot(path=str(OUT / "live-moderate-now.png"), full_page=True)
+    assert not errors, errors

@@ -1,0 +1,71 @@
+"""Websocket delivery through a real uvicorn server: one process in-process, two over Redis."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from websockets.exceptions import InvalidStatus, WebSocketException
+
+from carecast.live import actions
+from tests.live.servers import Listener, ProcessServer
+
+QUESTION = "Darf mein Partner bei einem Kaiserschnitt dabei sein?"
+
+
+def test_it_delivers_an_approval_to_every_visitor(asgi_server, live_session):
+    visitors = [Listener(asgi_server.port, "geburt") for _ in range(3)]
+    visitors[0].until_subscribed()
+    for visitor in visitors[1:]:
+        visitor.drain()
+    question = actions.submit_question(live_session, QUESTION, client="a")
+    actions.approve(question)
+    for visitor in visitors:
+        assert visitor.next_event() == {"type": "queue"}  # the submission: no content
+        event = visitor.wait_for(lambda e: e["type"] == "question")
+        assert event["question"]["text"] == QUESTION
+        visitor.close()
+
+
+def test_it_sends_events_from_other_threads(asgi_server, live_session):
+    """A view's thread (here: a plain thread) publishes to the server loop after commit."""
+    import threading
+
+    visitor = Listener(asgi_server.port, "geburt")
+    visitor.until_subscribed()
+    question = actions.approve(actions.submit_question(live_session, QUESTION, client="a"))
+    visitor.drain()
+    thread = threading.Thread(target=lambda: actions.pin(question))
+    thread.start()
+    thread.join()
+    event = visitor.wait_for(lambda e: e["type"] == "question")
+    assert event["question"]["status"] == "answering"
+    visitor.close()
+
+
+def test_it_refuses_unknown_sessions(asgi_server):
+    with pytest.raises((InvalidStatus, WebSocketException)):
+        Listener(asgi_server.port, "gibt-es-nicht").next_event(timeout=2)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason="needs REDIS_URL: two server processes share events over Redis pub/sub",
+)
+def test_it_delivers_across_two_server_processes_over_redis(worker_env, live_session, tmp_path):
+    servers = [ProcessServer(worker_env, tmp_path / f"uvicorn-{i}.log").start() for i in range(2)]
+    try:
+        visitors = [Listener(server.port, "geburt") for server in servers]
+        for visitor in visitors:
+            visitor.until_subscribed()
+        question = actions.approve(actions.submit_question(live_session, QUESTION, client="a"))
+        actions.pin(question)
+        for visitor in visitors:
+            event = visitor.wait_for(
+                lambda e: e["type"] == "question" and e["question"]["status"] == "answering"
+            )
+            assert event["question"]["id"] == question.pk
+            visitor.close()
+    finally:
+        for server in servers:
+            server.stop()
