@@ -41,6 +41,11 @@ test-services: install
 bench: install
 	$(BIN)/python -m bench
 
+# Precision/recall of comment triage and draft checks on the project's own sets (eval/).
+.PHONY: eval
+eval: install
+	$(BIN)/python -m eval.score
+
 lint: install
 	$(BIN)/ruff check carecast tests bench
 	$(BIN)/ruff format --check carecast tests bench

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["dispatch"]
+BENCHMARKS = ["dispatch", "triage"]
 
 
 def main(argv: list[str]) -> int:

@@ -82,7 +82,9 @@ def below_target(comments: dict[str, Score], drafts: dict[str, Score]) -> list[s
     problems = []
     emergency = comments["emergency"]
     if emergency.recall < 0.95 or emergency.precision < 0.8:
-        problems.append(f"emergency: recall {emergency.recall:.2f}, precision {emergency.precision:.2f}")
+        problems.append(
+            f"emergency: recall {emergency.recall:.2f}, precision {emergency.precision:.2f}"
+        )
     for name, score in [*comments.items(), *drafts.items()]:
         if name != "emergency" and score.f1 < 0.8:
             problems.append(f"{name}: F1 {score.f1:.2f}")

@@ -91,7 +91,7 @@ _ADAPTER = TypeAdapter(Draft)
 def draft_from_json(data: Any) -> Draft:
     """Validate ``data`` (parsed JSON) strictly: a typo in a field must not pass as "no problem"."""
     if not isinstance(data, dict):
-        raise InvalidDraft("A draft is a JSON object with at least a \"text\" field.")
+        raise InvalidDraft('A draft is a JSON object with at least a "text" field.')
     unknown = set(data) - {"text", "networks", "account", "media", "reply_to"}
     if unknown:
         raise InvalidDraft(f"Unknown field(s): {', '.join(sorted(unknown))}.")

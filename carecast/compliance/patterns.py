@@ -13,22 +13,31 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# Letters of a word, for "rest of the word" after a stem (umlauts and ß included).
-WORD_REST = r"[\wäöüß]*"
+# Letters of a word, for "rest of the word" after a stem (\w is Unicode: umlauts, ß).
+WORD_REST = r"\w*"
 
 
-def _one(stem: str) -> str:
-    inside_compound = stem.startswith("~")
+def _body(stem: str) -> str:
     body = stem.lstrip("~")
-    start = "" if inside_compound else r"(?<![\wäöüß])"
     # A stem ending in \b is a whole word ("ms\b" is not "Messe").
-    end = "" if body.endswith("\\b") else WORD_REST
-    return f"{start}(?:{body}){end}"
+    return body if body.endswith("\\b") else f"(?:{body}){WORD_REST}"
+
+
+def _at_word_start(stem: str) -> bool:
+    return not stem.startswith("~") and (stem[0].isalnum() or stem.startswith(("(?", "\\d")))
 
 
 def terms(stems: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for a list of stems (regex syntax allowed inside each stem)."""
-    return re.compile("|".join(_one(s) for s in stems), re.IGNORECASE)
+    """One pattern for a list of stems (regex syntax allowed inside each stem).
+
+    Stems that start a word share one leading \b: re then fails fast in the middle of
+    words instead of trying every stem at every position (about 4× faster; bench/triage).
+    """
+    stems = list(stems)
+    starts = [_body(s) for s in stems if _at_word_start(s)]
+    anywhere = [_body(s) for s in stems if not _at_word_start(s)]
+    parts = ([rf"\b(?:{'|'.join(starts)})"] if starts else []) + anywhere
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def normalise(text: str) -> str:

@@ -1,7 +1,7 @@
 """Ready replies for emergencies and the guard every reply passes before it leaves carecast.
 
 No medical advice in public: a ready reply points to the right number and offers a
-private channel. The person on duty is notified separately (``notify_on_duty``).
+private channel. Telling the person on duty is up to the inbox (not built yet).
 """
 
 from __future__ import annotations
@@ -60,9 +60,11 @@ def moderator_hint(result: Triage, language: str = "de") -> list[str]:
     hints = []
     with translation.override(language):
         if "emergency" in result.labels:
-            hints.append(_("Emergency: the person on duty has been notified. Reply with the ready text now."))
+            hints.append(_("Emergency: tell the person on duty now and reply with the ready text."))
         if "health_data" in result.labels:
             hints.append(
-                _("Health data: don't quote it, offer a private channel, consider hiding the comment.")
+                _(
+                    "Health data: don't quote it, offer a private channel, consider hiding the comment."
+                )
             )
     return hints

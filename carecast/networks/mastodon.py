@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +38,7 @@ from carecast.networks.base import (
     Network,
     PostRequest,
     PostResult,
+    Reply,
 )
 
 LABEL = "Mastodon"
@@ -206,6 +209,23 @@ class MastodonConnector(Connector):
             if exc.status != 404:
                 raise
 
+    def fetch_replies(self, remote_id: str) -> list[Reply]:
+        """Replies to status ``remote_id`` (``GET /api/v1/statuses/:id/context``, descendants).
+
+        Mastodon sends HTML; the text comes back plain, without the leading @mentions.
+        """
+        try:
+            response = self.http.get(f"/api/v1/statuses/{remote_id}/context")
+        except httpx.HTTPError as exc:
+            raise error_from_exception(exc, False, network_label=LABEL) from exc
+        if response.status_code >= 400:
+            raise error_from_response(response, LABEL, "Could not read replies")
+        try:
+            descendants = response.json().get("descendants") or []
+        except (ValueError, AttributeError) as exc:
+            raise ConnectorError(f"Could not read replies ({LABEL}): unreadable answer") from exc
+        return [_reply(status) for status in descendants if isinstance(status, dict)]
+
     def verify_credentials(self) -> str:
         """``@user@instance`` for a working token; ``ConnectorError(auth=True)`` for a dead one."""
         with self._call("Could not verify the access token"):
@@ -247,6 +267,28 @@ class MastodonConnector(Connector):
         """``GET /api/v1/trends/tags``: the instance's trending hashtags with their daily uses."""
         body = self._get_json("/api/v1/trends/tags", {"limit": limit}, "Could not read trends")
         return [t for t in body if isinstance(t, dict)] if isinstance(body, list) else []
+
+
+_MENTION = re.compile(r"^(\s*@[\w.@-]+)+\s*")
+
+
+def _reply(status: dict[str, Any]) -> Reply:
+    account = status.get("account") or {}
+    return Reply(
+        remote_id=str(status.get("id", "")),
+        text=_MENTION.sub("", html_to_text(str(status.get("content") or ""))),
+        author=str(account.get("acct") or account.get("username") or ""),
+        author_id=str(account.get("id", "")),
+        url=str(status.get("url") or status.get("uri") or ""),
+        created_at=str(status.get("created_at") or ""),
+    )
+
+
+def html_to_text(content: str) -> str:
+    """Mastodon's status HTML as plain text: paragraphs and line breaks kept, tags dropped."""
+    content = re.sub(r"<br\s*/?>", "\n", content)
+    content = re.sub(r"</p>\s*<p>", "\n\n", content)
+    return html.unescape(re.sub(r"<[^>]+>", "", content)).strip()
 
 
 class Mastodon(Network):

@@ -23,8 +23,26 @@ class PublishingError(Exception):
     """A request that cannot be carried out, with a message for the person who asked."""
 
 
-def schedule(variant: Variant, due_at: dt.datetime, actor=None, due_note: str = "") -> Publication:
-    """Schedule ``variant`` for ``due_at`` (aware). Returns the new publication."""
+class ComplianceBlocked(PublishingError):
+    """A check blocks this post; the communications lead may override it with a reason."""
+
+    def __init__(self, message: str, findings: list) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+def schedule(
+    variant: Variant,
+    due_at: dt.datetime,
+    actor=None,
+    due_note: str = "",
+    override_reason: str = "",
+) -> Publication:
+    """Schedule ``variant`` for ``due_at`` (aware). Returns the new publication.
+
+    A blocking compliance finding raises ``ComplianceBlocked`` unless ``actor`` may
+    override and gives ``override_reason`` (audited with the findings).
+    """
     if timezone.is_naive(due_at):
         raise PublishingError("due_at must be timezone-aware")
     channel = variant.channel
@@ -33,6 +51,7 @@ def schedule(variant: Variant, due_at: dt.datetime, actor=None, due_note: str = 
     ]
     if problems:
         raise PublishingError(" ".join(p.message for p in problems))
+    overridden = _compliance_guard(variant, actor, override_reason)
     with transaction.atomic():
         publication = Publication.objects.create(
             variant=variant,
@@ -51,23 +70,43 @@ def schedule(variant: Variant, due_at: dt.datetime, actor=None, due_note: str = 
             due_at=due_at.isoformat(),
             note=due_note,
         )
+        if overridden:
+            audit.record(
+                channel.organisation,
+                "compliance.override",
+                str(variant),
+                actor=actor,
+                publication=publication.pk,
+                reason=override_reason.strip(),
+                findings=[f.id for f in overridden],
+            )
         transaction.on_commit(lambda: _enqueue(due_at))
     return publication
 
 
 def schedule_local(
-    variant: Variant, wall_time: dt.datetime, actor=None, zone: str | None = None
+    variant: Variant,
+    wall_time: dt.datetime,
+    actor=None,
+    zone: str | None = None,
+    override_reason: str = "",
 ) -> Publication:
     """Schedule at a wall-clock time in ``zone`` (default: the channel's).
 
     DST gaps and overlaps are resolved explicitly and noted on the publication.
     """
     resolved = resolve_local(wall_time, zone or variant.channel.timezone)
-    return schedule(variant, resolved.instant, actor=actor, due_note=resolved.note)
+    return schedule(
+        variant,
+        resolved.instant,
+        actor=actor,
+        due_note=resolved.note,
+        override_reason=override_reason,
+    )
 
 
-def publish_now(variant: Variant, actor=None) -> Publication:
-    return schedule(variant, timezone.now(), actor=actor)
+def publish_now(variant: Variant, actor=None, override_reason: str = "") -> Publication:
+    return schedule(variant, timezone.now(), actor=actor, override_reason=override_reason)
 
 
 def cancel(publication: Publication, actor=None) -> None:
@@ -121,6 +160,21 @@ def confirm_published(publication: Publication, url: str = "", actor=None) -> No
         actor=actor,
         url=url,
     )
+
+
+def _compliance_guard(variant: Variant, actor, override_reason: str) -> list:
+    """The blocking findings that an allowed person overrode; raises if not overridden."""
+    from carecast.compliance.adapters import findings_for_variant, may_override
+
+    blocks = [f for f in findings_for_variant(variant) if f.blocks]
+    if not blocks:
+        return []
+    if override_reason.strip() and may_override(actor):
+        return blocks
+    reasons = " ".join(f.message for f in blocks)
+    if override_reason.strip():
+        reasons += " " + _("Only the communications lead may override a blocking check.")
+    raise ComplianceBlocked(reasons, blocks)
 
 
 def _media(variant: Variant):

@@ -208,6 +208,35 @@ def get_status(req: Request, status_id: str) -> Response:
     return Response(200, status_entity(req, post, account))
 
 
+@router.route("GET", "/api/v1/statuses/<status_id>/context")
+def status_context(req: Request, status_id: str) -> Response:
+    """Ancestors and descendants (replies at any depth, oldest first), as Mastodon answers."""
+    post = _own_status(req, status_id, None)
+    posts = {p["id"]: p for p in req.store.posts(NETWORK)}
+    children: dict[str, list[dict[str, Any]]] = {}
+    for other in sorted(posts.values(), key=lambda p: p["seq"]):
+        parent = other["data"].get("in_reply_to_id")
+        if parent:
+            children.setdefault(str(parent), []).append(other)
+    descendants, pending = [], list(children.get(post["id"], []))
+    while pending:
+        reply = pending.pop(0)
+        descendants.append(reply)
+        pending[:0] = children.get(reply["id"], [])
+    ancestors, parent_id = [], post["data"].get("in_reply_to_id")
+    while parent_id and str(parent_id) in posts:
+        ancestors.insert(0, posts[str(parent_id)])
+        parent_id = posts[str(parent_id)]["data"].get("in_reply_to_id")
+
+    def entity(p: dict[str, Any]) -> dict[str, Any]:
+        return status_entity(req, p, req.store.account(NETWORK, p["account"]))
+
+    return Response(
+        200,
+        {"ancestors": [entity(p) for p in ancestors], "descendants": [entity(p) for p in descendants]},
+    )
+
+
 @router.route("DELETE", "/api/v1/statuses/<status_id>")
 def delete_status(req: Request, status_id: str) -> Response:
     account = _authenticate(req)

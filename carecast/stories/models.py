@@ -77,6 +77,18 @@ class PersonShown(models.Model):
     consent_reference = models.CharField(_("consent reference"), max_length=200, blank=True)
     is_patient = models.BooleanField(_("patient"), default=False)
     health_data_visible = models.BooleanField(_("health data visible (Art. 9 GDPR)"), default=False)
+    # What the person agreed to: the consent record (KUG § 22, GDPR Art. 7/9).
+    consent_all_channels = models.BooleanField(_("all channels"), default=False)
+    consent_channels = models.ManyToManyField(
+        Channel, blank=True, related_name="+", verbose_name=_("channels consented to")
+    )
+    consent_purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    consent_until = models.DateField(_("consent until"), null=True, blank=True)
+    consent_document = models.FileField(_("signed consent"), upload_to="consent/%Y/", blank=True)
+    art9_consent = models.BooleanField(
+        _("explicit consent (Art. 9 GDPR) and release from confidentiality"), default=False
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person shown")

@@ -8,10 +8,11 @@ database; ``views.composer`` saves through the stories and publishing services.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from carecast.compliance.adapters import findings_for
 from carecast.networks.models import Channel
 from carecast.publishing.models import Publication, State
 from carecast.stories.models import MediaAsset, Story
@@ -29,6 +30,12 @@ class Panel:
     report: VariantReport
     media: list[MediaAsset]
     active: Publication | None = None
+    # Compliance findings (HWG, consent, music, imprint …), most severe first.
+    findings: list = field(default_factory=list)
+
+    @property
+    def compliance_blocks(self) -> list:
+        return [f for f in self.findings if f.blocks]
 
     @property
     def over(self) -> bool:
@@ -99,6 +106,7 @@ def build_panels(
                 report=report(channel, text, media),
                 media=media,
                 active=(active or {}).get(channel.pk),
+                findings=findings_for(channel, text, media),
             )
         )
     return panels
@@ -111,6 +119,16 @@ def blocking_reasons(panels: Iterable[Panel]) -> list[str]:
         for panel in panels
         if panel.active is None
         for problem in panel.blocking
+    ]
+
+
+def compliance_blocks(panels: Iterable[Panel]) -> list[str]:
+    """Blocking compliance findings, one line each naming the channel; an override may pass them."""
+    return [
+        _("%(channel)s: %(problem)s") % {"channel": panel.channel.name, "problem": finding.message}
+        for panel in panels
+        if panel.active is None
+        for finding in panel.compliance_blocks
     ]
 
 

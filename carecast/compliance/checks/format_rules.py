@@ -51,7 +51,9 @@ def known_networks() -> set[str]:
 
 
 def _label(name: str) -> str:
-    return networks.NETWORKS[name].label if name in networks.NETWORKS else OTHER_NETWORKS[name].label
+    return (
+        networks.NETWORKS[name].label if name in networks.NETWORKS else OTHER_NETWORKS[name].label
+    )
 
 
 class TooLong(Check):

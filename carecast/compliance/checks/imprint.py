@@ -36,7 +36,9 @@ class ImprintMissing(Check):
         if cited:
             return [
                 self.finding(
-                    _("The Impressum cites § 5 TMG, which is outdated: it is § 5 DDG since May 2024."),
+                    _(
+                        "The Impressum cites § 5 TMG, which is outdated: it is § 5 DDG since May 2024."
+                    ),
                     span_of(OLD_LAW.search(draft.text)),
                 )
             ]

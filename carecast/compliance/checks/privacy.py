@@ -61,9 +61,25 @@ DIAGNOSIS = terms(
 # Naming a medicine in a public reply is already advice (legal.md: medication → block).
 MEDICATION = terms(
     [
-        r"ibuprofen", r"paracetamol", r"aspirin", r"ass\b", r"metformin", r"insulin", r"cortison",
-        r"kortison", r"antibiotik", r"antibiotic", r"novalgin", r"metamizol", r"thyroxin",
-        r"ramipril", r"bisoprolol", r"pantoprazol", r"marcumar", r"blutverdünner", r"cortisone",
+        r"ibuprofen",
+        r"paracetamol",
+        r"aspirin",
+        r"ass\b",
+        r"metformin",
+        r"insulin",
+        r"cortison",
+        r"kortison",
+        r"antibiotik",
+        r"antibiotic",
+        r"novalgin",
+        r"metamizol",
+        r"thyroxin",
+        r"ramipril",
+        r"bisoprolol",
+        r"pantoprazol",
+        r"marcumar",
+        r"blutverdünner",
+        r"cortisone",
     ]
 )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from carecast.compliance.adapters import may_override
 from carecast.core.timezones import resolve_local
 from carecast.publishing.models import Publication
 from carecast.publishing.services import PublishingError, publish_now, schedule_local
@@ -54,22 +55,54 @@ def _compose(request, story):
     if form.is_valid() and action in ("publish", "schedule"):
         for reason in composer.blocking_reasons(state["panels"]):
             form.add_error(None, reason)
+        override = _override_reason(request, form, state)
     if not form.is_valid():
         return _render(request, form, story, state)
     story = _save(request, form, story, state)
     if action == "publish":
-        _report_done(request, _publish(request, story, state, publish_now), scheduled=False)
+        done = _publish(
+            request,
+            story,
+            state,
+            lambda variant, actor: publish_now(variant, actor, override_reason=override),
+        )
+        _report_done(request, done, scheduled=False)
     elif action == "schedule":
         due = form.cleaned_data["due"]
         done = _publish(
             request, story, state, lambda variant, actor: schedule_local(
-                variant, due, actor, zone=request.person.organisation.timezone
+                variant,
+                due,
+                actor,
+                zone=request.person.organisation.timezone,
+                override_reason=override,
             )
         )
         _report_done(request, done, scheduled=True)
     else:
         messages.success(request, _("Story saved."))
     return redirect("web:story_detail", story_id=story.pk)
+
+
+def _override_reason(request, form, state) -> str:
+    """The reason typed to publish despite a blocking check; without a valid one, form errors.
+
+    Only the communications lead may override (``compliance.adapters.OVERRIDE_ROLES``);
+    ``publishing.services.schedule`` checks again and audits the override.
+    """
+    reason = request.POST.get("override_reason", "").strip()
+    blocks = composer.compliance_blocks(state["panels"])
+    if not blocks or (reason and may_override(request.user)):
+        return reason
+    for block in blocks:
+        form.add_error(None, block)
+    if may_override(request.user):
+        form.add_error(None, _("Give a reason to override the blocking check, or change the post."))
+    else:
+        form.add_error(
+            None, _("Only the communications lead can override a blocking check: ask them to review.")
+        )
+    return ""
 
 
 def _initial(story, person) -> dict:
@@ -127,7 +160,12 @@ def _state_of_post(request, story, extra_media=()) -> dict:
 
 def _state(channels, draft, media, texts, edited, active) -> dict:
     panels = composer.build_panels(channels, draft, media, texts, edited, active)
-    return {"panels": panels, "media": media, "reasons": composer.blocking_reasons(panels)}
+    return {
+        "panels": panels,
+        "media": media,
+        "reasons": composer.blocking_reasons(panels),
+        "compliance_blocks": composer.compliance_blocks(panels),
+    }
 
 
 def _render(request, form, story, state):
@@ -138,6 +176,8 @@ def _render(request, form, story, state):
         **state,
         "chosen_ids": {p.channel.pk for p in state["panels"]},
         "due_value": request.POST.get("due", "") if request.method == "POST" else "",
+        "may_override": may_override(request.user),
+        "override_reason": request.POST.get("override_reason", "") if request.method == "POST" else "",
     }
     return render(request, "web/composer/page.html", context)
 
@@ -241,7 +281,11 @@ def _report_done(request, done: list[Publication], *, scheduled: bool) -> None:
 @person_required
 def live_variants(request):
     state = _state_of_post(request, _story_from_post(request))
-    return render(request, "web/composer/_live_variants.html", {**state, "story": None})
+    return render(
+        request,
+        "web/composer/_live_variants.html",
+        {**state, "story": None, "may_override": may_override(request.user)},
+    )
 
 
 @require_POST
@@ -249,7 +293,11 @@ def live_variants(request):
 def live_variant(request, channel_id: int):
     state = _state_of_post(request, _story_from_post(request))
     panel = next((p for p in state["panels"] if p.channel.pk == channel_id), None)
-    return render(request, "web/composer/_live_variant.html", {**state, "panel": panel})
+    return render(
+        request,
+        "web/composer/_live_variant.html",
+        {**state, "panel": panel, "may_override": may_override(request.user)},
+    )
 
 
 @require_POST

@@ -44,7 +44,9 @@ def load(file: str):
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise InvalidDraft(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise InvalidDraft(
+            f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
     draft = draft_from_json(data)
     unknown = sorted(set(draft.networks) - known_networks())
     if unknown:

@@ -12,6 +12,7 @@ from carecast.inbox.triage import triage
 
 class Command(BaseCommand):
     help = "Label comments (one per line on stdin) as JSON lines: text, labels, reasons."
+    stealth_options = ("stdin",)  # tests pass their own stream
 
     def handle(self, *args, **options):
         stdin = options.get("stdin") or sys.stdin

@@ -1,0 +1,67 @@
+"""bench/triage: comments triaged per second per core, as a ratio to one plain ``re`` scan.
+
+The texts are the evaluation comments (German and English), repeated to N. The baseline
+scans the same texts with one combined pattern of every triage word list (``findall``),
+in the same run: what triage costs beyond finding the words (reasons, sentence windows,
+emergency context, sarcasm) shows as the ratio. CPU time of this one process = one core.
+
+    python -m bench triage            # N=20000
+    BENCH_TRIAGE_N=5000 python -m bench triage
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+N = int(os.environ.get("BENCH_TRIAGE_N", "20000"))
+TARGET = 2_000  # comments per second per core (issue 5)
+
+
+def _texts() -> list[str]:
+    path = Path(__file__).resolve().parents[1] / "eval" / "comments.jsonl"
+    comments = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    return (comments * (N // len(comments) + 1))[:N]
+
+
+def _combined_pattern() -> re.Pattern[str]:
+    from carecast.inbox import triage_terms
+
+    parts = [
+        value.pattern
+        for value in vars(triage_terms).values()
+        if isinstance(value, re.Pattern) and value.pattern
+    ]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+def _rate(work, texts: list[str]) -> float:
+    started = time.process_time()
+    for text in texts:
+        work(text)
+    return len(texts) / (time.process_time() - started)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carecast.settings")
+    import django
+
+    django.setup()
+    from carecast.inbox.triage import triage
+
+    texts = _texts()
+    combined = _combined_pattern()
+    triage(texts[0]), combined.findall(texts[0])  # warm caches outside the clock
+    baseline = _rate(combined.findall, texts)
+    ours = _rate(triage, texts)
+    print(f"bench/triage: {len(texts)} comments")
+    print(f"  triage          {ours:10,.0f} comments/s/core (target ≥ {TARGET:,})")
+    print(f"  plain re scan   {baseline:10,.0f} comments/s/core (one combined pattern, findall)")
+    print(f"  ratio           {ours / baseline:10.2f} × the plain scan")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""The one place where compliance meets the database: drafts from posts, overrides, withdrawals.
+
+The checks themselves stay pure (a ``Draft`` in, findings out); this module turns a
+channel + text + media assets into a ``Draft``, decides who may override a blocking
+finding, and carries out a consent withdrawal across scheduled and published posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecast.compliance.draft import AccountInfo, Draft, Finding, Media, Music, PersonInMedia
+from carecast.compliance.service import run_checks
+from carecast.core import audit
+from carecast.core.models import Role
+from carecast.networks.models import Channel
+from carecast.stories.models import MediaAsset, PersonShown, Variant
+
+# Who may publish despite a blocking finding: the communications lead. The person who wrote
+# the post is usually an editor; a second, accountable person decides (four-eyes principle).
+OVERRIDE_ROLES = {Role.ADMIN}
+
+
+def may_override(user) -> bool:
+    person = getattr(user, "person", None) if user is not None else None
+    return person is not None and person.role in OVERRIDE_ROLES
+
+
+def consent_state(person: PersonShown, channel: Channel, on: dt.date | None = None) -> str:
+    """"given" only if the record covers this channel today; else "withdrawn" or "none"."""
+    if person.consent == PersonShown.Consent.WITHDRAWN or person.withdrawn_at:
+        return "withdrawn"
+    if person.consent != PersonShown.Consent.GIVEN:
+        return "none"
+    on = on or timezone.localdate()
+    if person.consent_until and person.consent_until < on:
+        return "none"
+    covered = person.consent_all_channels or any(
+        c.pk == channel.pk for c in person.consent_channels.all()
+    )
+    return "given" if covered else "none"
+
+
+def _media(asset: MediaAsset, channel: Channel) -> Media:
+    music = None
+    if asset.music_licence:
+        music = Music(title=asset.music_title, licence=asset.music_licence)
+    people = [
+        PersonInMedia(
+            name=p.name,
+            consent=consent_state(p, channel),
+            patient=p.is_patient,
+            art9=p.art9_consent,
+        )
+        for p in asset.people.all()
+    ]
+    return Media(kind=asset.kind, alt_text=asset.alt_text, people=people, music=music)
+
+
+def draft_from(channel: Channel, text: str, media: Iterable[MediaAsset] = ()) -> Draft:
+    """A post as typed in the composer (unsaved) or as saved in a variant."""
+    organisation = channel.organisation
+    return Draft(
+        text=text,
+        networks=[channel.network],
+        account=AccountInfo(kind="brand", imprint_url=organisation.imprint_url or None),
+        media=[_media(asset, channel) for asset in media],
+        config=dict(channel.config),
+    )
+
+
+# A channel's own network rules already report length, media and alt text, in the composer
+# and when scheduling (``Network.check``); running these again would say everything twice.
+ALREADY_CHECKED_BY_NETWORK = {"format.too_long", "format.media", "a11y.alt_text_missing"}
+
+
+def _checks_for_channels() -> list[str]:
+    from carecast.compliance.checks import CHECKS
+
+    return [check_id for check_id in CHECKS if check_id not in ALREADY_CHECKED_BY_NETWORK]
+
+
+def findings_for(channel: Channel, text: str, media: Iterable[MediaAsset]) -> list[Finding]:
+    """The compliance findings on one post for one channel (not yet saved, or saved)."""
+    return run_checks(draft_from(channel, text, media), only=_checks_for_channels())
+
+
+def findings_for_variant(variant: Variant) -> list[Finding]:
+    return findings_for(variant.channel, variant.text, variant.story.media.all())
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A post that uses an asset whose consent was withdrawn."""
+
+    publication: object
+    finding: Finding
+    cancelled: bool
+
+
+def withdraw_consent(person: PersonShown, actor=None, when: dt.datetime | None = None) -> list[Flag]:
+    """Record the withdrawal and flag every scheduled and published post that uses the asset.
+
+    Consent withdrawn is effective for the future: scheduled posts are cancelled (they must
+    not go out); published ones are flagged HIGH for the team to review and take down.
+    """
+    from carecast.publishing.models import Publication, State
+    from carecast.publishing.services import PublishingError, cancel
+
+    when = when or timezone.now()
+    with transaction.atomic():
+        person.consent, person.withdrawn_at = PersonShown.Consent.WITHDRAWN, when
+        person.save(update_fields=["consent", "withdrawn_at"])
+        organisation = person.asset.organisation
+        audit.record(organisation, "consent.withdrawn", person.name, actor=actor, asset=person.asset_id)
+        publications = Publication.objects.filter(
+            variant__story__media=person.asset,
+            state__in=[State.SCHEDULED, State.PUBLISHED, State.UNCONFIRMED],
+        ).select_related("channel", "variant__story").distinct()
+        flags = []
+        for publication in publications:
+            cancelled = False
+            if publication.state == State.SCHEDULED:
+                try:
+                    cancel(publication, actor=actor)
+                    cancelled = True
+                except PublishingError:
+                    pass  # claimed by a worker this instant: it stays flagged for review
+            finding = _withdrawn_finding(person, publication, cancelled)
+            flags.append(Flag(publication, finding, cancelled))
+            audit.record(
+                organisation,
+                "compliance.flagged",
+                str(publication.variant),
+                actor=actor,
+                publication=publication.pk,
+                finding=finding.id,
+                severity=finding.severity,
+                cancelled=cancelled,
+            )
+    return flags
+
+
+def _withdrawn_finding(person: PersonShown, publication, cancelled: bool) -> Finding:
+    if cancelled:
+        message = _("%(name)s withdrew consent: this scheduled post was cancelled. Review it.")
+    else:
+        message = _(
+            "%(name)s withdrew consent: this post is public. Review it and take it down on the "
+            "network."
+        )
+    return Finding("consent.withdrawn", "high", message % {"name": person.name})
