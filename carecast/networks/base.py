@@ -81,6 +81,18 @@ class PostResult:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """A reply to one of our posts, as plain text (read for live consultation questions)."""
+
+    remote_id: str
+    text: str
+    author: str  # the handle, as the network shows it
+    author_id: str  # to recognise the channel's own replies
+    url: str = ""
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
 class Account:
     """What a connector needs to act for one channel. ``credentials`` are decrypted."""
 

@@ -45,6 +45,7 @@ from carecast.networks.base import (
     MediaFile,
     PostRequest,
     PostResult,
+    Reply,
 )
 from carecast.networks.bluesky import Bluesky
 
@@ -220,6 +221,33 @@ class BlueskyConnector(Connector):
         if _field(found.value, "text") != post.text:
             raise CannotVerify(_taken(rkey, found.uri), permanent=True)
         return self._result(found.uri, rkey, {"uri": found.uri, "cid": found.cid})
+
+    def fetch_replies(self, remote_id: str) -> list[Reply]:
+        """Replies (at any depth) to our post ``remote_id`` via ``app.bsky.feed.getPostThread``."""
+        got = self._call(
+            lambda c: c.app.bsky.feed.get_post_thread({"uri": remote_id, "depth": 10})
+        )
+        web = str(self.account.config.get("web_url", DEFAULT_WEB)).rstrip("/")
+        replies: list[Reply] = []
+        pending = list(getattr(got.thread, "replies", None) or [])
+        while pending:
+            node = pending.pop(0)
+            post = getattr(node, "post", None)
+            if post is None:  # a deleted or blocked reply
+                continue
+            rkey = AtUri.from_str(post.uri).rkey
+            replies.append(
+                Reply(
+                    remote_id=post.uri,
+                    text=str(_field(post.record, "text") or ""),
+                    author=post.author.handle,
+                    author_id=post.author.did,
+                    url=f"{web}/profile/{post.author.handle}/post/{rkey}",
+                    created_at=str(post.indexed_at or ""),
+                )
+            )
+            pending.extend(getattr(node, "replies", None) or [])
+        return replies
 
     def verify_credentials(self) -> str:
         """Log in (or reuse the stored session) and return the account's handle."""

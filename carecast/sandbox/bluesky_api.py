@@ -228,6 +228,45 @@ def list_records(req: Request) -> Response:
     return Response(200, body)
 
 
+@router.route("GET", XRPC + "app.bsky.feed.getPostThread")
+def get_post_thread(req: Request) -> Response:
+    """The post and its replies (``depth`` levels), as the AppView answers through the PDS."""
+    _authenticate(req)
+    uri, depth = str(req.arg("uri") or ""), min(int(req.arg("depth") or 6), 1000)
+    post = req.store.post(NETWORK, uri)
+    if post is None:
+        return error(400, "NotFound", f"Post not found: {uri}")
+    children: dict[str, list[dict[str, Any]]] = {}
+    for other in sorted(req.store.posts(NETWORK), key=lambda p: p["seq"]):
+        parent = ((other["data"].get("record") or {}).get("reply") or {}).get("parent") or {}
+        if parent.get("uri"):
+            children.setdefault(parent["uri"], []).append(other)
+    return Response(200, {"thread": _thread_view(req, post, children, depth)})
+
+
+def _thread_view(
+    req: Request, post: dict[str, Any], children: dict[str, list[dict[str, Any]]], depth: int
+) -> dict[str, Any]:
+    account = req.store.account(NETWORK, post["account"]) or {}
+    replies = children.get(post["id"], [])
+    view: dict[str, Any] = {
+        "$type": "app.bsky.feed.defs#threadViewPost",
+        "post": {
+            "uri": post["data"]["uri"],
+            "cid": post["data"]["cid"],
+            "author": {"did": account.get("user_id", ""), "handle": account.get("handle", "")},
+            "record": post["data"]["record"],
+            "indexedAt": post["created_at"],
+            "replyCount": len(replies),
+            "repostCount": 0,
+            "likeCount": 0,
+        },
+    }
+    if depth > 0:
+        view["replies"] = [_thread_view(req, r, children, depth - 1) for r in replies]
+    return view
+
+
 def _repo_account(req: Request) -> dict[str, Any]:
     repo = str(req.arg("repo") or "")
     account = req.store.account_by_id(NETWORK, repo) or req.store.account(NETWORK, repo)

@@ -1,0 +1,14 @@
+"""Huey tasks of the live app: read questions from the networks while sessions are on."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from carecast.live import replies
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_replies() -> int:
+    """Once a minute: replies to the announcements of sessions still taking questions."""
+    return sum(replies.collect(session) for session in replies.sessions_to_poll())
