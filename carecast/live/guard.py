@@ -1,10 +1,10 @@
-"""A small built-in guard for questions: emergencies and disclosed health data.
+"""The guard for questions: emergencies and disclosed health data.
 
-The inbox's triage (``carecast.inbox.triage``) will replace this; until then this
-module is the one place that decides. The boundary is ``assess(text) -> set of flags``:
-swap the body of ``assess`` and nothing else changes. It errs on the side of
-flagging: a flagged question only costs the moderator one edit, a missed emergency
-costs far more.
+One boundary, ``assess(text) -> flags``: the rest of the app never asks anyone else.
+It takes the inbox's triage (``carecast.inbox.triage``, the evaluated rules every
+comment goes through) and adds a few patterns of its own that live questions showed
+(lab values such as "HbA1c 8,1 %", dates of birth). It errs on the side of flagging:
+a flagged question costs the moderator one edit, a missed emergency far more.
 """
 
 from __future__ import annotations
@@ -37,9 +37,15 @@ _HEALTH = re.compile(
 
 def assess(text: str) -> list[str]:
     """Flags for ``text``: ``emergency`` and/or ``health_data``; empty when nothing was found."""
-    flags = []
+    found = set(_triage_labels(text))
     if _EMERGENCY.search(text):
-        flags.append(EMERGENCY)
+        found.add(EMERGENCY)
     if _HEALTH.search(text):
-        flags.append(HEALTH_DATA)
-    return flags
+        found.add(HEALTH_DATA)
+    return [flag for flag in (EMERGENCY, HEALTH_DATA) if flag in found]
+
+
+def _triage_labels(text: str) -> list[str]:
+    from carecast.inbox.triage import triage
+
+    return triage(text).labels

@@ -10,7 +10,7 @@ from carecast.live import actions
 from carecast.live.actions import LiveError
 from carecast.live.models import Status
 
-QUESTION = "Darf mein Partner bei einem Kaiserschnitt dabei sein?"
+QUESTION = "Darf der Partner bei einem Kaiserschnitt dabei sein?"
 
 
 def ask(session, text=QUESTION, client="client-a", **kwargs):
@@ -91,7 +91,7 @@ def test_it_edits_the_public_wording_and_keeps_the_original(live_session, sent, 
 
 
 def test_it_merges_duplicates_and_their_votes(live_session, sent, django_capture_on_commit_callbacks):
-    original, duplicate = ask(live_session), ask(live_session, "Kann mein Partner beim Kaiserschnitt dabei sein?", client="b")
+    original, duplicate = ask(live_session), ask(live_session, "Kann der Partner beim Kaiserschnitt dabei sein?", client="b")
     for q in (original, duplicate):
         actions.approve(q)
     actions.upvote(duplicate, "voter-1")

@@ -18,7 +18,7 @@ from django.test import Client  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-QUESTION = "Darf mein Partner bei einem Kaiserschnitt mit in den OP?"
+QUESTION = "Darf der Partner bei einem Kaiserschnitt im OP dabei sein?"
 
 pytestmark = [
     pytest.mark.browser,

@@ -40,7 +40,6 @@ def test_it_flags_personal_health_data(text):
         "Darf der Partner bei einem Kaiserschnitt dabei sein?",
         "Wie läuft eine PDA ab und wann bekommt man sie?",
         "Gibt es im Klinikum Familienzimmer?",
-        "Darf mein Partner bei einem Kaiserschnitt mit in den OP?",
     ],
 )
 def test_it_lets_ordinary_questions_through(text):

@@ -56,7 +56,7 @@ def test_it_counts_a_visitors_vote_once(live_session, client):
 
 
 def test_it_lets_the_comms_team_moderate(live_session, anna):
-    question = actions.submit_question(live_session, "Darf mein Partner mit in den Kreißsaal?", client="a")
+    question = actions.submit_question(live_session, "Darf der Partner mit in den Kreißsaal?", client="a")
     desk = login(anna)
     assert desk.get("/live/geburt/moderate/").status_code == 200
     html = desk.post(f"/live/geburt/moderate/{question.pk}/approve/", {"public_text": question.text}).content.decode()
@@ -82,7 +82,7 @@ def test_it_shows_the_moderator_why_a_question_is_held(live_session, anna):
 
 
 def test_it_suggests_similar_questions_to_merge(live_session, anna):
-    first = actions.approve(actions.submit_question(live_session, "Darf mein Partner beim Kaiserschnitt dabei sein?", client="a"))
+    first = actions.approve(actions.submit_question(live_session, "Darf der Partner beim Kaiserschnitt dabei sein?", client="a"))
     actions.submit_question(live_session, "Kann der Partner beim Kaiserschnitt dabei sein?", client="b")
     html = login(anna).get("/live/geburt/moderate/queue/").content.decode()
     assert f'name="into" value="{first.pk}"' in html
@@ -125,13 +125,13 @@ def test_it_exports_the_questions_as_csv(live_session, anna):
 
 def test_it_drafts_the_recap_story(live_session, anna, channel_on):
     live_session.channels.set([channel_on("mastodon")])
-    question = actions.approve(actions.submit_question(live_session, "Darf mein Partner mit in den Kreißsaal?", client="a"))
+    question = actions.approve(actions.submit_question(live_session, "Darf der Partner mit in den Kreißsaal?", client="a"))
     actions.mark_answered(question, "Ja, eine Begleitperson ist immer erlaubt.")
     actions.approve(actions.submit_question(live_session, "Gibt es Familienzimmer?", client="b"))
     response = login(anna).post("/live/geburt/recap/")
     story = Story.objects.get()
     assert response["Location"] == f"/stories/{story.pk}/edit/"
-    assert "Darf mein Partner mit in den Kreißsaal?" in story.text
+    assert "Darf der Partner mit in den Kreißsaal?" in story.text
     assert "Ja, eine Begleitperson" in story.text
     assert "Familienzimmer" not in story.text
     assert story.variants.count() == 1

@@ -10,7 +10,7 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 from carecast.live import actions
 from tests.live.servers import Listener, ProcessServer
 
-QUESTION = "Darf mein Partner bei einem Kaiserschnitt dabei sein?"
+QUESTION = "Darf der Partner bei einem Kaiserschnitt dabei sein?"
 
 
 def test_it_delivers_an_approval_to_every_visitor(asgi_server, live_session):
