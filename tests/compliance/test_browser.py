@@ -1,0 +1,101 @@
+"""In the browser: a before/after claim shows its finding in the composer, and the post cannot be
+planned without the lead's override. Screenshots land in ``artifacts/screenshots/guardrails-*``.
+
+Run: ``.venv/bin/python -m pytest tests/compliance/test_browser.py -m browser``
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from carecast.core.models import AuditLog
+from carecast.publishing.models import Publication, State
+
+CHROMIUM = "/usr/bin/chromium"
+OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+TEXT = "Vorher/Nachher: Lippenunterspritzung mit Hyaluron – garantiert natürlich. Jetzt Termin sichern!"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
+]
+
+
+@pytest.fixture
+def page_for(live_server):
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+
+        def open_as(person, lang="de"):
+            client = Client()
+            client.force_login(person.user)
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                        "url": live_server.url,
+                    },
+                    {"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url},
+                ]
+            )
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            page.goto(live_server.url + "/stories/new/")
+            return page
+
+        yield open_as
+        browser.close()
+
+
+def compose(page, channel):
+    page.fill("#id_title", "Ästhetik-Sprechstunde")
+    page.check(f"input[name=channels][value='{channel.pk}']")
+    page.wait_for_selector(f"#variant_{channel.pk}")
+    page.fill("#id_text", TEXT)
+    finding = page.wait_for_selector(f"#panel-{channel.pk} [data-finding='hwg.before_after']")
+    page.fill("#id_due", "2099-01-01T10:00")
+    return finding
+
+
+def test_it_shows_the_finding_and_plans_only_with_an_override(page_for, anna, mastodon):
+    page = page_for(anna)
+    finding = compose(page, mastodon)
+    assert "Vorher-Nachher-Vergleich" in finding.inner_text()
+    assert page.locator(".blocked-checks").is_visible()
+    page.screenshot(path=str(OUT / "guardrails-composer-finding-de.png"), full_page=True)
+
+    page.click("button[value=schedule]")
+    page.wait_for_selector(".form-errors")
+    assert "Eine Begründung zum Übergehen der Prüfung angeben" in page.inner_text(".form-errors")
+    assert not Publication.objects.exists()
+    page.screenshot(path=str(OUT / "guardrails-composer-refused-de.png"), full_page=True)
+
+    assert page.locator("#id_override_reason").is_visible()  # opened for the lead after a refusal
+    page.fill("#id_override_reason", "Rekonstruktiver Eingriff, Rechtsabteilung hat freigegeben")
+    page.screenshot(path=str(OUT / "guardrails-composer-override-de.png"), full_page=True)
+    page.click("button[value=schedule]")
+    page.wait_for_url("**/stories/*/")
+    assert Publication.objects.get().state == State.SCHEDULED
+    assert AuditLog.objects.get(action="compliance.override").actor == anna.user
+
+
+def test_it_offers_an_editor_no_override(page_for, ben, mastodon):
+    page = page_for(ben, lang="en")
+    compose(page, mastodon)
+    assert page.locator("#id_override_reason").count() == 0
+    assert "only they can override" in page.inner_text(".blocked-checks")
+    page.screenshot(path=str(OUT / "guardrails-composer-editor-en.png"), full_page=True)
+    assert page.locator("button[value=schedule]").is_disabled()
+    assert page.locator("button[value=publish]").is_disabled()
+    assert not Publication.objects.exists()
