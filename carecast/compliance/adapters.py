@@ -33,7 +33,7 @@ def may_override(user) -> bool:
 
 
 def consent_state(person: PersonShown, channel: Channel, on: dt.date | None = None) -> str:
-    """"given" only if the record covers this channel today; else "withdrawn" or "none"."""
+    """The consent as the checks see it: given only if the record covers this channel today."""
     if person.consent == PersonShown.Consent.WITHDRAWN or person.withdrawn_at:
         return "withdrawn"
     if person.consent != PersonShown.Consent.GIVEN:
@@ -104,47 +104,58 @@ class Flag:
     cancelled: bool
 
 
-def withdraw_consent(person: PersonShown, actor=None, when: dt.datetime | None = None) -> list[Flag]:
+def withdraw_consent(
+    person: PersonShown, actor=None, when: dt.datetime | None = None
+) -> list[Flag]:
     """Record the withdrawal and flag every scheduled and published post that uses the asset.
 
     Consent withdrawn is effective for the future: scheduled posts are cancelled (they must
     not go out); published ones are flagged HIGH for the team to review and take down.
     """
     from carecast.publishing.models import Publication, State
-    from carecast.publishing.services import PublishingError, cancel
 
-    when = when or timezone.now()
     with transaction.atomic():
-        person.consent, person.withdrawn_at = PersonShown.Consent.WITHDRAWN, when
+        person.consent, person.withdrawn_at = PersonShown.Consent.WITHDRAWN, when or timezone.now()
         person.save(update_fields=["consent", "withdrawn_at"])
         organisation = person.asset.organisation
-        audit.record(organisation, "consent.withdrawn", person.name, actor=actor, asset=person.asset_id)
-        publications = Publication.objects.filter(
-            variant__story__media=person.asset,
-            state__in=[State.SCHEDULED, State.PUBLISHED, State.UNCONFIRMED],
-        ).select_related("channel", "variant__story").distinct()
-        flags = []
-        for publication in publications:
-            cancelled = False
-            if publication.state == State.SCHEDULED:
-                try:
-                    cancel(publication, actor=actor)
-                    cancelled = True
-                except PublishingError:
-                    pass  # claimed by a worker this instant: it stays flagged for review
-            finding = _withdrawn_finding(person, publication, cancelled)
-            flags.append(Flag(publication, finding, cancelled))
-            audit.record(
-                organisation,
-                "compliance.flagged",
-                str(publication.variant),
-                actor=actor,
-                publication=publication.pk,
-                finding=finding.id,
-                severity=finding.severity,
-                cancelled=cancelled,
+        audit.record(
+            organisation, "consent.withdrawn", person.name, actor=actor, asset=person.asset_id
+        )
+        publications = (
+            Publication.objects.filter(
+                variant__story__media=person.asset,
+                state__in=[State.SCHEDULED, State.PUBLISHED, State.UNCONFIRMED],
             )
-    return flags
+            .select_related("channel", "variant__story")
+            .distinct()
+        )
+        return [_flag(publication, person, actor) for publication in publications]
+
+
+def _flag(publication, person: PersonShown, actor) -> Flag:
+    """Cancel the post if it is still only scheduled; audit the flag either way."""
+    from carecast.publishing.models import State
+    from carecast.publishing.services import PublishingError, cancel
+
+    cancelled = False
+    if publication.state == State.SCHEDULED:
+        try:
+            cancel(publication, actor=actor)
+            cancelled = True
+        except PublishingError:
+            pass  # claimed by a worker this instant: it stays flagged for review
+    finding = _withdrawn_finding(person, publication, cancelled)
+    audit.record(
+        person.asset.organisation,
+        "compliance.flagged",
+        str(publication.variant),
+        actor=actor,
+        publication=publication.pk,
+        finding=finding.id,
+        severity=finding.severity,
+        cancelled=cancelled,
+    )
+    return Flag(publication, finding, cancelled)
 
 
 def _withdrawn_finding(person: PersonShown, publication, cancelled: bool) -> Finding:
