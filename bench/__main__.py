@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["dispatch", "triage"]
+BENCHMARKS = ["dispatch", "triage", "ingest"]
 
 
 def main(argv: list[str]) -> int:

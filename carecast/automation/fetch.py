@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httpx
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from carecast.automation.errors import SourceError
 from carecast.lib.http import UnsafeURL, check_public_url, make_client
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -27,8 +28,8 @@ ACCEPT = (
 )
 
 
-class FetchError(Exception):
-    """The source could not be read; ``message`` is for the source's page."""
+class FetchError(SourceError):
+    """The source could not be read (connection, HTTP status, size, time, refused address)."""
 
 
 @dataclass(frozen=True)
@@ -65,24 +66,24 @@ def fetch(
                 result = _get(client, url, max_bytes, deadline)
             except httpx.TimeoutException as exc:
                 raise FetchError(
-                    _("No answer within %(seconds)s seconds.") % {"seconds": f"{timeout:g}"}
+                    gettext_noop("No answer within %(seconds)s seconds."), seconds=f"{timeout:g}"
                 ) from exc
             except httpx.HTTPError as exc:
                 raise FetchError(
-                    _("Could not connect: %(error)s") % {"error": exc or type(exc).__name__}
+                    gettext_noop("Could not connect: %(error)s"), error=exc or type(exc).__name__
                 ) from exc
             if isinstance(result, str):
                 url = urljoin(url, result)  # a redirect: check the new address, then follow
                 continue
             return result
-    raise FetchError(_("More than %(n)s redirects.") % {"n": MAX_REDIRECTS})
+    raise FetchError(gettext_noop("More than %(n)s redirects."), n=MAX_REDIRECTS)
 
 
 def _check(url: str, allowed: list[str]) -> None:
     try:
         check_public_url(url, allowed)
     except UnsafeURL as exc:
-        raise FetchError(_("Address refused: %(error)s") % {"error": exc}) from exc
+        raise FetchError(gettext_noop("Address refused: %(error)s"), error=exc) from exc
 
 
 def _get(client: httpx.Client, url: str, max_bytes: int, deadline: float) -> Fetched | str:
@@ -92,19 +93,20 @@ def _get(client: httpx.Client, url: str, max_bytes: int, deadline: float) -> Fet
             location = response.headers.get("Location")
             if not location:
                 raise FetchError(
-                    _("HTTP %(status)s without a Location header.") % {"status": status}
+                    gettext_noop("HTTP %(status)s without a Location header."), status=status
                 )
             return location
         if status == 304:
             return Fetched(304, url=url)
         if status != 200:
             raise FetchError(
-                _("The source answered HTTP %(status)s %(reason)s.")
-                % {"status": status, "reason": response.reason_phrase}
+                gettext_noop("The source answered HTTP %(status)s %(reason)s."),
+                status=status,
+                reason=response.reason_phrase,
             )
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            raise FetchError(_too_big(max_bytes))
+            raise _too_big(max_bytes)
         body = _read_limited(response, max_bytes, deadline)
         return Fetched(
             200,
@@ -123,12 +125,14 @@ def _read_limited(response: httpx.Response, max_bytes: int, deadline: float) -> 
     for chunk in response.iter_bytes(64 * 1024):
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(_too_big(max_bytes))
+            raise _too_big(max_bytes)
         if time.monotonic() > deadline:
-            raise FetchError(_("The source answered too slowly."))
+            raise FetchError(gettext_noop("The source answered too slowly."))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_big(max_bytes: int) -> str:
-    return _("The feed is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)}
+def _too_big(max_bytes: int) -> FetchError:
+    return FetchError(
+        gettext_noop("The feed is larger than %(mb)s MB."), mb=max_bytes // (1024 * 1024)
+    )

@@ -34,6 +34,8 @@ class SourceForm(forms.ModelForm):
         self.fields["channel"].queryset = Channel.objects.filter(organisation=organisation)
         self.fields["channel"].help_text = _("Only for the kind “another channel”.")
         self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["department"].empty_label = _("— whole hospital —")
+        self.fields["channel"].empty_label = _("— none —")
         self.fields["interval_minutes"].min_value = 5
         if not can_allow_hosts:
             # Allowing internal hosts opens a way into the hospital network: admins only.
@@ -85,6 +87,7 @@ class RuleForm(forms.ModelForm):
         self.fields["sources"].queryset = Source.objects.filter(organisation=organisation)
         self.fields["channels"].queryset = Channel.objects.filter(organisation=organisation)
         self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["department"].empty_label = _("— any —")
 
 
 class ChannelAutomationForm(forms.ModelForm):
@@ -107,6 +110,8 @@ class AwarenessDayForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"departments": forms.CheckboxSelectMultiple}
+        labels = {"departments": _("Departments")}
+        help_texts = {"departments": _("None chosen: departments whose topics match the keywords.")}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,8 +7,9 @@ well. Both use the network's post id as GUID, so a post seen both ways is one it
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from carecast.automation.errors import SourceError
 from carecast.automation.models import Source
 from carecast.automation.parse import FeedItem
 from carecast.networks.base import ConnectorError
@@ -17,14 +18,14 @@ from carecast.publishing.models import Publication, State
 RECENT = 40
 
 
-class MirrorError(Exception):
+class MirrorError(SourceError):
     """The channel's posts could not be read."""
 
 
 def items_of(source: Source) -> list[FeedItem]:
     channel = source.channel
     if channel is None:
-        raise MirrorError(_("This source has no channel."))
+        raise MirrorError(gettext_noop("This source has no channel."))
     items = {item.guid: item for item in _from_publications(source)}
     if channel.network == "mastodon" and channel.remote_user_id:
         for item in _from_mastodon(source):
@@ -62,7 +63,9 @@ def _from_mastodon(source: Source) -> list[FeedItem]:
     try:
         statuses = connector.fetch_statuses(RECENT)
     except ConnectorError as exc:
-        raise MirrorError(str(exc)) from exc
+        raise MirrorError(
+            gettext_noop("Could not read the channel’s posts: %(error)s"), error=exc
+        ) from exc
     finally:
         connector.close()
     items = []

@@ -57,8 +57,12 @@ class Source(models.Model):
     health = models.CharField(max_length=8, choices=Health.choices, default=Health.NEW)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    last_result = models.CharField(max_length=200, blank=True)
+    last_error = models.TextField(blank=True)  # in English, for logs and the admin
+    # The same error untranslated, so the page shows it in the reader's language.
+    error_msgid = models.CharField(max_length=300, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
+    # How the last successful check went: {"total": n, "new": n} or {"not_modified": true}.
+    last_counts = models.JSONField(default=dict, blank=True)
     next_fetch_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -69,6 +73,12 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def error_message(self) -> str:
+        from carecast.automation.errors import render
+
+        return render(self.error_msgid, self.error_params) if self.error_msgid else self.last_error
 
     def allowed_hosts(self) -> list[str]:
         return [h.strip() for h in self.allow_hosts.replace(",", " ").split() if h.strip()]
@@ -89,6 +99,9 @@ class Item(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     first_seen_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # Set in the same transaction as the rules' work on the item: a worker that dies between
+    # fetching and posting leaves it unset, and the next poll hands the item to the rules again.
+    handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-first_seen_at", "-id"]

@@ -22,8 +22,10 @@ from xml.etree import ElementTree as ET  # noqa: S405 - only after the entity ch
 
 import feedparser
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from carecast.automation.errors import SourceError
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
@@ -31,8 +33,8 @@ _HTML_START = re.compile(rb"^\s*(<!doctype html|<html)", re.IGNORECASE)
 SUMMARY_LIMIT = 2000
 
 
-class ParseError(Exception):
-    """The bytes are not a feed we can read; the message is for the source's page."""
+class ParseError(SourceError):
+    """The bytes are not a feed we can read."""
 
 
 class FeedItem(BaseModel):
@@ -71,11 +73,11 @@ def parse(body: bytes, url: str = "", *, jobs: bool = False) -> list[FeedItem]:
     """All items of ``body``; raise ``ParseError`` with a clear reason when it is no feed."""
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
-        raise ParseError(_("The source returned an empty document."))
+        raise ParseError(gettext_noop("The source returned an empty document."))
     if stripped[:1] in (b"{", b"["):
         return _parse_json_feed(stripped, jobs)
     if _HTML_START.match(stripped):
-        raise ParseError(_("This address returns a web page (HTML), not a feed."))
+        raise ParseError(gettext_noop("This address returns a web page (HTML), not a feed."))
     _refuse_entities(stripped)
     if b"<workzag-jobs" in stripped[:2000]:
         return _parse_personio(stripped, url)
@@ -87,16 +89,16 @@ def _refuse_entities(body: bytes) -> None:
         body = body.decode("utf-16", errors="replace").encode()
     head = body[:20000]
     if _ENTITY_DECL.search(head) or _INTERNAL_SUBSET.search(head):
-        raise ParseError(_("The feed declares XML entities; refused for safety."))
+        raise ParseError(gettext_noop("The feed declares XML entities; refused for safety."))
 
 
 def _parse_xml_feed(body: bytes, jobs: bool) -> list[FeedItem]:
     parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
     problem = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(problem, feedparser.CharacterEncodingOverride):
-        raise ParseError(_("The feed is not valid XML: %(error)s") % {"error": problem})
+        raise ParseError(gettext_noop("The feed is not valid XML: %(error)s"), error=problem)
     if not parsed.get("version"):
-        raise ParseError(_("This address does not return an RSS, Atom or JSON feed."))
+        raise ParseError(gettext_noop("This address does not return an RSS, Atom or JSON feed."))
     return [item for entry in parsed.entries if (item := _from_entry(entry, jobs))]
 
 
@@ -170,9 +172,9 @@ def _parse_json_feed(body: bytes, jobs: bool) -> list[FeedItem]:
     try:
         feed = _JSONFeed.model_validate(json.loads(body))
     except (ValueError, ValidationError) as exc:
-        raise ParseError(_("This address returns JSON, but not a JSON Feed.")) from exc
+        raise ParseError(gettext_noop("This address returns JSON, but not a JSON Feed.")) from exc
     if "jsonfeed.org" not in feed.version:
-        raise ParseError(_("This address returns JSON, but not a JSON Feed."))
+        raise ParseError(gettext_noop("This address returns JSON, but not a JSON Feed."))
     items = []
     for raw in feed.items:
         try:
@@ -201,7 +203,7 @@ def _parse_personio(body: bytes, url: str) -> list[FeedItem]:
     try:
         root = ET.fromstring(body)  # noqa: S314 - entities were refused above
     except ET.ParseError as exc:
-        raise ParseError(_("The feed is not valid XML: %(error)s") % {"error": exc}) from exc
+        raise ParseError(gettext_noop("The feed is not valid XML: %(error)s"), error=exc) from exc
     base = _personio_base(url)
     items = []
     for position in root.iter("position"):

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from carecast.automation import mirror
-from carecast.automation.fetch import FetchError, fetch
+from carecast.automation.errors import SourceError
+from carecast.automation.fetch import fetch
 from carecast.automation.models import Item, Source
-from carecast.automation.parse import FeedItem, ParseError, parse
+from carecast.automation.parse import FeedItem, parse
 
 
 @dataclass
@@ -41,18 +42,14 @@ def poll(source: Source) -> PollResult:
     now = timezone.now()
     try:
         result = _read(source)
-    except (FetchError, ParseError, mirror.MirrorError) as exc:
-        _finish(source, now, error=str(exc))
+    except SourceError as exc:
+        _finish(source, now, error=exc)
         return PollResult(new=[], error=str(exc))
     if result is None:
-        _finish(source, now, result=_("not changed since the last check"))
+        _finish(source, now, result={"not_modified": True})
         return PollResult(new=[], not_modified=True)
     new, updated = remember(source, result, now)
-    _finish(
-        source,
-        now,
-        result=_("%(total)s items, %(new)s new") % {"total": len(result), "new": len(new)},
-    )
+    _finish(source, now, result={"total": len(result), "new": len(new)})
     return PollResult(new=new, updated=updated)
 
 
@@ -111,22 +108,34 @@ def _refresh(row: Item, item: FeedItem, now: dt.datetime) -> Item | None:
     return row
 
 
-def _finish(source: Source, now: dt.datetime, *, result: str = "", error: str = "") -> None:
+def _finish(
+    source: Source,
+    now: dt.datetime,
+    *,
+    result: dict | None = None,
+    error: SourceError | None = None,
+) -> None:
     source.last_fetched_at = now
     source.next_fetch_at = now + dt.timedelta(minutes=max(source.interval_minutes, 1))
-    if error:
-        source.health, source.last_error = Source.Health.ERROR, error[:2000]
+    if error is not None:
+        source.health = Source.Health.ERROR
+        with override("en"):
+            source.last_error = str(error)[:2000]
+        source.error_msgid, source.error_params = error.msgid, error.params
     else:
         source.health, source.last_error = Source.Health.OK, ""
-        source.last_success_at, source.last_result = now, result[:200]
+        source.error_msgid, source.error_params = "", {}
+        source.last_success_at, source.last_counts = now, result or {}
     source.save(
         update_fields=[
             "last_fetched_at",
             "next_fetch_at",
             "health",
             "last_error",
+            "error_msgid",
+            "error_params",
             "last_success_at",
-            "last_result",
+            "last_counts",
             "etag",
             "last_modified",
             "cursor",

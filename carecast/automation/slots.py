@@ -62,18 +62,22 @@ class Planner:
 
     @classmethod
     def for_channel(cls, channel: Channel, now: dt.datetime) -> Planner:
-        since = now - dt.timedelta(days=2)
-        live = Publication.objects.filter(channel=channel, due_at__gte=since).exclude(
-            state__in=[State.CANCELLED, State.FAILED]
-        )
+        """Load only what the limits need: nothing at all for a channel without caps."""
         planner = cls(channel, settings_of(channel), windows_of(channel))
-        planner.busy = sorted(live.values_list("due_at", flat=True))
-        auto = AutoPost.objects.filter(channel=channel, due_at__gte=since).exclude(
-            status=AutoPost.Status.SKIPPED
-        )
-        for due in auto.values_list("due_at", flat=True):
-            day = planner.local_date(due)
-            planner.auto_per_day[day] = planner.auto_per_day.get(day, 0) + 1
+        if planner.caps.min_spacing_minutes:
+            since = now - planner.spacing
+            live = Publication.objects.filter(channel=channel, due_at__gte=since).exclude(
+                state__in=[State.CANCELLED, State.FAILED]
+            )
+            planner.busy = sorted(live.values_list("due_at", flat=True))
+        if planner.caps.max_per_day:
+            since = now - dt.timedelta(days=1)
+            auto = AutoPost.objects.filter(channel=channel, due_at__gte=since).exclude(
+                status=AutoPost.Status.SKIPPED
+            )
+            for due in auto.values_list("due_at", flat=True):
+                day = planner.local_date(due)
+                planner.auto_per_day[day] = planner.auto_per_day.get(day, 0) + 1
         return planner
 
     @property

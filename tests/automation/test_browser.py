@@ -172,6 +172,17 @@ def test_it_shows_every_automation_page(page, live_server, org, feed_server, sou
     ]:
         page.goto(live_server.url + path)
         shoot(page, name)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+    page.goto(live_server.url + f"/automation/sources/{broken.pk}/")
+    shoot(page, "source-error-en")
+    assert "returns a web page (HTML), not a feed" in page.locator("main").inner_text()
+    page.goto(live_server.url + "/automation/rules/")
+    shoot(page, "rules-en")
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "de", "url": live_server.url}]
+    )
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(live_server.url + "/automation/")
     shoot(page, "sources-phone")

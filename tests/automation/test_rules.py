@@ -143,3 +143,16 @@ def test_it_skips_items_older_than_the_rule_allows(org, now, news, news_channel)
     assert [p.item.guid for p in runner.dry_run(rule)] == []  # posted earlier, already done
     AutoPost.objects.all().delete()
     assert [p.item.guid for p in runner.dry_run(rule)] == ["news-102", "news-103"]
+
+
+def test_it_still_posts_items_a_dead_worker_fetched_but_never_handled(
+    org, now, news, news_channel, feed_server
+):
+    make_rule(org, [news], [news_channel], policy=Policy.NOW)
+    feed_server.routes["/news.xml"].etag = '"v1"'
+    polling.poll(news)  # the worker died here: items remembered, rules never ran
+    news.refresh_from_db()
+    result, planned = pipeline.refresh(news)
+    assert result.not_modified  # the feed did not change, the items are still handled
+    assert len(planned) == 3
+    assert pipeline.refresh(news)[1] == []

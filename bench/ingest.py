@@ -1,0 +1,153 @@
+"""bench/ingest: S sources × I items, fetched from a local feed server, end to end into publications.
+
+Each source is polled the way the worker does it (safe fetch → parse → remember GUIDs →
+rules → stories → ``publishing.services.schedule``). Prints items/s end to end and, as the
+reference, feedparser alone parsing the same bytes in the same run. Nothing leaves 127.0.0.1.
+
+    python -m bench ingest                          # S=1000 sources, I=50 items
+    BENCH_SOURCES=100 BENCH_ITEMS=50 python -m bench ingest
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+SOURCES = int(os.environ.get("BENCH_SOURCES", "1000"))
+ITEMS = int(os.environ.get("BENCH_ITEMS", "50"))
+
+
+def feed_document(source: int, items: int) -> bytes:
+    """An RSS 2.0 feed like a hospital website's: titles, HTML summaries, categories, dates."""
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    entries = []
+    for n in range(items):
+        when = format_datetime(now - dt.timedelta(minutes=n * 7))
+        entries.append(
+            f'<item><guid isPermaLink="false">s{source}-i{n}</guid>'
+            f"<title>Meldung {n} aus Quelle {source}: Neues aus der Klinik</title>"
+            f"<link>https://www.klinikum.example/{source}/news/{n}</link>"
+            f"<description><![CDATA[<p>Unsere <b>Station {n}</b> informiert über Besuchszeiten, "
+            f"Vorträge und Neuigkeiten rund um die Behandlung.</p>]]></description>"
+            f"<category>Allgemein</category><pubDate>{when}</pubDate></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Quelle {source}</title><link>https://www.klinikum.example/{source}</link>"
+        f"<description>Bench</description>{''.join(entries)}</channel></rss>"
+    ).encode()
+
+
+def serve(documents: dict[str, bytes]) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+            body = documents.get(self.path, b"")
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def _prepare_environment(var_dir: Path) -> None:
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        CARECAST_VAR_DIR=str(var_dir),
+        CARECAST_HUEY_NAME="bench-ingest",
+        CARECAST_HUEY_IMMEDIATE="false",
+        CARECAST_LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="carecast.settings",
+    )
+
+
+def _setup(base_url: str):
+    from carecast.automation.models import ChannelAutomation, Policy, Rule, Source
+    from carecast.core.models import Organisation
+    from carecast.networks.models import Channel
+
+    org = Organisation.objects.create(name="Bench", slug="bench")
+    channel = Channel.objects.create(
+        organisation=org, network="mastodon", name="Bench News", handle="news", is_sandbox=True
+    )
+    # No caps: the bench measures throughput, not how a burst is spread over days.
+    ChannelAutomation.objects.create(channel=channel, max_per_day=0, min_spacing_minutes=0)
+    sources = Source.objects.bulk_create(
+        Source(
+            organisation=org,
+            name=f"Quelle {i}",
+            url=f"{base_url}/feed/{i}.xml",
+            allow_hosts="127.0.0.1",
+        )
+        for i in range(SOURCES)
+    )
+    rule = Rule.objects.create(
+        organisation=org,
+        name="Alles",
+        policy=Policy.NEXT_SLOT,
+        max_age_days=0,
+        hashtags="#Klinikum",
+    )
+    rule.sources.set(sources)
+    rule.channels.set([channel])
+    return sources
+
+
+def main() -> None:
+    var_dir = Path(tempfile.mkdtemp(prefix="carecast-bench-ingest-"))
+    _prepare_environment(var_dir)
+    import django
+
+    django.setup()
+    import feedparser
+    from django.core.management import call_command
+
+    from carecast.automation.pipeline import refresh
+    from carecast.publishing.models import Publication
+
+    call_command("migrate", verbosity=0)
+    documents = {f"/feed/{i}.xml": feed_document(i, ITEMS) for i in range(SOURCES)}
+    httpd = serve(documents)
+    base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    sources = _setup(base_url)
+
+    started = time.perf_counter()
+    parsed = sum(len(feedparser.parse(body).entries) for body in documents.values())
+    feedparser_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    errors = [r.error for r in (refresh(s)[0] for s in sources) if r.error]
+    ingest_seconds = time.perf_counter() - started
+    publications = Publication.objects.count()
+    httpd.shutdown()
+
+    total = SOURCES * ITEMS
+    end_to_end = publications / ingest_seconds
+    baseline = parsed / feedparser_seconds
+    size = sum(len(b) for b in documents.values()) / 1024 / 1024
+    print(f"\nbench/ingest  {SOURCES} sources × {ITEMS} items ({size:.1f} MB of RSS), SQLite")
+    print(f"  publications         {publications}/{total}   source errors {len(errors)}")
+    print(
+        f"  end to end           {ingest_seconds:.1f} s   {end_to_end:.0f} items/s (fetch → publication)"
+    )
+    print(
+        f"  feedparser alone     {feedparser_seconds:.1f} s   {baseline:.0f} items/s (same bytes)"
+    )
+    print(f"  ratio to feedparser  {end_to_end / baseline:.2f}")
