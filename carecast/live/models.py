@@ -56,6 +56,17 @@ class LiveSession(models.Model):
         return [line.strip() for line in self.stream_links.splitlines() if line.strip()]
 
     @property
+    def stream_list(self) -> list[dict[str, str]]:
+        """Stream links with the site's name, so that two links do not read the same."""
+        from urllib.parse import urlsplit
+
+        links = [link for link in self.link_list if link.startswith(("https://", "http://"))]
+        return [
+            {"url": link, "host": (urlsplit(link).hostname or link).removeprefix("www.")}
+            for link in links
+        ]
+
+    @property
     def is_over(self) -> bool:
         return timezone.now() > self.ends_at
 

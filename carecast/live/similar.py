@@ -12,7 +12,10 @@ _WORD = re.compile(r"\w{3,}", re.UNICODE)
 _STOP = {
     "der", "die", "das", "und", "oder", "ich", "sie", "ist", "ein", "eine", "einen", "mit", "bei",
     "wie", "was", "wann", "warum", "kann", "man", "wenn", "auch", "noch", "für", "von", "auf",
-    "sollte", "muss", "gibt", "nach", "vor", "the", "and", "can", "what", "how", "should",
+    "sollte", "muss", "gibt", "nach", "vor", "the", "and", "can", "what", "how", "should", "darf",
+    "dürfen", "beim", "einem", "einer", "eines", "dabei", "sein", "den", "dem", "des", "sich",
+    "mir", "mich", "mein", "meine", "ihr", "ihre", "haben", "habe", "hat", "wird", "werden", "sind",
+    "bin", "schon", "also", "aber", "denn", "dass", "welche",
 }
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from carecast.live import replies
+from carecast.live import replies, retention
 
 
 @db_periodic_task(crontab(minute="*"))
 def poll_replies() -> int:
     """Once a minute: replies to the announcements of sessions still taking questions."""
     return sum(replies.collect(session) for session in replies.sessions_to_poll())
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def purge_questions() -> int:
+    """Nightly: questions of sessions that ended long ago are deleted, as the page promises."""
+    return retention.purge()

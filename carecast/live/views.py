@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecast.core.models import Person
-from carecast.live import actions, announce, recap, similar, visitors
+from carecast.live import actions, announce, recap, retention, similar, visitors
 from carecast.live.actions import LiveError
 from carecast.live.forms import QuestionForm, SessionForm
 from carecast.live.models import PUBLIC_STATUSES, LiveSession, Question, Status
@@ -72,7 +72,11 @@ def _board_context(session: LiveSession) -> dict:
 
 def audience(request, slug: str):
     session = get_object_or_404(LiveSession, slug=slug)
-    context = {**_board_context(session), "form": QuestionForm()}
+    context = {
+        **_board_context(session),
+        "form": QuestionForm(),
+        "keep_days": retention.keep_days(),
+    }
     response = render(request, "live/audience.html", context)
     visitors.ensure_cookie(request, response)
     return response
@@ -88,7 +92,7 @@ def audience_board(request, slug: str):
 def ask(request, slug: str):
     session = get_object_or_404(LiveSession, slug=slug)
     form = QuestionForm(request.POST)
-    context: dict = {"session": session, "form": form}
+    context: dict = {"session": session, "form": form, "keep_days": retention.keep_days()}
     if form.is_valid():
         try:
             question = actions.submit_question(
@@ -164,14 +168,16 @@ def moderate_action(request, slug: str, question_id: int, action: str):
     question = get_object_or_404(Question, pk=question_id, session=session)
     if action not in MODERATION:
         raise PermissionDenied
-    if action == "approve" and request.POST.get("public_text"):
-        # "Edit and approve" in one step: the reworded text first.
-        run = lambda: (actions.edit(question, request.POST["public_text"], request.user),  # noqa: E731
-                       actions.approve(question, request.user))
-    else:
-        run = lambda: MODERATION[action](question, request.POST, request.user)  # noqa: E731
+    reworded = " ".join(request.POST.get("public_text", "").split())
+    # "Edit and approve" in one step: a changed wording is saved first.
+    steps = (
+        [MODERATION["edit"], MODERATION["approve"]]
+        if action == "approve" and reworded and reworded != question.public_text
+        else [MODERATION[action]]
+    )
     try:
-        run()
+        for step in steps:
+            step(question, request.POST, request.user)
     except LiveError as exc:
         context = {**_queue_context(session), "error": str(exc), "error_for": question.pk}
     else:

@@ -89,3 +89,16 @@ def test_it_runs_a_question_from_the_audience_to_the_presenter(browser, asgi_ser
     audience.screenshot(path=str(OUT / "live-audience-now-mobile.png"), full_page=True)
     moderator.screenshot(path=str(OUT / "live-moderate-now.png"), full_page=True)
     assert not errors, errors
+
+
+def test_it_falls_back_to_polling_without_a_websocket(browser, asgi_server, live_session):
+    """A proxy that drops websockets: the page says so and still shows new questions."""
+    from carecast.live import actions
+
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE").new_page()
+    page.route_web_socket("**/live/ws/**", lambda ws: ws.close())
+    page.goto(f"{asgi_server.url}/live/geburt/")
+    page.wait_for_selector("#live-status:not(.is-online)")
+    actions.approve(actions.submit_question(live_session, "Gibt es Familienzimmer im Haus?", client="a"))
+    page.locator("#questions li.q", has_text="Familienzimmer").wait_for(timeout=15_000)
+    assert "alle paar Sekunden" in page.inner_text("#live-status")

@@ -68,3 +68,12 @@ def test_it_takes_network_replies_without_visitor_limits(live_session):
             live_session, f"Antwort {n}" * 200, source=Source.MASTODON, remote_id=str(n)
         )
     assert Question.objects.filter(source=Source.MASTODON).count() == 5
+
+
+def test_it_deletes_questions_a_month_after_the_session(live_session):
+    from carecast.live import retention
+
+    ask(live_session, 1)
+    assert retention.purge(live_session.ends_at + dt.timedelta(days=29)) == 0
+    assert retention.purge(live_session.ends_at + dt.timedelta(days=31)) == 1
+    assert not Question.objects.exists()
