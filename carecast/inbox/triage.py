@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from carecast.compliance.patterns import normalise, words
 from carecast.inbox.triage_terms import (
     ABUSE,
+    ALARM,
     COMPLAINT,
     CONDITION,
     LIFE,
     LINK,
     NOT_NOW,
     NOW,
+    NOW_ACUTE,
+    PAST_OR_THANKS,
     PERSONAL,
     PRAISE,
     QUESTION_HINT,
@@ -32,6 +35,7 @@ from carecast.inbox.triage_terms import (
     SENTENCES,
     SPAM,
     SUICIDE,
+    SYMPTOM,
     URGENT,
 )
 
@@ -80,6 +84,13 @@ def _emergency(text: str) -> list[tuple[str, list[str]]]:
         for kind, pattern in (("life", LIFE), ("suicide", SUICIDE), ("urgent", URGENT))
     ]
     found = [(kind, w) for kind, w in found if w]
+    if not found:
+        # Recall first: an acute sign in a comment that is not a story of past care counts
+        # as urgent (the ready reply names 116 117 and 112); a person then looks at it.
+        symptom = words(SYMPTOM, text)
+        cue = words(ALARM, text) or words(NOW_ACUTE, text)
+        if symptom and (cue or not PAST_OR_THANKS.search(text)):
+            found = [("urgent", cue + symptom)]
     if not found:
         return []
     # Suicidal thoughts are always taken at their word; talk of an emergency that is over

@@ -22,7 +22,8 @@ CARE = (
 )
 CONFIRMATION = terms(
     [
-        rf"{_YOUR} (?:\w+ ){{0,2}}{CARE}",
+        rf"{_YOUR} (?:[\w-]+ ){{0,2}}(?:\w+-)?{CARE}",
+        rf"(?:ihnen|dir) (?:der|die|das|ihr|ihre) (?:\w+ )?{CARE}",
         r"w(?:ä|ae)hrend (?:ihres|deines) (?:\w+ )?aufenthalt",
         r"bei uns (?:\w+ ){0,2}(?:behandelt|operiert|aufgenommen|entbunden|versorgt|stationär|in behandlung|gelegen)",
         r"(?:sie|du) (?:waren|warst|lagen|lagst) (?:\w+ ){0,2}(?:bei uns|auf (?:der )?station|im klinikum|in unserer klinik)",
@@ -32,6 +33,8 @@ CONFIRMATION = terms(
         r"your (?:\w+ ){0,2}(?:stay|treatment|results?|surgery|operation|doctor|ward|discharge|diagnosis|scan|biopsy|procedure|records?|therapy|chemo)\b",
         r"during your (?:\w+ )?(?:stay|visit|admission)",
         r"as (?:we )?discussed",
+        r"auf unsere[rm]? (?:\w+ )?(?:\w*station|geriatrie|intensiv\w*|neo\w*|\w*klinik|kreißsaal)",
+        r"(?:glückwunsch|gratulation|congratulations) (?:\w+ )?(?:zur|zum|on) (?:\w+ )?(?:geburt|nachwuchs|baby|entlassung|birth)",
         r"when you were (?:here|with us|admitted|in)",
         r"(?:we|our team) (?:treated|operated on|admitted|discharged) you",
     ]
@@ -47,11 +50,15 @@ DOSAGE = terms(
 )
 DIAGNOSIS = terms(
     [
-        r"(?:das|es|this|that) (?:klingt|hört sich|sieht|sounds|looks) (?:ganz |stark |very much |a lot )?(?:nach|an wie|like) (?:einer?m?r? |an? )?\w*(?:entzündung|infektion|infarkt|bruch|fraktur|krebs|tumor|migräne|allergie|diabetes|depression|itis|infection|fracture|cancer|tumou?r|stroke|allergy|migraine)",
+        r"(?:das|es|this|that) (?:klingt|hört sich|sieht|sounds|looks) (?:ganz |stark |very much |a lot )?(?:nach|an wie|like) (?:einer?m?r? |an? )?\w*(?:entzündung|infektion|infarkt|bruch|fraktur|krebs|tumor|migräne|allergie|diabetes|depression|itis|vorfall|syndrom|verletzung|zerrung|prellung|infekt|grippe|virus|rose|stein|infection|fracture|cancer|tumou?r|stroke|allergy|migraine)",
         r"(?:sie|du) (?:haben|hast|leiden|leidest) (?:\w+ ){0,2}(?:an |unter )?(?:einer? |einen )?\w*(?:entzündung|infektion|infarkt|krebs|tumor|diabetes|depression|itis|fraktur|bruch)",
         r"(?:ihr|ihre|ihrem|ihren|ihrer|dein|deine) (?:\w+ ){0,1}\w*(?:krebs|tumor|diabetes|depression|entzündung|infektion|fraktur|erkrankung)",
         r"you (?:have|probably have|likely have|suffer from) (?:an? )?\w*(?:infection|cancer|tumou?r|diabetes|depression|fracture|itis|disease)",
         r"es handelt sich (?:wahrscheinlich |vermutlich |wohl )?um (?:eine?n? )?\w+",
+        r"(?:vermutlich|wahrscheinlich|wohl|probably|likely) (?:ist es|handelt es sich um|haben sie|it'?s) (?:eine?n? |an? )?\w+",
+        r"nehmen sie (?:\w+ ){0,3}(?:\w*fiebersenk|schmerzmittel|tablette|medikament)",
+        r"(?:das|es) (?:könnte|kann|dürfte|müsste) (?:\w+ ){0,2}(?:eine?n?|ein) \w+ sein",
+        r"(?:that|it|this) (?:could|might|may) be (?:an? )?\w+ (?:infection|fracture|allergy|reaction)",
         r"(?:diagnose|diagnosis)(?: lautet| ist| is)",
         r"(?:ihre|deine|your) (?:\w+)?(?:werte|befunde?|ergebnisse?|results?) (?:sind|sehen|waren|zeigen|are|look|show)",
     ]
@@ -80,6 +87,9 @@ MEDICATION = terms(
         r"marcumar",
         r"blutverdünner",
         r"cortisone",
+        r"~tabletten\b",
+        r"~tropfen\b",
+        r"~spritze\b",
     ]
 )
 
