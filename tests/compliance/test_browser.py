@@ -35,10 +35,10 @@ def page_for(live_server):
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
         )
 
-        def open_as(person, lang="de"):
+        def open_as(person, lang="de", width=1280):
             client = Client()
             client.force_login(person.user)
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport={"width": width, "height": 900})
             context.add_cookies(
                 [
                     {
@@ -99,3 +99,13 @@ def test_it_offers_an_editor_no_override(page_for, ben, mastodon):
     assert page.locator("button[value=schedule]").is_disabled()
     assert page.locator("button[value=publish]").is_disabled()
     assert not Publication.objects.exists()
+
+
+def test_it_shows_findings_on_a_phone_without_overflow(page_for, anna, mastodon):
+    page = page_for(anna, width=390)
+    compose(page, mastodon)
+    page.screenshot(path=str(OUT / "guardrails-composer-mobile-de.png"), full_page=True)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
