@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecast.automation.models import AwarenessDay, ChannelAutomation, Rule, Source
 from carecast.core.models import Department
+from carecast.networks import registry
 from carecast.networks.models import Channel
 
 
@@ -64,6 +65,7 @@ class RuleForm(forms.ModelForm):
             "route_by_purpose",
             "template",
             "hashtags",
+            "include_image",
             "utm_campaign",
             "policy",
             "max_age_days",
@@ -88,6 +90,31 @@ class RuleForm(forms.ModelForm):
         self.fields["channels"].queryset = Channel.objects.filter(organisation=organisation)
         self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
         self.fields["department"].empty_label = _("— any —")
+        for network in _networks():
+            self.fields[f"template_{network.name}"] = forms.CharField(
+                label=_("Template for %(network)s") % {"network": network.label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=self.instance.templates.get(network.name, ""),
+                help_text=_("Empty: the template above."),
+            )
+
+    def save(self, commit=True):
+        rule = super().save(commit=False)
+        rule.templates = {
+            network.name: text
+            for network in _networks()
+            if (text := self.cleaned_data.get(f"template_{network.name}", "").strip())
+        }
+        if commit:
+            rule.save()
+            self.save_m2m()
+        return rule
+
+
+def _networks():
+    # The website feed is an output of carecast, never a target of a rule template.
+    return [n for n in registry.all_networks() if n.name != "feed"]
 
 
 class ChannelAutomationForm(forms.ModelForm):

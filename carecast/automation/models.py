@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from carecast.core.models import Department, Organisation
 from carecast.networks.models import Channel
 from carecast.publishing.models import Publication
-from carecast.stories.models import Story
+from carecast.stories.models import MediaAsset, Story
 
 
 class Source(models.Model):
@@ -93,6 +93,10 @@ class Item(models.Model):
     summary = models.TextField(blank=True)
     link = models.URLField(max_length=1000, blank=True)
     image_url = models.URLField(max_length=1000, blank=True)
+    # The item's image, fetched as safely as the feed and stored without metadata.
+    image = models.ForeignKey(
+        MediaAsset, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     categories = models.JSONField(default=list, blank=True)
     location = models.CharField(max_length=200, blank=True)
     is_job = models.BooleanField(default=False)
@@ -146,6 +150,7 @@ class Rule(models.Model):
     # Per network, e.g. {"x": "{title}"}; falls back to ``template``.
     templates = models.JSONField(default=dict, blank=True)
     hashtags = models.CharField(_("hashtags"), max_length=300, blank=True)
+    include_image = models.BooleanField(_("use the item's image"), default=True)
     utm_campaign = models.CharField(_("UTM campaign"), max_length=100, blank=True)
     policy = models.CharField(
         _("policy"), max_length=16, choices=Policy.choices, default=Policy.NEXT_SLOT

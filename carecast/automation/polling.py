@@ -18,6 +18,7 @@ from django.utils.translation import override
 from carecast.automation import mirror
 from carecast.automation.errors import SourceError
 from carecast.automation.fetch import fetch
+from carecast.automation.images import attach_images
 from carecast.automation.models import Item, Source
 from carecast.automation.parse import FeedItem, parse
 
@@ -49,6 +50,7 @@ def poll(source: Source) -> PollResult:
         _finish(source, now, result={"not_modified": True})
         return PollResult(new=[], not_modified=True)
     new, updated = remember(source, result, now)
+    attach_images(source, new)
     _finish(source, now, result={"total": len(result), "new": len(new)})
     return PollResult(new=new, updated=updated)
 

@@ -145,6 +145,7 @@ def _story(rule: Rule, item: Item, plans: list[Planned], actor):
         department=rule.department or item.source.department,
         channels=[p.channel for p in plans],
         variant_texts={p.channel.pk: p.text for p in plans},
+        media=[item.image] if rule.include_image and item.image_id else [],
         actor=actor,
     )
 

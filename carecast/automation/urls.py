@@ -15,6 +15,7 @@ urlpatterns = [
     path("gaps/<int:channel_id>/", views.channel_settings, name="channel_settings"),
     path("days/", views.awareness_days, name="days"),
     path("days/remind/", views.awareness_remind, name="days_remind"),
+    path("days/<int:day_id>/", views.awareness_day, name="day"),
     path("trends/", views.trends, name="trends"),
     path("trends/refresh/", views.trends_refresh, name="trends_refresh"),
     path("trends/<int:suggestion_id>/draft/", views.trend_draft, name="trend_draft"),

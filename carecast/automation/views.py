@@ -213,6 +213,21 @@ def awareness_days(request):
     return _page(request, "days.html", "days", upcoming=upcoming, form=form)
 
 
+@team_only
+def awareness_day(request, day_id):
+    day = get_object_or_404(AwarenessDay, pk=day_id, organisation=request.org)
+    form = AwarenessDayForm(request.POST or None, instance=day, organisation=request.org)
+    if request.method == "POST" and "delete" in request.POST:
+        day.delete()
+        messages.success(request, _("Awareness day “%(name)s” removed.") % {"name": day.name})
+        return redirect("automation:days")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Awareness day “%(name)s” saved.") % {"name": day.name})
+        return redirect("automation:days")
+    return _page(request, "day.html", "days", day=day, form=form)
+
+
 @require_POST
 @team_only
 def awareness_remind(request):

@@ -156,3 +156,21 @@ def test_it_still_posts_items_a_dead_worker_fetched_but_never_handled(
     assert result.not_modified  # the feed did not change, the items are still handled
     assert len(planned) == 3
     assert pipeline.refresh(news)[1] == []
+
+
+def test_it_uses_the_networks_own_template(org, now, news, news_channel, jobs_channel):
+    rule = make_rule(
+        org,
+        [news],
+        [news_channel, jobs_channel],
+        route_by_purpose=False,
+        keywords="MRT",
+        template="{title}: {summary}",
+        templates={"x": "Kurz: {title}"},
+    )
+    polling.poll(news)
+    texts = {p.channel.network: p.text.split("\n")[0] for p in runner.dry_run(rule)}
+    assert texts == {
+        "mastodon": "Neuer MRT in Betrieb: Leiser, schneller, mehr Platz: unser neuer MRT.",
+        "x": "Kurz: Neuer MRT in Betrieb",
+    }

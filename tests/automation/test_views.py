@@ -113,3 +113,45 @@ def test_it_saves_caps_per_channel(anna, news_channel):
     )
     news_channel.automation.refresh_from_db()
     assert (news_channel.automation.max_per_day, news_channel.automation.gap_hours) == (2, 6)
+
+
+def test_it_saves_a_template_per_network(anna, org, news_channel):
+    source = Source.objects.create(organisation=org, name="Web", url="https://example.org/feed")
+    client_for(anna).post(
+        "/automation/rules/",
+        {
+            "name": "Kurz auf X",
+            "sources": [source.pk],
+            "channels": [news_channel.pk],
+            "template": "{title}\n\n{summary}",
+            "template_x": "{title}",
+            "template_mastodon": "",
+            "policy": "draft",
+            "max_age_days": 7,
+            "is_active": "on",
+        },
+    )
+    assert Rule.objects.get().templates == {"x": "{title}"}
+
+
+def test_it_edits_and_removes_awareness_days(anna, org):
+    client = client_for(anna)
+    client.get("/automation/days/")
+    from carecast.automation.models import AwarenessDay
+
+    day = AwarenessDay.objects.get(organisation=org, name="Weltherztag")
+    client.post(
+        f"/automation/days/{day.pk}/",
+        {
+            "name": "Weltherztag",
+            "month": 9,
+            "day": 29,
+            "keywords": "Herz",
+            "lead_days": 21,
+            "is_active": "on",
+        },
+    )
+    day.refresh_from_db()
+    assert day.lead_days == 21
+    client.post(f"/automation/days/{day.pk}/", {"delete": "1"})
+    assert not AwarenessDay.objects.filter(pk=day.pk).exists()
