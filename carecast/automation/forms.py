@@ -98,6 +98,11 @@ class RuleForm(forms.ModelForm):
                 initial=self.instance.templates.get(network.name, ""),
                 help_text=_("Empty: the template above."),
             )
+        fields = list(self.fields)
+        per_network = [f for f in fields if f.startswith("template_")]
+        rest = [f for f in fields if f not in per_network]
+        at = rest.index("template") + 1
+        self.order_fields(rest[:at] + per_network + rest[at:])
 
     def save(self, commit=True):
         rule = super().save(commit=False)

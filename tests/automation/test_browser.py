@@ -133,6 +133,7 @@ def test_it_turns_feeds_into_scheduled_posts_in_the_calendar(
 
     page.goto(f"{live_server.url}/calendar/?date={tomorrow.isoformat()}")
     cards = page.locator(".cal-card")
+    shoot(page, "calendar")
     assert cards.count() == 5
     text = page.locator("main").inner_text()
     assert "Neuer MRT in Betrieb" in text and "Hebamme (m/w/d)" in text
