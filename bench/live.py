@@ -15,6 +15,7 @@ Everything on 127.0.0.1; each run is bounded in time.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import resource
@@ -29,6 +30,8 @@ from pathlib import Path
 SIZES = [int(n) for n in os.environ.get("BENCH_LIVE_N", "500,2000,5000").split(",")]
 RATE = float(os.environ.get("BENCH_LIVE_RATE", "5"))  # approvals per second
 SECONDS = float(os.environ.get("BENCH_LIVE_SECONDS", "10"))
+# uvicorn's websocket implementation: auto (websockets), websockets-sansio or wsproto.
+UVICORN_WS = os.environ.get("BENCH_LIVE_WS", "auto")
 CONNECT_TIMEOUT = 120.0
 TEXT = "Darf der Partner bei einem Kaiserschnitt dabei sein, und wie lange darf er bleiben?"
 
@@ -82,7 +85,8 @@ def carecast_server(port: int, var_dir: str, out: str) -> None:
     from carecast.asgi import application
 
     server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on", backlog=4096))
+                                           log_level="warning", lifespan="on", backlog=4096,
+                                           ws=UVICORN_WS))
     threading.Thread(target=_approver, args=(questions, out, server), daemon=True).start()
     server.run()
 
@@ -137,7 +141,7 @@ def baseline_server(port: int, out: str) -> None:
             for i in range(int(RATE * SECONDS)):
                 await asyncio.sleep(max(0.0, start + i / RATE - loop.time()))
                 event = {"type": "question", "question": {"id": i + 1, "text": f"{TEXT} ({i})", "name": "",
-                                                           "votes": 0, "status": "approved", "source": "web"}}
+                                                           "votes": 0, "status": "approved", "source": "web", "answer": ""}}
                 sent[i + 1] = time.time()
                 broadcast(connections, json.dumps(event, ensure_ascii=False, separators=(",", ":")))
             Path(out).write_text(json.dumps(sent))
@@ -149,44 +153,95 @@ def baseline_server(port: int, out: str) -> None:
 # --- the clients (one process, N connections) -------------------------------------------------
 
 
+class _Client(asyncio.Protocol):
+    """A websocket client cut to what the bench needs: handshake, read text frames, answer pings.
+
+    The ``websockets`` client spends more CPU per message than the servers under test, and
+    the clients share the two cores with them; reading frames by hand keeps the client's
+    share small, so that the servers are what is measured.
+    """
+
+    def __init__(self, path: str, on_message, opened: asyncio.Future) -> None:
+        self.path, self.on_message, self.opened = path, on_message, opened
+        self.buffer = bytearray()
+        self.transport = None
+        self.upgraded = False
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        key = base64.b64encode(os.urandom(16)).decode()
+        transport.write(
+            f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+
+    def data_received(self, data: bytes) -> None:
+        at = time.time()
+        self.buffer += data
+        if not self.upgraded:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if not self.buffer.startswith(b"HTTP/1.1 101"):
+                self.opened.set_exception(ConnectionError(bytes(self.buffer[:40])))
+                return
+            del self.buffer[: end + 4]
+            self.upgraded = True
+            self.opened.set_result(True)
+        self._frames(at)
+
+    def _frames(self, at: float) -> None:
+        buffer = self.buffer
+        while len(buffer) >= 2:
+            opcode, length, offset = buffer[0] & 0x0F, buffer[1] & 0x7F, 2
+            if length == 126:
+                if len(buffer) < 4:
+                    return
+                length, offset = int.from_bytes(buffer[2:4], "big"), 4
+            elif length == 127:
+                if len(buffer) < 10:
+                    return
+                length, offset = int.from_bytes(buffer[2:10], "big"), 10
+            if len(buffer) < offset + length:
+                return
+            payload = bytes(buffer[offset : offset + length])
+            del buffer[: offset + length]
+            if opcode == 1:
+                self.on_message(payload, at)
+            elif opcode == 9:  # ping: a masked pong with the same payload (mask of zeros)
+                self.transport.write(bytes([0x8A, 0x80 | len(payload)]) + b"\0\0\0\0" + payload)
+
+
 def clients(url: str, n: int, expected: int, out: str) -> None:
     """Open ``n`` connections, say "ready", record when each question arrives on each."""
-    from websockets.asyncio.client import connect
-
+    host, port_path = url.removeprefix("ws://").split(":", 1)
+    port, path = port_path.split("/", 1)
     received: dict[int, list[float]] = {}
+    total = [0]
 
-    async def one(ready: asyncio.Semaphore, opened: list) -> None:
-        async with ready:
-            # No permessage-deflate: both servers would spend their CPU compressing for us.
-            ws = await connect(url, ping_interval=None, open_timeout=60, max_queue=None,
-                               compression=None)
-        opened.append(ws)
-        got = 0
-        try:
-            async for message in ws:
-                at = time.time()
-                if not message.startswith('{"type":"question"'):
-                    continue  # carecast's moderator pings carry no question
-                # Cheaper than json.loads on every message: the id comes first.
-                key = int(message[36 : message.index(",", 36)])
-                received.setdefault(key, []).append(at)
-                got += 1
-                if got >= expected:
-                    break
-        finally:
-            await ws.close()
+    def on_message(payload: bytes, at: float) -> None:
+        if not payload.startswith(b'{"type":"question"'):
+            return  # carecast's moderator pings carry no question
+        key = int(payload[36 : payload.index(b",", 36)])  # the id comes first
+        received.setdefault(key, []).append(at)
+        total[0] += 1
+
+    async def open_one(loop, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            opened = loop.create_future()
+            await loop.create_connection(lambda: _Client("/" + path, on_message, opened), host, int(port))
+            await asyncio.wait_for(opened, 60)
 
     async def main() -> None:
-        opened: list = []
+        loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(100)
-        tasks = [asyncio.create_task(one(gate, opened)) for _ in range(n)]
-        deadline = time.monotonic() + CONNECT_TIMEOUT
-        while len(opened) < n and time.monotonic() < deadline:
+        results = await asyncio.gather(*(open_one(loop, gate) for _ in range(n)), return_exceptions=True)
+        print(f"ready {sum(1 for r in results if r is None)}", flush=True)
+        deadline = time.monotonic() + SECONDS + 30
+        while total[0] < n * expected and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        print(f"ready {len(opened)}", flush=True)
-        await asyncio.wait(tasks, timeout=SECONDS + 30)
         Path(out).write_text(json.dumps(received))
-        os._exit(0)  # the stragglers' sockets go with the process
+        os._exit(0)  # the sockets go with the process
 
     asyncio.run(main())
 
@@ -266,7 +321,8 @@ def _summarise(sent: dict, got: dict, n: int, connected: int) -> dict:
 
 def main() -> None:
     _raise_file_limit()
-    print(f"\nbench/live  {RATE:g} approvals/s for {SECONDS:g} s; clients in one separate process; "
+    print(f"\nbench/live  {RATE:g} approvals/s for {SECONDS:g} s; uvicorn ws={UVICORN_WS}; "
+          "clients in one separate process; "
           f"{os.cpu_count()} cores; ulimit -n {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}")
     print(f"  {'N':>5}  {'server':9} {'connected':>9} {'delivered':>17}  {'p50':>7} {'p99':>7}"
           f"  {'every p50':>9} {'every p99':>9}  {'msgs/s':>8}  ratio")

@@ -57,7 +57,9 @@ def publish(slug: str, event: dict[str, Any]) -> None:
 
 def after_commit(slug: str, *events: dict[str, Any]) -> None:
     """Publish ``events`` once the current transaction commits (never if it rolls back)."""
-    transaction.on_commit(lambda: [publish(slug, event) for event in events])
+    # robust: a Redis hiccup is logged, not turned into an error page after the change was
+    # saved; the pages catch up by polling.
+    transaction.on_commit(lambda: [publish(slug, event) for event in events], robust=True)
 
 
 def _redis():
@@ -82,6 +84,7 @@ def public(question: Question) -> dict[str, Any]:
         "votes": question.votes,
         "status": question.status,
         "source": question.source,
+        "answer": question.answer_note if question.status == "answered" else "",
     }
 
 

@@ -49,7 +49,7 @@ def test_it_announces_approval_after_commit(live_session, sent, anna, django_cap
         "type": "question",
         "question": {
             "id": question.pk, "text": QUESTION, "name": "Lena", "votes": 0,
-            "status": "approved", "source": "web",
+            "status": "approved", "source": "web", "answer": "",
         },
     }
     assert AuditLog.objects.filter(action="live.approved", actor=anna.user).exists()

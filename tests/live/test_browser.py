@@ -79,8 +79,10 @@ def test_it_runs_a_question_from_the_audience_to_the_presenter(browser, asgi_ser
     audience.locator("#questions li.q", has_text=QUESTION).wait_for()
     audience.screenshot(path=str(OUT / "live-audience-mobile.png"), full_page=True)
 
+    # The moderator pins it from the keyboard: focus the card, press "p".
     approved = moderator.locator(".mq-approved", has_text=QUESTION)
-    approved.get_by_role("button", name="Jetzt beantworten").click()
+    approved.focus()
+    moderator.keyboard.press("p")
 
     presenter.locator("#current-question", has_text=QUESTION).wait_for()
     audience.locator("#now-slot li.q", has_text=QUESTION).wait_for()

@@ -25,6 +25,7 @@
     const li = find(q.id) || create(q.id);
     li.querySelector(".q-text").textContent = q.text;
     li.querySelector(".q-name").textContent = q.name || "";
+    li.querySelector(".q-answer").textContent = q.answer || "";
     li.querySelector(".vote .n").textContent = String(Number(q.votes));
     li.dataset.votes = String(Number(q.votes));
     li.dataset.status = q.status;
