@@ -42,7 +42,7 @@ def is_quiet(channel: Channel, hours: int, now: dt.datetime) -> bool:
 
 def fill_gap(channel: Channel, now: dt.datetime) -> AutoPost | None:
     planner = Planner.for_channel(channel, now)
-    if not planner.in_window(now) or planner._day_full(now):
+    if not planner.in_window(now) or planner.day_full(now):
         return None
     if not is_quiet(channel, planner.caps.gap_hours, now):
         return None

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -33,9 +34,26 @@ class PollResult:
 
 def due_sources(now: dt.datetime | None = None):
     now = now or timezone.now()
-    return Source.objects.filter(is_active=True, next_fetch_at__lte=now) | Source.objects.filter(
-        is_active=True, next_fetch_at__isnull=True
-    )
+    never_fetched = Q(next_fetch_at__isnull=True)
+    return Source.objects.filter(Q(next_fetch_at__lte=now) | never_fetched, is_active=True)
+
+
+CLAIM_MINUTES = 10
+
+
+def claim_due(now: dt.datetime | None = None) -> list[int]:
+    """Ids of due sources, each claimed by a conditional UPDATE so that only one worker polls it.
+
+    The claim pushes ``next_fetch_at`` ahead by a lease; the poll then sets the real next time.
+    A worker that dies mid-poll loses the claim when the lease runs out.
+    """
+    now = now or timezone.now()
+    claimed = []
+    for pk in due_sources(now).values_list("pk", flat=True):
+        lease = now + dt.timedelta(minutes=CLAIM_MINUTES)
+        if due_sources(now).filter(pk=pk).update(next_fetch_at=lease):
+            claimed.append(pk)
+    return claimed
 
 
 def poll(source: Source) -> PollResult:

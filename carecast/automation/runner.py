@@ -8,9 +8,11 @@ did, so a rerun, a second rule or a second worker never posts an item twice on a
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,28 +79,48 @@ def _mirrors_itself(item: Item, channel: Channel) -> bool:
     return item.source.channel_id == channel.pk
 
 
-def candidate_items(rule: Rule, now: dt.datetime, items=None):
+DRY_RUN_LIMIT = 200
+
+
+def candidate_queryset(rule: Rule, now: dt.datetime, items=None):
+    """The rule's items, narrowed in the database by age before the Python filters run."""
     qs = Item.objects.filter(source__in=rule.sources.all()) if items is None else items
-    return [i for i in qs.select_related("source") if rulebook.matches(rule, i, now)]
+    if rule.max_age_days:
+        cutoff = now - dt.timedelta(days=rule.max_age_days)
+        qs = qs.filter(
+            Q(published_at__gte=cutoff) | Q(published_at__isnull=True, first_seen_at__gte=cutoff)
+        )
+    return qs.select_related("source")
 
 
-def done_channels(items: list[Item]) -> dict[int, set[int]]:
-    done: dict[int, set[int]] = {i.pk: set() for i in items}
-    rows = AutoPost.objects.filter(item__in=[i.pk for i in items]).values_list(
-        "item_id", "channel_id"
-    )
+def candidate_items(rule: Rule, qs, now: dt.datetime) -> list[Item]:
+    return [i for i in qs if rulebook.matches(rule, i, now)]
+
+
+def done_channels(qs) -> dict[int, set[int]]:
+    """Channels each item already went to; a subquery, not a list of ids (SQLite caps those)."""
+    done: dict[int, set[int]] = defaultdict(set)
+    rows = AutoPost.objects.filter(item__in=qs.values("pk")).values_list("item_id", "channel_id")
     for item_id, channel_id in rows:
         done[item_id].add(channel_id)
     return done
 
 
-def dry_run(rule: Rule, now: dt.datetime | None = None) -> list[Planned]:
-    """What ``rule`` would post for the items its sources hold now; nothing is written."""
+def dry_run(
+    rule: Rule, now: dt.datetime | None = None, limit: int = DRY_RUN_LIMIT
+) -> list[Planned]:
+    """What ``rule`` would post for the items its sources hold now; nothing is written.
+
+    Looks at the ``limit`` oldest items still to be posted, in the order the rule would.
+    """
     now = now or timezone.now()
     run = Run(rule, now)
-    items = candidate_items(rule, now)
-    done = done_channels(items)
-    return [p for item in sorted(items, key=_oldest_first) for p in run.plan(item, done[item.pk])]
+    qs = candidate_queryset(rule, now)
+    done = done_channels(qs)
+    targets = {c.pk for c in run.channels}
+    items = [i for i in candidate_items(rule, qs, now) if not targets <= done[i.pk]]
+    chosen = sorted(items, key=_oldest_first)[:limit]
+    return [p for item in chosen for p in run.plan(item, done[item.pk])]
 
 
 def run_rule(rule: Rule, items=None, now: dt.datetime | None = None, actor=None) -> list[Planned]:
@@ -107,8 +129,9 @@ def run_rule(rule: Rule, items=None, now: dt.datetime | None = None, actor=None)
     if not rule.is_active:
         return []
     run = Run(rule, now)
-    chosen = candidate_items(rule, now, items)
-    done = done_channels(chosen)
+    qs = candidate_queryset(rule, now, items)
+    chosen = candidate_items(rule, qs, now)
+    done = done_channels(qs)
     results: list[Planned] = []
     for item in sorted(chosen, key=_oldest_first):
         plans = run.plan(item, done[item.pk])

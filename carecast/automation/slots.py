@@ -101,7 +101,7 @@ class Planner:
             if windows and not self.in_window(moment):
                 moment = self._next_window_start(moment)
                 continue
-            if self._day_full(moment):
+            if self.day_full(moment):
                 moment = self._next_day(moment)
                 continue
             clash = self._clash(moment)
@@ -119,7 +119,7 @@ class Planner:
     def spacing(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.caps.min_spacing_minutes)
 
-    def _day_full(self, moment: dt.datetime) -> bool:
+    def day_full(self, moment: dt.datetime) -> bool:
         cap = self.caps.max_per_day
         return bool(cap) and self.auto_per_day.get(self.local_date(moment), 0) >= cap
 

@@ -17,9 +17,9 @@ log = logging.getLogger(__name__)
 @db_periodic_task(crontab(minute="*"))
 def poll_due_sources() -> int:
     """Every minute: enqueue each source whose interval has passed (one task per source)."""
-    from carecast.automation.polling import due_sources
+    from carecast.automation.polling import claim_due
 
-    ids = list(due_sources().values_list("pk", flat=True))
+    ids = claim_due()
     for source_id in ids:
         poll_source(source_id)
     return len(ids)

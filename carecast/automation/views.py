@@ -131,9 +131,11 @@ def rule_detail(request, rule_id):
 @team_only
 def rule_run(request, rule_id):
     rule = get_object_or_404(Rule, pk=rule_id, organisation=request.org)
+    done = []
     for source in rule.sources.filter(is_active=True):
-        pipeline.polling.poll(source)
-    done = runner.run_rule(rule, actor=request.user)
+        done += pipeline.refresh(source, actor=request.user)[1]
+    # Then the items this rule has not handled yet (e.g. read before the rule existed).
+    done += runner.run_rule(rule, actor=request.user)
     scheduled = sum(1 for p in done if p.status == AutoPost.Status.SCHEDULED)
     messages.success(
         request,

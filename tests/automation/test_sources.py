@@ -188,3 +188,12 @@ def test_it_polls_only_sources_whose_interval_has_passed(feed_server, source_for
     assert list(polling.due_sources()) == []
     time_machine.move_to("2026-11-23 09:31:00+00:00", tick=False)
     assert list(polling.due_sources()) == [source]
+
+
+def test_it_lets_only_one_worker_claim_a_due_source(feed_server, source_for, time_machine):
+    time_machine.move_to("2026-11-23 09:00:00+00:00", tick=False)
+    source = source_for("/news.xml")
+    assert polling.claim_due() == [source.pk]
+    assert polling.claim_due() == []  # a second worker a moment later finds nothing to do
+    time_machine.move_to("2026-11-23 09:11:00+00:00", tick=False)
+    assert polling.claim_due() == [source.pk]  # the first worker died: the lease ran out
