@@ -208,6 +208,7 @@ def awareness_days(request):
         key=lambda row: row["date"],
     )
     for row in upcoming:
+        row["due"] = (row["date"] - today).days <= row["day"].lead_days
         row["departments"] = awareness.departments_for(row["day"])
         row["reminder"] = next(
             (r for r in row["day"].reminders.all() if r.year == row["date"].year), None

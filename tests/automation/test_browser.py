@@ -163,6 +163,16 @@ def test_it_shows_every_automation_page(page, live_server, org, feed_server, sou
         seen_at=timezone.now(),
         score=12,
     )
+    from carecast.automation import awareness
+    from carecast.stories.services import save_story
+
+    _tomorrow, news, _jobs = accounts
+    for title in ("Besuchszeiten auf der Wochenbettstation", "Parken am Klinikum"):
+        story = save_story(org, title=title, text=f"{title}: alles Wichtige.", channels=[news])
+        story.evergreen = True
+        story.save()
+    awareness.ensure_defaults(org)
+    awareness.remind(org, today=dt.date(2026, 11, 3))
     for name, path in [
         ("sources-error", "/automation/"),
         ("source-error", f"/automation/sources/{broken.pk}/"),
