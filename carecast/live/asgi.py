@@ -8,7 +8,6 @@ channel layer per connection (see the issue's measurements).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 
 from asgiref.sync import sync_to_async
@@ -70,34 +69,12 @@ async def websocket(scope, receive, send) -> None:
         _known.add(slug)
     await send({"type": "websocket.accept"})
     hub.attach(asyncio.get_running_loop())  # servers without lifespan support
-    connection = Connection()
+    connection = Connection(send)
     hub.join(slug, connection)
-    reader = asyncio.create_task(_until_disconnect(receive, connection))
     try:
-        await _write(send, connection)
-        if not reader.done():  # dropped as too slow to follow: it reconnects and reloads
-            with contextlib.suppress(Exception):
-                await send({"type": "websocket.close", "code": 1013})
+        # Visitors send nothing we use; read only to notice when they leave.
+        while (await receive())["type"] != "websocket.disconnect":
+            pass
     finally:
+        connection.close(code=0)
         hub.leave(slug, connection)
-        reader.cancel()
-
-
-async def _until_disconnect(receive, connection: Connection) -> None:
-    """Visitors send nothing we use; read only to notice when they leave."""
-    while (await receive())["type"] != "websocket.disconnect":
-        pass
-    connection.close()
-
-
-async def _write(send, connection: Connection) -> None:
-    while True:
-        batch = await connection.next_batch()
-        if not batch:
-            return
-        try:
-            for data in batch:
-                await send({"type": "websocket.send", "text": data})
-        except Exception:  # the client went away mid-write
-            connection.close()
-            return
