@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import os
 
-# Tasks run in-process in tests unless a test starts a real worker (which sets its own env).
-os.environ.setdefault("CARECAST_HUEY_IMMEDIATE", "true")
-# A queue of its own, so a running demo and the suite never share tasks.
-os.environ.setdefault("CARECAST_HUEY_NAME", f"carecast-test-{os.getpid()}")
-os.environ.setdefault("CARECAST_HUEY_DB", os.path.join("var", f"test-huey-{os.getpid()}.sqlite3"))
+# The suite's queue and in-process task mode are set in tests/settings.py.
 
 pytest_plugins = ["tests.worker_fixtures", "tests.pds_fixtures", "tests.sandbox_fixtures"]
 

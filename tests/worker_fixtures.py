@@ -67,6 +67,7 @@ def worker_env(transactional_db, tmp_path) -> dict[str, str]:
         {
             "DATABASE_URL": _database_url(),
             "CARECAST_HUEY_IMMEDIATE": "false",
+            "DJANGO_SETTINGS_MODULE": "carecast.settings",
             "CARECAST_VAR_DIR": str(tmp_path / "worker-var"),
             "CARECAST_MEDIA_ROOT": str(Path(os.environ.get("CARECAST_MEDIA_ROOT", "")) or tmp_path),
             "CARECAST_LOG_LEVEL": "WARNING",
