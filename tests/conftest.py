@@ -70,9 +70,14 @@ def story_for(org):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    # The per-run SqliteHuey file is only for this run.
-    path = os.environ.get("CARECAST_HUEY_DB", "")
-    if f"test-huey-{os.getpid()}" in path:
+    # The per-run SqliteHuey file and the test database's WAL files are only for this run.
+    from django.conf import settings
+
+    paths = [os.environ.get("CARECAST_HUEY_DB", "")]
+    paths.append(str(settings.DATABASES["default"].get("TEST", {}).get("NAME") or ""))
+    for path in paths:
+        if str(os.getpid()) not in path:
+            continue
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
