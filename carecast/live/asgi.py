@@ -12,9 +12,9 @@ import re
 
 from asgiref.sync import sync_to_async
 
-from carecast.live.hub import Connection, hub
+from carecast.live.hub import Connection, hub, moderators
 
-PATH = re.compile(r"^/live/ws/(?P<slug>[-a-zA-Z0-9_]+)/$")
+PATH = re.compile(r"^/live/ws/(?P<slug>[-a-zA-Z0-9_]+)/(?P<moderate>moderate/)?$")
 # Sessions known to exist, so that thousands of connections ask the database once.
 _known: set[str] = set()
 
@@ -70,11 +70,13 @@ async def websocket(scope, receive, send) -> None:
     await send({"type": "websocket.accept"})
     hub.attach(asyncio.get_running_loop())  # servers without lifespan support
     connection = Connection(send)
-    hub.join(slug, connection)
+    # The moderators' room also hears "queue changed"; nothing in it is private either.
+    room = moderators(slug) if match and match["moderate"] else slug
+    hub.join(room, connection)
     try:
         # Visitors send nothing we use; read only to notice when they leave.
         while (await receive())["type"] != "websocket.disconnect":
             pass
     finally:
         connection.close(code=0)
-        hub.leave(slug, connection)
+        hub.leave(room, connection)

@@ -172,14 +172,25 @@ class Hub:
     def deliver(self, slug: str, data: str) -> None:
         """Runs on the loop: write ``data`` to every connection of the session.
 
-        One ASGI message for all: servers read it, none changes it.
+        Moderators get everything; the audience not the "queue changed" pings, which
+        would double what thousands of visitors receive for nothing. One ASGI message
+        for all: servers read it, none changes it.
         """
         message = {"type": "websocket.send", "text": data}
-        for connection in list(self.rooms.get(slug, ())):
-            connection.push(message)
+        rooms = [moderators(slug)]
+        if not data.startswith('{"type":"queue"'):
+            rooms.append(slug)
+        for room in rooms:
+            for connection in list(self.rooms.get(room, ())):
+                connection.push(message)
 
     def count(self, slug: str) -> int:
         return len(self.rooms.get(slug, ()))
+
+
+def moderators(slug: str) -> str:
+    """The room of a session's moderator consoles."""
+    return f"{slug}/moderate"
 
 
 hub = Hub()

@@ -52,7 +52,7 @@ class ThreadServer:
 
     def start(self) -> ThreadServer:
         self.thread.start()
-        wait_until(lambda: self.server.started, what="uvicorn to start")
+        wait_until(lambda: self.server.started, timeout=30, what="uvicorn to start")
         return self
 
     def stop(self) -> None:
@@ -100,9 +100,10 @@ class ProcessServer:
 class Listener:
     """A websocket client of one session, as a visitor's page would be."""
 
-    def __init__(self, port: int, slug: str) -> None:
+    def __init__(self, port: int, slug: str, moderator: bool = False) -> None:
+        path = f"/live/ws/{slug}/" + ("moderate/" if moderator else "")
         # websockets 17 wants connect() as a context manager; enter it by hand, leave in close().
-        self._connection = connect(f"ws://127.0.0.1:{port}/live/ws/{slug}/", open_timeout=10)
+        self._connection = connect(f"ws://127.0.0.1:{port}{path}", open_timeout=10)
         self.ws = self._connection.__enter__()
         self.slug = slug
 
