@@ -81,8 +81,13 @@ def test_it_runs_a_question_from_the_audience_to_the_presenter(browser, asgi_ser
 
     # The moderator pins it from the keyboard: focus the card, press "p".
     approved = moderator.locator(".mq-approved", has_text=QUESTION)
+    approved.wait_for()
+    # The console reloads its queue when the approval's event arrives: let that settle,
+    # or the key lands on a card that is being replaced.
+    moderator.wait_for_load_state("networkidle")
     approved.focus()
     moderator.keyboard.press("p")
+    moderator.locator(".mq-now", has_text=QUESTION).wait_for()
 
     presenter.locator("#current-question", has_text=QUESTION).wait_for()
     audience.locator("#now-slot li.q", has_text=QUESTION).wait_for()
