@@ -32,6 +32,7 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["department"].empty_label = _("— whole hospital —")
         self.fields["channels"].queryset = Channel.objects.filter(organisation=organisation).exclude(
             network="feed"
         )
