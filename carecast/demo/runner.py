@@ -36,7 +36,13 @@ def _spawn(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, *args], env=os.environ.copy())
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    # `kill` (or a process manager) must take the sandbox, worker and web server down too.
+    raise KeyboardInterrupt
+
+
 def run_demo(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     sandbox_url = f"http://127.0.0.1:{SANDBOX_PORT}"
     host = os.environ.get("CARECAST_HOST", "127.0.0.1")
     port = int(os.environ.get("CARECAST_PORT", "8000"))
