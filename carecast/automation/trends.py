@@ -2,7 +2,8 @@
 
 Each trend is matched against the departments' topic keywords (Diabetologie → Diabetes,
 Insulin); only matches become suggestions, so the desk shows a handful, not the internet.
-Bluesky's ``app.bsky.unspecced.getTrendingTopics`` is not read yet (see the closing note).
+Mastodon publishes trends per server (``/api/v1/trends/tags``), Bluesky through its AppView
+(``app.bsky.unspecced.getTrendingTopics``); where a network has none, it is skipped.
 """
 
 from __future__ import annotations
@@ -30,23 +31,46 @@ BURST_FACTOR = 3.0
 def mastodon_tags(organisation: Organisation) -> Counter[str]:
     """Trending tags of every Mastodon server the organisation has an active channel on."""
     found: Counter[str] = Counter()
+    for connector in _connectors(organisation, "mastodon"):
+        for tag in _read(connector, connector.fetch_trending_tags):
+            found[str(tag.get("name", "")).lower()] += _uses(tag)
+    return found
+
+
+def bluesky_topics(organisation: Organisation) -> Counter[str]:
+    """Bluesky's trending topics, read through each server the organisation posts from.
+
+    Bluesky ranks topics but gives no counts: the first counts most.
+    """
+    found: Counter[str] = Counter()
+    for connector in _connectors(organisation, "bluesky"):
+        topics = _read(connector, connector.fetch_trending_topics)
+        for rank, topic in enumerate(topics):
+            found[str(topic).lstrip("#").lower()] += len(topics) - rank
+    return found
+
+
+def _connectors(organisation: Organisation, network: str):
+    """One connector per server of ``network`` (trends are per server, not per account)."""
     seen = set()
     channels = Channel.objects.filter(
-        organisation=organisation, network="mastodon", status=ChannelStatus.ACTIVE
+        organisation=organisation, network=network, status=ChannelStatus.ACTIVE
     )
     for channel in channels:
         if channel.base_url in seen:
             continue
         seen.add(channel.base_url)
-        connector = channel.rules.connector(channel.account())
-        try:
-            for tag in connector.fetch_trending_tags():
-                found[str(tag.get("name", "")).lower()] += _uses(tag)
-        except ConnectorError as exc:
-            log.info("trends of %s: %s", channel.base_url, exc)
-        finally:
-            connector.close()
-    return found
+        yield channel.rules.connector(channel.account())
+
+
+def _read(connector, fetch) -> list:
+    try:
+        return list(fetch())
+    except ConnectorError as exc:
+        log.info("trends of %s: %s", connector.account.base_url, exc)
+        return []
+    finally:
+        connector.close()
 
 
 def _uses(tag: dict) -> int:
@@ -103,6 +127,7 @@ def refresh(organisation: Organisation, now: dt.datetime | None = None) -> list[
     made = []
     sources = [
         (TrendSuggestion.Origin.MASTODON, mastodon_tags(organisation)),
+        (TrendSuggestion.Origin.BLUESKY, bluesky_topics(organisation)),
         (TrendSuggestion.Origin.FEEDS, feed_bursts(organisation, now)),
     ]
     for origin, counts in sources:

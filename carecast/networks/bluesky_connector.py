@@ -222,11 +222,18 @@ class BlueskyConnector(Connector):
             raise CannotVerify(_taken(rkey, found.uri), permanent=True)
         return self._result(found.uri, rkey, {"uri": found.uri, "cid": found.cid})
 
+    def fetch_trending_topics(self, limit: int = 20) -> list[str]:
+        """``app.bsky.unspecced.getTrendingTopics`` (AppView, through the PDS): topic names.
+
+        Only Bluesky's AppView knows trends; a PDS without one answers with an error,
+        which the caller treats as "not available here".
+        """
+        got = self._call(lambda c: c.app.bsky.unspecced.get_trending_topics({"limit": limit}))
+        return [str(t.topic) for t in list(got.topics or []) + list(got.suggested or [])]
+
     def fetch_replies(self, remote_id: str) -> list[Reply]:
         """Replies (at any depth) to our post ``remote_id`` via ``app.bsky.feed.getPostThread``."""
-        got = self._call(
-            lambda c: c.app.bsky.feed.get_post_thread({"uri": remote_id, "depth": 10})
-        )
+        got = self._call(lambda c: c.app.bsky.feed.get_post_thread({"uri": remote_id, "depth": 10}))
         web = str(self.account.config.get("web_url", DEFAULT_WEB)).rstrip("/")
         replies: list[Reply] = []
         pending = list(getattr(got.thread, "replies", None) or [])

@@ -244,6 +244,26 @@ def get_post_thread(req: Request) -> Response:
     return Response(200, {"thread": _thread_view(req, post, children, depth)})
 
 
+@router.route("GET", XRPC + "app.bsky.unspecced.getTrendingTopics")
+def get_trending_topics(req: Request) -> Response:
+    """Topics by how many posts use the hashtag, as the AppView answers through the PDS.
+
+    The real AppView ranks by recent velocity; counting is enough for the demo and tests.
+    """
+    _authenticate(req)
+    limit = min(max(int(req.arg("limit") or 10), 1), 25)
+    uses: dict[str, int] = {}
+    for post in req.store.posts(NETWORK):
+        for facet in (post["data"].get("record") or {}).get("facets") or []:
+            for feature in facet.get("features") or []:
+                tag = str(feature.get("tag") or "").lower()
+                if tag:
+                    uses[tag] = uses.get(tag, 0) + 1
+    ranked = sorted(uses, key=lambda tag: (-uses[tag], tag))[:limit]
+    topics = [{"topic": tag, "link": f"/hashtag/{tag}"} for tag in ranked]
+    return Response(200, {"topics": topics, "suggested": []})
+
+
 def _thread_view(
     req: Request, post: dict[str, Any], children: dict[str, list[dict[str, Any]]], depth: int
 ) -> dict[str, Any]:

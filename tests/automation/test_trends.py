@@ -78,3 +78,35 @@ def test_it_matches_whole_topics_not_fragments(infektiologie):
     assert trends.match("grippewelle", [infektiologie])
     assert trends.match("impfungen", [infektiologie])
     assert not trends.match("welle", [infektiologie])
+
+
+def _post_on_bluesky(channel, text: str, key: str) -> None:
+    from carecast.networks.base import PostRequest
+
+    connector = channel.rules.connector(channel.account())
+    try:
+        connector.publish(PostRequest(key=key, text=text))
+    finally:
+        connector.close()
+
+
+def test_it_reads_bluesky_trending_topics_and_matches_departments(
+    org, sandbox, channel_on, infektiologie
+):
+    bluesky = channel_on("bluesky", handle="klinikum.bsky.test")
+    for i, text in enumerate(["Die #Grippewelle rollt", "Schon wieder #Grippewelle", "#Katzen"]):
+        _post_on_bluesky(bluesky, text, f"trend-{i}")
+    topics = trends.bluesky_topics(org)
+    assert topics.most_common(1)[0][0] == "grippewelle"
+    suggestions = [s for s in trends.refresh(org) if s.origin == TrendSuggestion.Origin.BLUESKY]
+    assert [(s.tag, s.department) for s in suggestions] == [("grippewelle", infektiologie)]
+
+
+def test_it_skips_bluesky_trends_where_the_server_has_none(org, sandbox, channel_on, infektiologie):
+    # A PDS without an AppView answers getTrendingTopics with an error: no trends, no crash.
+    channel_on("bluesky", handle="klinikum.bsky.test")
+    sandbox.inject_fault(
+        network="bluesky", path="/xrpc/app.bsky.unspecced.getTrendingTopics", status=501, times=None
+    )
+    assert trends.bluesky_topics(org) == {}
+    assert trends.refresh(org) == []
