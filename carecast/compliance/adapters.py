@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,10 @@ from carecast.core import audit
 from carecast.core.models import Role
 from carecast.networks.models import Channel
 from carecast.stories.models import MediaAsset, PersonShown, Variant
+
+LicenceKind = Literal["own", "licensed", "commercial_library", "none"]
+ConsentKind = Literal["none", "given", "withdrawn"]
+MediaKind = Literal["image", "video"]
 
 # Who may publish despite a blocking finding: the communications lead. The person who wrote
 # the post is usually an editor; a second, accountable person decides (four-eyes principle).
@@ -50,17 +55,19 @@ def consent_state(person: PersonShown, channel: Channel, on: dt.date | None = No
 def _media(asset: MediaAsset, channel: Channel) -> Media:
     music = None
     if asset.music_licence:
-        music = Music(title=asset.music_title, licence=asset.music_licence)
+        # The model's choices are the same four values as the Literal.
+        music = Music(title=asset.music_title, licence=cast(LicenceKind, asset.music_licence))
     people = [
         PersonInMedia(
             name=p.name,
-            consent=consent_state(p, channel),
+            consent=cast(ConsentKind, consent_state(p, channel)),
             patient=p.is_patient,
             art9=p.art9_consent,
         )
         for p in asset.people.all()
     ]
-    return Media(kind=asset.kind, alt_text=asset.alt_text, people=people, music=music)
+    kind = cast(MediaKind, asset.kind)
+    return Media(kind=kind, alt_text=asset.alt_text, people=people, music=music)
 
 
 def draft_from(channel: Channel, text: str, media: Iterable[MediaAsset] = ()) -> Draft:
