@@ -48,8 +48,14 @@ def run_demo(argv: list[str]) -> int:
     port = int(os.environ.get("CARECAST_PORT", "8000"))
     public_url = f"http://{host}:{port}"
     children = [
-        _spawn("-m", "carecast.sandbox", "--port", str(SANDBOX_PORT),
-               "--db", str(settings.VAR_DIR / "sandbox.sqlite3")),
+        _spawn(
+            "-m",
+            "carecast.sandbox",
+            "--port",
+            str(SANDBOX_PORT),
+            "--db",
+            str(settings.VAR_DIR / "sandbox.sqlite3"),
+        ),
     ]
     try:
         _wait_until_up(f"{sandbox_url}/_sandbox/posts")

@@ -39,7 +39,8 @@ def seed(sandbox_url: str, public_url: str = "http://127.0.0.1:8000") -> Organis
         return existing
     with transaction.atomic():
         org = Organisation.objects.create(
-            name="Klinikum Musterstadt", slug="klinikum-musterstadt",
+            name="Klinikum Musterstadt",
+            slug="klinikum-musterstadt",
             website="https://klinikum-musterstadt.example",
             imprint_url="https://klinikum-musterstadt.example/impressum",
         )
@@ -48,28 +49,48 @@ def seed(sandbox_url: str, public_url: str = "http://127.0.0.1:8000") -> Organis
             for name, slug, topics in DEPARTMENTS
         }
         _people(org, departments["geburtshilfe"])
-        channels = {
-            key: _channel(org, key, sandbox_url, public_url) for key in CHANNELS
-        }
+        channels = {key: _channel(org, key, sandbox_url, public_url) for key in CHANNELS}
     _stories(org, departments, channels)
+    from carecast.demo.extras import seed_extras
+
+    seed_extras(org, departments)
     return org
 
 
 def _people(org: Organisation, geburtshilfe: Department) -> None:
     users = get_user_model().objects
-    admin = users.create_user(DEMO_LOGIN[0], "redaktion@klinikum.test", DEMO_LOGIN[1],
-                              first_name="Anna", last_name="Redaktion", is_staff=True, is_superuser=True)
+    admin = users.create_user(
+        DEMO_LOGIN[0],
+        "redaktion@klinikum.test",
+        DEMO_LOGIN[1],
+        first_name="Anna",
+        last_name="Redaktion",
+        is_staff=True,
+        is_superuser=True,
+    )
     Person.objects.create(user=admin, organisation=org, role=Role.ADMIN)
-    editor = users.create_user(DEPARTMENT_LOGIN[0], "geburtshilfe@klinikum.test", DEPARTMENT_LOGIN[1],
-                               first_name="Clara", last_name="Hebamme")
-    Person.objects.create(user=editor, organisation=org, role=Role.DEPARTMENT_EDITOR, department=geburtshilfe)
+    editor = users.create_user(
+        DEPARTMENT_LOGIN[0],
+        "geburtshilfe@klinikum.test",
+        DEPARTMENT_LOGIN[1],
+        first_name="Clara",
+        last_name="Hebamme",
+    )
+    Person.objects.create(
+        user=editor, organisation=org, role=Role.DEPARTMENT_EDITOR, department=geburtshilfe
+    )
 
 
 def _channel(org: Organisation, key: str, sandbox_url: str, public_url: str) -> Channel:
     network, name, purpose, handle = CHANNELS[key]
     channel = Channel(
-        organisation=org, network=network, name=name, purpose=purpose, handle=handle,
-        is_sandbox=True, posting_windows=WINDOWS,
+        organisation=org,
+        network=network,
+        name=name,
+        purpose=purpose,
+        handle=handle,
+        is_sandbox=True,
+        posting_windows=WINDOWS,
     )
     if network == "feed":
         channel.is_sandbox = False
@@ -105,15 +126,22 @@ def _stories(org, departments, channels) -> None:
     zone = org.timezone
     for days, hour, title, text, link, tags, dept, keys in STORIES:
         story = save_story(
-            org, title=title, text=text, link=link, hashtags=tags,
-            department=departments.get(dept), channels=[channels[k] for k in keys],
+            org,
+            title=title,
+            text=text,
+            link=link,
+            hashtags=tags,
+            department=departments.get(dept),
+            channels=[channels[k] for k in keys],
         )
         if days is None:
             continue
         wall = dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour, 0))
         for variant in story.variants.select_related("channel"):
-            publication = services.schedule_local(variant, wall) if days > 0 else _publish_past(
-                variant, wall, zone
+            publication = (
+                services.schedule_local(variant, wall)
+                if days > 0
+                else _publish_past(variant, wall, zone)
             )
             del publication
 
