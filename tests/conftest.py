@@ -10,7 +10,12 @@ import os
 
 # The suite's queue and in-process task mode are set in tests/settings.py.
 
-pytest_plugins = ["tests.worker_fixtures", "tests.pds_fixtures", "tests.sandbox_fixtures"]
+pytest_plugins = [
+    "tests.worker_fixtures",
+    "tests.pds_fixtures",
+    "tests.sandbox_fixtures",
+    "tests.browser_fixtures",
+]
 
 import pytest  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from carecast.automation.models import Source, TrendSuggestion  # noqa: E402
@@ -23,40 +21,18 @@ from carecast.core.models import Department  # noqa: E402
 from carecast.networks.models import Channel, Purpose  # noqa: E402
 from carecast.publishing.models import Publication, State  # noqa: E402
 from tests.automation.conftest import FEEDS  # noqa: E402
+from tests.browser_fixtures import SCREENSHOTS, signed_in_context  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+OUT = SCREENSHOTS
 BERLIN = ZoneInfo("Europe/Berlin")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(live_server, anna):
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    client = Client()
-    client.force_login(anna.user)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                },
-                {"name": settings.LANGUAGE_COOKIE_NAME, "value": "de", "url": live_server.url},
-            ]
-        )
-        yield context.new_page()
-        browser.close()
+def page(browser, live_server, anna):
+    context = signed_in_context(browser, live_server.url, anna)
+    yield context.new_page()
+    context.close()
 
 
 def tomorrow_window() -> tuple[dt.date, list[dict]]:

@@ -6,56 +6,33 @@ Run: ``.venv/bin/python -m pytest tests/compliance/test_browser.py -m browser``
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from carecast.core.models import AuditLog
 from carecast.publishing.models import Publication, State
+from tests.browser_fixtures import SCREENSHOTS, signed_in_context
 
-CHROMIUM = "/usr/bin/chromium"
-OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+OUT = SCREENSHOTS
 TEXT = "Vorher/Nachher: Lippenunterspritzung mit Hyaluron – garantiert natürlich. Jetzt Termin sichern!"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page_for(live_server):
-    from playwright.sync_api import sync_playwright
+def page_for(browser, live_server):
+    contexts = []
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
+    def open_as(person, lang="de", width=1280):
+        context = signed_in_context(browser, live_server.url, person, lang, width)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server.url + "/stories/new/")
+        return page
 
-        def open_as(person, lang="de", width=1280):
-            client = Client()
-            client.force_login(person.user)
-            context = browser.new_context(viewport={"width": width, "height": 900})
-            context.add_cookies(
-                [
-                    {
-                        "name": settings.SESSION_COOKIE_NAME,
-                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                        "url": live_server.url,
-                    },
-                    {"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url},
-                ]
-            )
-            page = context.new_page()
-            page.set_default_timeout(10_000)
-            page.goto(live_server.url + "/stories/new/")
-            return page
-
-        yield open_as
-        browser.close()
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 def compose(page, channel):

@@ -9,21 +9,16 @@ A screenshot of every step lands in artifacts/screenshots/e2e/ (git-ignored).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
 from carecast.publishing.models import Publication, State
+from tests.browser_fixtures import SCREENSHOTS, signed_in_context
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-playwright = pytest.importorskip("playwright.sync_api")
-
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
+SHOTS = SCREENSHOTS / "e2e"
 BERLIN = ZoneInfo("Europe/Berlin")  # the organisation's zone, in which the form is read
 TEXT = (
     "Unser neuer 3-Tesla-MRT ist in Betrieb: leiser, schneller, mehr Platz. "
@@ -32,19 +27,11 @@ TEXT = (
 
 
 @pytest.fixture
-def browser_page():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
+def browser_page(browser, live_server):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE")
-        try:
-            yield page
-        finally:
-            browser.close()
+    context = signed_in_context(browser, live_server.url)  # signs in through the form below
+    yield context.new_page()
+    context.close()
 
 
 def _shot(page, name: str) -> None:

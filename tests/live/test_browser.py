@@ -7,46 +7,14 @@ page changing by itself (websocket), never on a reload.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop in the test thread
+from tests.browser_fixtures import SCREENSHOTS, signed_in_context
 
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.test import Client  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+OUT = SCREENSHOTS
 QUESTION = "Darf der Partner bei einem Kaiserschnitt im OP dabei sein?"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
-
-
-def signed_in(browser, person, url, **viewport):
-    client = Client()
-    client.force_login(person.user)
-    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="de-DE")
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": url}]
-    )
-    return context
+pytestmark = pytest.mark.browser
 
 
 def watch_errors(page, errors):
@@ -57,8 +25,8 @@ def watch_errors(page, errors):
 def test_it_runs_a_question_from_the_audience_to_the_presenter(browser, asgi_server, live_session, anna):
     url, errors = asgi_server.url, []
     audience = watch_errors(browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE").new_page(), errors)
-    moderator = watch_errors(signed_in(browser, anna, url).new_page(), errors)
-    presenter = watch_errors(signed_in(browser, anna, url, width=1280, height=720).new_page(), errors)
+    moderator = watch_errors(signed_in_context(browser, url, anna).new_page(), errors)
+    presenter = watch_errors(signed_in_context(browser, url, anna, height=720).new_page(), errors)
 
     moderator.goto(f"{url}/live/geburt/moderate/")
     presenter.goto(f"{url}/live/geburt/present/")

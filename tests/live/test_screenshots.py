@@ -7,40 +7,19 @@ Run: ``.venv/bin/python -m pytest tests/live/test_screenshots.py -m browser``; P
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+import pytest
+from django.utils import timezone
 
-import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from carecast.live import actions
+from carecast.live.models import LiveSession, Source
+from tests.browser_fixtures import SCREENSHOTS, signed_in_context
 
-from carecast.live import actions  # noqa: E402
-from carecast.live.models import LiveSession, Source  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+OUT = SCREENSHOTS
 LONG = "Schwangerschaftsdiabetesvorsorgeuntersuchungsergebnisse"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
-]
+pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -48,15 +27,8 @@ def shoot(browser, asgi_server):
     contexts = []
 
     def take(name, path, person=None, lang="de", width=1280, height=900, wait_online=True):
-        context = browser.new_context(viewport={"width": width, "height": height})
+        context = signed_in_context(browser, asgi_server.url, person, lang, width, height)
         contexts.append(context)
-        cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": asgi_server.url}]
-        if person is not None:
-            client = Client()
-            client.force_login(person.user)
-            cookies.append({"name": settings.SESSION_COOKIE_NAME,
-                            "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": asgi_server.url})
-        context.add_cookies(cookies)
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))

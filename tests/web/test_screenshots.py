@@ -7,36 +7,18 @@ Run: ``.venv/bin/python -m pytest tests/web/test_screenshots.py -m browser``; PN
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from carecast.publishing.models import Publication, State
+from tests.browser_fixtures import SCREENSHOTS, signed_in_context
 
-CHROMIUM = "/usr/bin/chromium"
-OUT = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+OUT = SCREENSHOTS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed"),
-]
+pytestmark = pytest.mark.browser
 
 LONG = "Veröffentlichungsfehlerbenachrichtigungseinstellungen"
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -45,24 +27,8 @@ def shoot(browser, live_server):
     contexts = []
 
     def take(person, name, path, lang="de", width=1280, height=900, before=None):
-        client = Client()
-        client.force_login(person.user)
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            locale="de-DE" if lang == "de" else "en-GB",
-            device_scale_factor=1,
-        )
+        context = signed_in_context(browser, live_server.url, person, lang, width, height)
         contexts.append(context)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                },
-                {"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url},
-            ]
-        )
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -86,12 +52,7 @@ def shoot(browser, live_server):
 
 def test_login_page(browser, live_server):
     for lang in ("de", "en"):
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 800}, locale="de-DE" if lang == "de" else "en-GB"
-        )
-        context.add_cookies(
-            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}]
-        )
+        context = signed_in_context(browser, live_server.url, None, lang, height=800)
         page = context.new_page()
         page.goto(live_server.url + "/login/")
         page.screenshot(path=str(OUT / f"login-{lang}.png"), full_page=True)
