@@ -46,6 +46,11 @@ bench: install
 eval: install
 	$(BIN)/python -m eval.score
 
+# Retrain the triage model from the labelled sets (eval/README.md); commit the JSON it writes.
+.PHONY: train-triage
+train-triage: install
+	$(BIN)/python -m eval.train --report
+
 lint: install
 	$(BIN)/ruff check carecast tests bench
 	$(BIN)/ruff format --check carecast tests bench

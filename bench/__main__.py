@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["dispatch", "triage", "ingest", "live"]
+BENCHMARKS = ["dispatch", "triage", "textcount", "ingest", "live"]
 
 
 def main(argv: list[str]) -> int:

@@ -5,8 +5,11 @@ apply). German first, English too. Patterns are stems so that compounds and
 inflections match ("Brustschmerzen", "kollabierte", "Erfahrungsberichten"); they are
 compiled once at import, because triage runs on every comment of every channel.
 
-Rules, not a model: a moderator must see why a label was given, and a miss on an
-emergency must be explainable. The evaluation set (``make eval``) measures them.
+Rules first, then a second opinion: a moderator must see why a label was given, so
+word rules decide wherever they fire and name their words. A small linear model
+(``model.py``, trained on every labelled set in ``eval/``) adds a label the rules missed
+— above all emergencies described in everyday words — and names the words that weighed
+most. ``make eval`` measures both together, also on authors' sets they never saw.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from carecast.compliance.patterns import normalise, words
+from carecast.inbox.model import model
 from carecast.inbox.triage_terms import (
     ABUSE,
     ALARM,
@@ -50,6 +54,12 @@ class Triage:
     reasons: dict[str, list[str]] = field(default_factory=dict)
     # Which ready reply fits: "life" (112), "suicide" (TelefonSeelsorge), "urgent" (116 117).
     emergency_kinds: list[str] = field(default_factory=list)
+    # Labels the word rules missed and the model added: shown as "probably" to a moderator.
+    by_model: list[str] = field(default_factory=list)
+    # Labels the rules gave and the model dropped, with the rules' words.
+    doubted: dict[str, list[str]] = field(default_factory=dict)
+    # Labels the rules rule out on purpose (sarcastic "praise"): the model may not add them.
+    ruled_out: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"text": self.text, "labels": self.labels, "reasons": self.reasons}
@@ -62,7 +72,38 @@ class Triage:
 
 def triage(text: str) -> Triage:
     """Labels and reasons for one comment. Never raises on odd input."""
-    text = text if isinstance(text, str) else str(text)
+    text = text if isinstance(text, str) else ("" if text is None else str(text))
+    result = rule_triage(text)
+    second = model()
+    if second is None:
+        return result
+    added, vetoed = second.judge(text, result.labels, result.ruled_out)
+    for label in vetoed:
+        # Rule words the model doubts ("fast nen Herzinfarkt gekriegt 😂"): kept for a
+        # moderator who wants to know why, but no label.
+        result.labels.remove(label)
+        result.doubted[label] = result.reasons.pop(label)
+        if label == "emergency":
+            result.emergency_kinds = []
+    for opinion in added:
+        if not opinion.words:
+            continue
+        result.add(opinion.label, opinion.words)
+        result.by_model.append(opinion.label)
+        if opinion.label == "emergency":
+            # The model cannot tell which kind; the urgent reply names 116 117 and 112.
+            result.emergency_kinds.append("urgent")
+    result.labels.sort(key=LABELS.index)
+    return result
+
+
+def rule_labels(text: str) -> tuple[list[str], list[str]]:
+    """What the word rules alone say: labels given, labels ruled out (for eval/train.py)."""
+    result = rule_triage(text)
+    return result.labels, result.ruled_out
+
+
+def rule_triage(text: str) -> Triage:
     scan = normalise(text[:MAX_CHARS])
     result = Triage(text=text)
     kinds = _emergency(scan)
@@ -72,7 +113,11 @@ def triage(text: str) -> Triage:
     complaint = words(COMPLAINT, scan)
     result.add("complaint", complaint)
     result.add("question", _question(scan))
-    result.add("praise", _praise(scan, complaint))
+    praise = words(PRAISE, scan)
+    if praise and _sarcastic(scan, praise, complaint):
+        result.ruled_out.append("praise")
+    else:
+        result.add("praise", praise)
     result.add("abuse", words(ABUSE, scan))
     result.add("spam", _spam(scan))
     return result
@@ -121,13 +166,12 @@ def _question(text: str) -> list[str]:
     return found
 
 
-def _praise(text: str, complaint: list[str]) -> list[str]:
-    found = words(PRAISE, text)
-    if complaint and all(w in SARCASTIC for w in found):
-        return []
-    if "danke für nichts" in text.lower() or "thanks for nothing" in text.lower():
-        return []
-    return found
+def _sarcastic(text: str, praise: list[str], complaint: list[str]) -> bool:
+    """ "Super, wieder 4 Stunden. Danke für nichts." is a complaint, not praise."""
+    if complaint and all(w in SARCASTIC for w in praise):
+        return True
+    lower = text.lower()
+    return "danke für nichts" in lower or "thanks for nothing" in lower
 
 
 def _spam(text: str) -> list[str]:

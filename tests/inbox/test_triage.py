@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.utils import translation
 
 from carecast.inbox.replies import check_reply, moderator_hint, ready_reply
-from carecast.inbox.triage import LABELS, triage
+from carecast.inbox.triage import LABELS, MAX_CHARS, triage
 
 EXAMPLES = [
     ("emergency", "Mein Vater hat seit 20 Minuten starke Brustschmerzen!", "brustschmerzen"),
@@ -86,8 +84,8 @@ def test_it_writes_the_ready_reply_for_the_kind_of_emergency():
 
 
 def test_it_tells_the_moderator_what_to_do_with_health_data():
-    (hint,) = moderator_hint(triage("Ich bin schwanger und habe Diabetes."), "de")
-    assert "nicht zitieren" in hint and "privaten Kanal" in hint
+    hints = moderator_hint(triage("Ich bin schwanger und habe Diabetes."), "de")
+    assert any("nicht zitieren" in h and "privaten Kanal" in h for h in hints)
     with translation.override("en"):
         assert "don't quote it" in moderator_hint(triage("I have cancer."), "en")[0]
 
@@ -124,7 +122,8 @@ def test_it_reads_odd_input_sensibly():
     assert triage(None).labels == []  # type: ignore[arg-type]
 
 
-def test_it_stays_fast_on_a_100_kb_comment():
-    started = time.perf_counter()
-    triage("Notaufnahme " * 9_000)
-    assert time.perf_counter() - started < 0.5
+def test_it_reads_a_100_kb_comment_up_to_its_limit():
+    # Longer than any network allows: cut, not scanned forever (speed: bench/triage).
+    long = "Danke an die Notaufnahme! " * 4_000
+    assert triage(long).labels == triage(long[:MAX_CHARS]).labels
+    assert "praise" in triage(long).labels

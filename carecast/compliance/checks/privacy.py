@@ -6,10 +6,13 @@ first. A reply may point to a private channel; it may not discuss care.
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from carecast.compliance.checks.base import Check, span_of
 from carecast.compliance.draft import Draft, Finding
+from carecast.compliance.medical_terms import CONDITION_STEMS
 from carecast.compliance.patterns import normalise, terms
 
 STGB_203 = "https://www.gesetze-im-internet.de/stgb/__203.html"
@@ -18,7 +21,8 @@ _YOUR = r"(?:ihr|ihre|ihrem|ihren|ihrer|ihres|deine?[mnrs]?|dein)"
 CARE = (
     r"(?:aufenthalt|behandlung|befund|station|op\b|operation|entlassung|therapie|diagnose|"
     r"krankenakte|patientenakte|akte\b|zimmer|arzt|ärztin|aerztin|untersuchung|eingriff|"
-    r"entbindung|geburt bei uns|narkose|reha|chemo|bestrahlung|laborwerte|werte\b|röntgenbild)"
+    r"entbindung|geburt bei uns|narkose|reha|chemo|bestrahlung|laborwerte|werte\b|röntgenbild|"
+    r"operateur|hebamme|pflegeteam|entlass\w*brief|termin\b|genesung|aufnahme\b)"
 )
 CONFIRMATION = terms(
     [
@@ -37,6 +41,27 @@ CONFIRMATION = terms(
         r"(?:glückwunsch|gratulation|congratulations) (?:\w+ )?(?:zur|zum|on) (?:\w+ )?(?:geburt|nachwuchs|baby|entlassung|birth)",
         r"when you were (?:here|with us|admitted|in)",
         r"(?:we|our team) (?:treated|operated on|admitted|discharged) you",
+        # A ward or room by number, a stay in someone's care, a birth or operation "here".
+        r"(?:auf|von|in) (?:der )?station \d+\w?",
+        r"(?:zimmer|room|ward) \d+\w?",
+        r"(?:liegt|liegen|lag|lagen) (?:\w+ ){0,3}(?:bei uns|auf (?:der|unserer) \w*station|im klinikum)",
+        r"bei uns (?:\w+ ){0,3}(?:in (?:den )?(?:besten|guten) händen|gut aufgehoben|wohlgefühlt|zur welt gekommen|geboren)",
+        r"(?:die|ihre|deine|eure|ihrer|der) (?:op|operation|geburt|entbindung|behandlung|eingriff) (?:\w+ ){0,2}(?:gut |erfolgreich |problemlos )?(?:verlaufen|geklappt|überstanden)",
+        r"(?:wir haben|habe|haben wir) (?:\w+ ){0,3}(?:akte|unterlagen|befund\w*|krankenakte) (?:\w+ ){0,2}(?:geprüft|angesehen|nachgesehen|eingesehen)",
+        r"(?:we(?:'ve| have)|i(?:'ve| have)) (?:\w+ ){0,2}(?:checked|looked at|reviewed|pulled up) (?:\w+ ){0,2}(?:file|records?|chart|notes)",
+        r"your (?:\w+ ){0,2}(?:recovery|appointment|admission|file|chart|nurse|midwife|surgeon|room|visit)\b",
+        r"(?:at|in) our (?:\w+ ){0,2}(?:clinic|hospital|ward|unit|icu)\b (?:\w+ ){0,3}(?:goes|went|is going|recovery)",
+        r"our (?:\w+ ){0,2}(?:team|unit|ward|nurses|doctors|staff) (?:is|are|were) (?:\w+ )?(?:taking (?:good )?care of|looking after|treating|caring for) (?:him|her|them|you|your)",
+    ]
+)
+# A reply that declines to say anything about care names care without confirming it.
+REFUSAL = terms(
+    [
+        r"keine auskunft",
+        r"keine angaben",
+        r"nicht (?:\w+ ){0,2}(?:bestätigen|sagen|mitteilen|äußern|preisgeben)",
+        r"weder bestätigen",
+        r"(?:cannot|can't|can not|unable to|not able to|neither) (?:\w+ ){0,2}(?:confirm|say|share|disclose)",
     ]
 )
 
@@ -63,6 +88,51 @@ DIAGNOSIS = terms(
         r"(?:ihre|deine|your) (?:\w+)?(?:werte|befunde?|ergebnisse?|results?) (?:sind|sehen|waren|zeigen|are|look|show)",
     ]
 )
+
+
+LAB_VALUE = terms(
+    [
+        r"(?:hba1c|blutzucker|blutdruck|cholesterin|psa\b|tsh\b|crp\b|ldl\b|hdl\b|blood sugar|blood pressure|"
+        r"glucose|zuckerwert|inr\b|quick-?wert)\w* (?:\w+ ){0,2}(?:von |bei |of |at |: ?)?\d",
+        r"(?:kann|können|könnte|could|may|might) (?:\w+ ){0,2}auf (?:eine?n? )?[\w-]+ (?:hindeuten|hinweisen)",
+        r"(?:deuten|deutet|weisen|weist) (?:\w+ ){0,2}auf (?:eine?n? )?[\w-]+ hin",
+        r"(?:tippe|tippen|vermute|vermuten|tip|guess) (?:\w+ ){0,2}(?:auf|on) (?:eine?n? |an? )?[\w-]+",
+        r"(?:bei|with) (?:ihren|deinen|your|seinen|ihren) (?:symptomen|beschwerden|symptoms|schmerzen|pain)",
+        r"nach (?:ihrer|deiner|your|seiner|ihrer) (?:\w+ )?(?:op|operation|chemo\w*|bestrahlung|surgery|geburt|entbindung|transplantation)\b",
+    ]
+)
+# "Ihrem Typ-2-Diabetes", "your dad's stroke": someone's condition, not a topic.
+_POSSESSIVE = terms([r"ihr(?:e|em|en|er|es)?\b", r"dein\w*", r"eure?\w*", r"your\b", r"ur\b"])
+_CONDITION = terms(CONDITION_STEMS)
+_TOPIC = re.compile(
+    r"vorsorge|früherkennung|screening|prävention|praevention|tag\b|monat|awareness", re.I
+)
+
+
+def _their_condition(text: str) -> re.Match[str] | None:
+    """A condition named within three words after a possessive ("Ihre Tochter hat Diabetes")."""
+    for owner in _POSSESSIVE.finditer(text):
+        window = text[owner.end() : owner.end() + 60]
+        window = " ".join(window.split()[:4])
+        condition = _CONDITION.search(window)
+        if condition and not _TOPIC.search(_word_at(window, condition)):
+            return _CONDITION.search(text, owner.end())
+    return None
+
+
+def _word_at(text: str, match: re.Match[str]) -> str:
+    start, end = match.start(), match.end()
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "-"):
+        end += 1
+    return text[start:end]
+
+
+def _sentence(text: str, match: re.Match[str]) -> str:
+    start = max(text.rfind(c, 0, match.start()) for c in ".!?\n") + 1
+    ends = [i for c in ".!?\n" if (i := text.find(c, match.end())) != -1]
+    return text[start : min(ends) if ends else len(text)]
 
 
 # Naming a medicine in a public reply is already advice (legal.md: medication → block).
@@ -101,7 +171,11 @@ class PatientConfirmation(Check):
     applies_to = frozenset({"reply"})
 
     def run(self, draft: Draft) -> list[Finding]:
-        match = CONFIRMATION.search(normalise(draft.text))
+        text = normalise(draft.text)
+        match = next(
+            (m for m in CONFIRMATION.finditer(text) if not REFUSAL.search(_sentence(text, m))),
+            None,
+        )
         if not match:
             return []
         return [
@@ -124,7 +198,13 @@ class HealthData(Check):
 
     def run(self, draft: Draft) -> list[Finding]:
         text = normalise(draft.text)
-        match = DOSAGE.search(text) or DIAGNOSIS.search(text) or MEDICATION.search(text)
+        match = (
+            DOSAGE.search(text)
+            or DIAGNOSIS.search(text)
+            or MEDICATION.search(text)
+            or LAB_VALUE.search(text)
+            or _their_condition(text)
+        )
         if not match:
             return []
         return [
