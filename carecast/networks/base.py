@@ -59,13 +59,20 @@ class MediaFile:
 
 @dataclass(frozen=True)
 class PostRequest:
-    """One post to create. ``key`` is stable per publication: the idempotency anchor."""
+    """One post to create. ``key`` is stable per publication: the idempotency anchor.
+
+    ``reply_to``: the remote id of the post or comment being answered (Mastodon status id,
+    Bluesky ``at://`` URI, X tweet id); empty for a new post. A reply is published with the
+    same idempotency guarantees as a post (Mastodon Idempotency-Key, Bluesky record key
+    derived from ``key``, X look-before-resend via ``find_existing``).
+    """
 
     key: str
     text: str
     media: tuple[MediaFile, ...] = ()
     link: str = ""
     language: str = "de"
+    reply_to: str = ""
 
     @property
     def fingerprint(self) -> str:
@@ -82,14 +89,23 @@ class PostResult:
 
 @dataclass(frozen=True)
 class Reply:
-    """A reply to one of our posts, as plain text (read for live consultation questions)."""
+    """A comment on one of our posts or a mention of the account, as plain text.
+
+    Read for live consultation questions (``fetch_replies``) and for the inbox
+    (``fetch_mentions``). ``kind`` is ``"reply"`` (answers one of the account's posts) or
+    ``"mention"`` (names the account elsewhere); ``in_reply_to`` is the remote id of the
+    post it answers, in the form ``PostRequest.reply_to`` takes, or empty.
+    ``created_at`` is ISO 8601 as the network sent it.
+    """
 
     remote_id: str
     text: str
     author: str  # the handle, as the network shows it
     author_id: str  # to recognise the channel's own replies
-    url: str = ""
+    url: str = ""  # where a moderator can open it
     created_at: str = ""
+    kind: str = "reply"  # "reply" | "mention"
+    in_reply_to: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,8 @@ class Connector:
     """
 
     idempotent: ClassVar[bool] = False
+    # True when ``fetch_mentions`` is implemented and ``publish`` honours ``reply_to``.
+    supports_inbox: ClassVar[bool] = False
 
     def __init__(self, account: Account) -> None:
         self.account = account
@@ -142,6 +160,17 @@ class Connector:
         ``CannotVerify`` if the recent posts cannot be read.
         """
         raise CannotVerify("This network offers no way to check for an earlier post.")
+
+    def fetch_mentions(self, since_id: str = "") -> list[Reply]:
+        """Comments on the account's posts and mentions of the account, newest first.
+
+        Only items newer than ``since_id`` (a ``Reply.remote_id`` from an earlier call)
+        where the network can filter; networks that cannot (Bluesky) return their newest
+        page and the caller dedupes by ``remote_id``. Errors are ``ConnectorError``s
+        mapped like ``publish``'s (auth, 429 with ``retry_after``, 5xx, timeouts), and an
+        unreadable answer is a ``ConnectorError`` too.
+        """
+        raise NotImplementedError
 
     def verify_credentials(self) -> str:
         """Return the account's display handle, or raise ConnectorError(auth=True)."""

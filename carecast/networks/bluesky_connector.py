@@ -19,6 +19,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -50,6 +51,9 @@ from carecast.networks.base import (
 from carecast.networks.bluesky import Bluesky
 
 POST = "app.bsky.feed.post"
+# Notification reasons that the inbox shows; likes, reposts and follows are not comments.
+INBOX_REASONS = ("reply", "mention", "quote")
+MENTIONS_PAGE = 50
 DEFAULT_PDS = "https://bsky.social"
 DEFAULT_WEB = "https://bsky.app"
 MAX_TEXT_BYTES = 3_000
@@ -162,6 +166,7 @@ class BlueskyConnector(Connector):
     """
 
     idempotent = True
+    supports_inbox = True
 
     def __init__(self, account: Account) -> None:
         super().__init__(account)
@@ -175,11 +180,18 @@ class BlueskyConnector(Connector):
     # -- the contract ---------------------------------------------------------------------
 
     def publish(self, post: PostRequest) -> PostResult:
-        """Create the post under its record key; if that key is taken by it already, return it."""
+        """Create the post under its record key; if that key is taken by it already, return it.
+
+        With ``post.reply_to`` (an at:// URI) the record carries ``reply.parent`` (that
+        post) and ``reply.root`` (its thread's first post), each as ``{uri, cid}``.
+        """
         self._refuse_what_bluesky_refuses(post)
         rkey = record_key(post.key)
+        reply = self._reply_ref(post.reply_to) if post.reply_to else None
         images = [self._upload(item) for item in post.media]
         record = self._record(post, images)
+        if reply:
+            record["reply"] = reply
         try:
             created = self._call(
                 lambda c: c.com.atproto.repo.create_record(
@@ -256,6 +268,20 @@ class BlueskyConnector(Connector):
             pending.extend(getattr(node, "replies", None) or [])
         return replies
 
+    def fetch_mentions(self, since_id: str = "") -> list[Reply]:
+        """Replies, mentions and quotes of the account, newest first, from its notifications.
+
+        ``app.bsky.notification.listNotifications`` (the AppView, through the PDS) with
+        ``reasons`` reply/mention/quote. Bluesky has no ``since_id``: ``since_id`` is ignored
+        and the newest page comes back; the caller drops what it has by ``remote_id``.
+        A reply's ``in_reply_to`` is its parent post; a quote's is the quoted post.
+        """
+        params = {"limit": MENTIONS_PAGE, "reasons": list(INBOX_REASONS)}
+        got = self._call(lambda c: c.app.bsky.notification.list_notifications(params))
+        web = str(self.account.config.get("web_url", DEFAULT_WEB)).rstrip("/")
+        # The AppView lists newest first; a PDS or AppView ignoring ``reasons`` sends likes too.
+        return [_mention(item, web) for item in got.notifications if item.reason in INBOX_REASONS]
+
     def verify_credentials(self) -> str:
         """Log in (or reuse the stored session) and return the account's handle."""
         return self._call(lambda c: c.com.atproto.server.get_session()).handle
@@ -282,6 +308,24 @@ class BlueskyConnector(Connector):
                     f"{rules.max_image_bytes:,} per image.",
                     permanent=True,
                 )
+
+    def _reply_ref(self, uri: str) -> dict[str, Any]:
+        """``{root, parent}`` for a reply to ``uri``: the parent is read for its cid and root."""
+        try:
+            parent = AtUri.from_str(uri)
+        except (AtProtocolError, ValueError) as exc:
+            raise ConnectorError(f"Not a Bluesky post: {uri!r}", permanent=True) from exc
+        if parent.collection != POST or not parent.rkey:
+            raise ConnectorError(f"Not a Bluesky post: {uri!r}", permanent=True)
+        got = self._call(
+            lambda c: c.com.atproto.repo.get_record(
+                {"repo": parent.hostname, "collection": POST, "rkey": parent.rkey}
+            )
+        )
+        ref = {"uri": got.uri, "cid": got.cid}
+        root = _field(_field(got.value, "reply"), "root")
+        root_uri, root_cid = _field(root, "uri"), _field(root, "cid")
+        return {"root": {"uri": root_uri, "cid": root_cid} if root_uri else ref, "parent": ref}
 
     def _upload(self, item: MediaFile) -> dict[str, Any]:
         data = item.path.read_bytes()
@@ -480,6 +524,32 @@ def _taken(rkey: str, uri: str) -> str:
     return (
         f"Record key {rkey} already holds a different post ({uri}); not posting again. "
         "Please check the channel."
+    )
+
+
+# "@klinikum.bsky.social wann …": the names in front address us; they are not the question.
+_LEADING_MENTIONS = re.compile(r"^(\s*@[\w.-]+)+\s*")
+
+
+def _mention(item: Any, web: str) -> Reply:
+    """One notification as a ``Reply`` (text without the leading @names, as on Mastodon and X);
+    ``indexedAt`` is when the AppView saw it."""
+    record = item.record
+    rkey = AtUri.from_str(item.uri).rkey
+    if item.reason == "reply":
+        parent = _field(_field(record, "reply"), "parent")
+        in_reply_to = str(_field(parent, "uri") or item.reason_subject or "")
+    else:
+        in_reply_to = str(item.reason_subject or "") if item.reason == "quote" else ""
+    return Reply(
+        remote_id=item.uri,
+        text=_LEADING_MENTIONS.sub("", str(_field(record, "text") or "")),
+        author=item.author.handle,
+        author_id=item.author.did,
+        url=f"{web}/profile/{item.author.handle}/post/{rkey}",
+        created_at=str(item.indexed_at or ""),
+        kind="reply" if item.reason == "reply" else "mention",
+        in_reply_to=in_reply_to,
     )
 
 

@@ -21,6 +21,7 @@ from mastodon.errors import (
     MastodonNetworkError,
     MastodonRatelimitError,
 )
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from carecast.lib.http import (
     USER_AGENT,
@@ -42,6 +43,38 @@ from carecast.networks.base import (
 )
 
 LABEL = "Mastodon"
+MENTIONS_PAGE = 40  # notifications per request (Mastodon's default; the maximum is 80)
+MENTIONS_PAGES = 5  # how far back one poll pages while looking for ``since_id``
+
+
+# --- what Mastodon answers for the inbox (validated, never dict-poked) -------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Author(_Model):
+    id: str
+    acct: str = ""
+    username: str = ""
+
+
+class _Status(_Model):
+    id: str
+    content: str = ""
+    created_at: str = ""
+    url: str | None = None
+    uri: str = ""
+    in_reply_to_id: str | None = None
+    in_reply_to_account_id: str | None = None
+    account: _Author
+
+
+class _Notification(_Model):
+    id: str
+    type: str
+    status: _Status | None = None
 
 
 class MastodonConnector(Connector):
@@ -60,6 +93,7 @@ class MastodonConnector(Connector):
     """
 
     idempotent = True
+    supports_inbox = True
     # How long to wait for Mastodon to process an upload (videos) before giving up for now.
     media_wait_seconds: float = 60.0
     media_poll_seconds: float = 0.5
@@ -143,12 +177,19 @@ class MastodonConnector(Connector):
         return body if isinstance(body, dict) else {}
 
     def publish(self, post: PostRequest) -> PostResult:
-        """Upload the media (alt text as ``description``), then post the status idempotently."""
+        """Upload the media (alt text as ``description``), then post the status idempotently.
+
+        With ``post.reply_to`` the status answers that status (``in_reply_to_id``); the
+        author being answered is @mentioned first unless the text already does, because
+        Mastodon only notifies accounts the text mentions.
+        """
         media_ids = [self._upload(item) for item in post.media]
         form: dict[str, Any] = {
-            "status": post.text,
+            "status": self._reply_text(post) if post.reply_to else post.text,
             "visibility": self.account.config.get("visibility", "public"),
         }
+        if post.reply_to:
+            form["in_reply_to_id"] = post.reply_to
         if post.language:
             form["language"] = post.language
         if media_ids:
@@ -172,6 +213,25 @@ class MastodonConnector(Connector):
         return PostResult(
             remote_id=remote_id, url=status.get("url") or status.get("uri") or "", raw=status
         )
+
+    def _reply_text(self, post: PostRequest) -> str:
+        """``post.text``, led by ``@author`` of the status it answers when not already there."""
+        action = "Could not read the post being answered"
+        status = self._parse_status(
+            self._get_json(f"/api/v1/statuses/{post.reply_to}", {}, action), action
+        )
+        author = status.account
+        own_name = self.account.handle.lstrip("@").split("@")[0]
+        if not author.acct or author.id == self.account.remote_user_id or author.acct == own_name:
+            return post.text  # answering ourselves (a thread): no mention needed
+        mentioned = re.search(rf"(?<![\w@])@{re.escape(author.acct)}(?![\w@.-])", post.text)
+        return post.text if mentioned else f"@{author.acct} {post.text}"
+
+    def _parse_status(self, body: Any, action: str) -> _Status:
+        try:
+            return _Status.model_validate(body)
+        except ValidationError as exc:
+            raise ConnectorError(f"{action} ({LABEL}): unexpected answer") from exc
 
     def _upload(self, item: MediaFile) -> str:
         try:
@@ -225,6 +285,49 @@ class MastodonConnector(Connector):
         except (ValueError, AttributeError) as exc:
             raise ConnectorError(f"Could not read replies ({LABEL}): unreadable answer") from exc
         return [_reply(status) for status in descendants if isinstance(status, dict)]
+
+    def fetch_mentions(self, since_id: str = "") -> list[Reply]:
+        """Statuses that mention the account (replies to it included), newest first.
+
+        ``GET /api/v1/notifications?types[]=mention``. Mastodon's ``since_id`` there counts
+        notification ids, not status ids, so ``since_id`` (a status id, as in
+        ``Reply.remote_id``) is applied here: pages are read newest first until a status at
+        or below it turns up (at most ``MENTIONS_PAGES``). Without ``since_id``: one page.
+        A reply to one of the account's statuses has ``kind="reply"``, anything else
+        ``"mention"``; Mastodon notifies a reply only when it mentions the account, which
+        every client does by default.
+        """
+        action = "Could not read mentions"
+        own_id = self.account.remote_user_id or self._own_id()
+        mentions: list[Reply] = []
+        params: dict[str, Any] = {"types[]": ["mention"], "limit": MENTIONS_PAGE}
+        for _page in range(MENTIONS_PAGES if since_id else 1):
+            page = self._notifications(params, action)
+            statuses = [n.status for n in page if n.type == "mention" and n.status]
+            fresh = [status for status in statuses if _newer(status.id, since_id)]
+            mentions.extend(_mention(status, own_id) for status in fresh)
+            if len(page) < MENTIONS_PAGE or len(fresh) < len(statuses):
+                break
+            params["max_id"] = page[-1].id
+        return mentions
+
+    def _notifications(self, params: dict[str, Any], action: str) -> list[_Notification]:
+        body = self._get_json("/api/v1/notifications", params, action)
+        if not isinstance(body, list):
+            raise ConnectorError(f"{action} ({LABEL}): unexpected answer (not a list)")
+        try:
+            notes = [_Notification.model_validate(item) for item in body]
+        except ValidationError as exc:
+            message = f"{action} ({LABEL}): unexpected answer ({exc.error_count()} problems)"
+            raise ConnectorError(message) from exc
+        return notes
+
+    def _own_id(self) -> str:
+        action = "Could not verify the access token"
+        body = self._get_json("/api/v1/accounts/verify_credentials", {}, action)
+        if not isinstance(body, dict) or not body.get("id"):
+            raise ConnectorError(f"{action} ({LABEL}): unexpected answer")
+        return str(body["id"])
 
     def verify_credentials(self) -> str:
         """``@user@instance`` for a working token; ``ConnectorError(auth=True)`` for a dead one."""
@@ -282,6 +385,30 @@ def _reply(status: dict[str, Any]) -> Reply:
         url=str(status.get("url") or status.get("uri") or ""),
         created_at=str(status.get("created_at") or ""),
     )
+
+
+def _mention(status: _Status, own_id: str) -> Reply:
+    to_us = bool(status.in_reply_to_id) and status.in_reply_to_account_id == own_id
+    return Reply(
+        remote_id=status.id,
+        text=_MENTION.sub("", html_to_text(status.content)),
+        author=status.account.acct or status.account.username,
+        author_id=status.account.id,
+        url=status.url or status.uri,
+        created_at=status.created_at,
+        kind="reply" if to_us else "mention",
+        in_reply_to=status.in_reply_to_id or "",
+    )
+
+
+def _newer(status_id: str, since_id: str) -> bool:
+    """Mastodon ids are numeric strings that grow with time: compare them as numbers."""
+    if not since_id:
+        return True
+    try:
+        return int(status_id) > int(since_id)
+    except ValueError:  # not numeric (another server software): compare as Mastodon sorts
+        return (len(status_id), status_id) > (len(since_id), since_id)
 
 
 def html_to_text(content: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -22,11 +23,15 @@ from carecast.networks.base import (
     Network,
     PostRequest,
     PostResult,
+    Reply,
 )
 
 LABEL = "X"
 ALT_TEXT_LIMIT = 1000  # X's own limit for media alt text
 RECENT_POSTS = 100  # the most X lists in one page
+MENTIONS_PAGE = 50  # mentions per request: X bills every post it returns
+MENTIONS_PAGES = 4  # how far back one poll pages while looking for ``since_id``
+MENTION_FIELDS = "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets"
 
 
 # --- what X answers (validated, never dict-poked) ----------------------------------------
@@ -46,11 +51,26 @@ class Entities(_Model):
     urls: list[UrlEntity] = []
 
 
+class ReferencedTweet(_Model):
+    type: str
+    id: str
+
+
 class Tweet(_Model):
     id: str
     text: str = ""
     created_at: str | None = None
     entities: Entities | None = None
+    author_id: str | None = None
+    conversation_id: str | None = None
+    in_reply_to_user_id: str | None = None
+    referenced_tweets: list[ReferencedTweet] | None = None
+
+    @property
+    def replied_to(self) -> str:
+        """The id of the post this one answers, or ''."""
+        refs = self.referenced_tweets or []
+        return next((ref.id for ref in refs if ref.type == "replied_to"), "")
 
 
 class TweetCreated(_Model):
@@ -76,6 +96,14 @@ class Timeline(_Model):
     data: list[Tweet] | None = None
     meta: dict[str, Any] | None = None
     errors: list[Problem] | None = None
+
+
+class Includes(_Model):
+    users: list[User] = []
+
+
+class MentionTimeline(Timeline):
+    includes: Includes | None = None
 
 
 class Media(_Model):
@@ -119,6 +147,9 @@ def comparable_url(url: str) -> str:
     return (host.lower() + slash + path).rstrip("/")
 
 
+_LEADING_MENTIONS = re.compile(r"^(\s*@\w{1,15})+\s*")
+
+
 def is_same_post(tweet: Tweet, post: PostRequest) -> bool:
     """Whether ``tweet`` (as X lists it) is ``post`` (as we sent it).
 
@@ -127,9 +158,17 @@ def is_same_post(tweet: Tweet, post: PostRequest) -> bool:
     the text nor ``post.fingerprint`` (a hash of the exact text) can be compared directly.
     We compare the text with all URLs removed on both sides, and then the URLs themselves
     through the ``expanded_url`` of X's URL entities, so that two job ads that differ only
-    in their link are told apart.
+    in their link are told apart. A reply must answer the same post (``referenced_tweets``);
+    without that field (X left it out) only the text is compared.
     """
-    if comparable_text(html.unescape(tweet.text)) != comparable_text(post.text):
+    if tweet.referenced_tweets is not None and tweet.replied_to != post.reply_to:
+        return False  # a reply is never a new post, nor a reply to another post
+    shown = html.unescape(tweet.text)
+    if post.reply_to:  # X puts the @names being answered in front of a reply's text
+        shown, sent = _LEADING_MENTIONS.sub("", shown), _LEADING_MENTIONS.sub("", post.text)
+    else:
+        sent = post.text
+    if comparable_text(shown) != comparable_text(sent):
         return False
     if tweet.entities is None:  # X gave no entities: the text is all we can go by
         return True
@@ -151,6 +190,7 @@ class XConnector(Connector):
     """
 
     idempotent = False
+    supports_inbox = True
 
     def __init__(self, account: Account, *, timeout: float | None = None) -> None:
         super().__init__(account)
@@ -239,11 +279,17 @@ class XConnector(Connector):
     # --- the contract ----------------------------------------------------------------------
 
     def publish(self, post: PostRequest) -> PostResult:
-        """Upload images (with alt text), then ``POST /2/tweets``."""
+        """Upload images (with alt text), then ``POST /2/tweets``.
+
+        With ``post.reply_to`` the post answers that tweet (``reply.in_reply_to_tweet_id``);
+        X adds the @names being answered itself.
+        """
         media_ids = [self._upload(item) for item in post.media]
         body: dict[str, Any] = {"text": post.text}
         if media_ids:
             body["media"] = {"media_ids": media_ids}
+        if post.reply_to:
+            body["reply"] = {"in_reply_to_tweet_id": post.reply_to}
         action = "Could not publish"
         data = self._request("POST", "/2/tweets", action, creates_post=True, json=body)
         created = self._parse(TweetCreated, data, action, creates_post=True)
@@ -306,7 +352,8 @@ class XConnector(Connector):
 
     def _recent_posts(self) -> list[Tweet]:
         user_id = self.account.remote_user_id or self._me().id
-        params = {"max_results": RECENT_POSTS, "tweet.fields": "created_at,entities"}
+        fields = "created_at,entities,referenced_tweets"
+        params = {"max_results": RECENT_POSTS, "tweet.fields": fields}
         action = "Could not read recent posts"
         data = self._request("GET", f"/2/users/{user_id}/tweets", action, params=params)
         timeline = self._parse(Timeline, data, action)
@@ -315,6 +362,56 @@ class XConnector(Connector):
         if timeline.data is None and not timeline.meta:
             raise ConnectorError(f"{action} ({LABEL}): the answer held no posts and no count")
         return timeline.data or []
+
+    def fetch_mentions(self, since_id: str = "") -> list[Reply]:
+        """Posts that mention the account (replies to it included), newest first.
+
+        ``GET /2/users/:id/mentions`` with X's own ``since_id``; with it, pages are
+        followed (``next_token``, at most ``MENTIONS_PAGES``) so that a burst is not cut
+        short; without it, one page. ``kind`` is ``"reply"`` when the post answers the
+        account (``in_reply_to_user_id``), else ``"mention"``.
+        """
+        user_id = self.account.remote_user_id or self._me().id
+        action = "Could not read mentions"
+        params: dict[str, Any] = {
+            "max_results": MENTIONS_PAGE,
+            "tweet.fields": MENTION_FIELDS,
+            "expansions": "author_id",
+            "user.fields": "username",
+        }
+        if since_id:
+            params["since_id"] = since_id
+        mentions: list[Reply] = []
+        for _page in range(MENTIONS_PAGES if since_id else 1):
+            data = self._request("GET", f"/2/users/{user_id}/mentions", action, params=params)
+            page = self._parse(MentionTimeline, data, action)
+            if page.data is None and page.errors:  # X answers 200 for an unknown user
+                raise ConnectorError(f"{action} ({LABEL}): {page.errors[0].detail}")
+            if page.data is None and not page.meta:
+                raise ConnectorError(f"{action} ({LABEL}): the answer held no posts and no count")
+            users = {u.id: u for u in (page.includes.users if page.includes else [])}
+            mentions.extend(self._mention(tweet, users, user_id) for tweet in page.data or [])
+            token = (page.meta or {}).get("next_token")
+            if not token:
+                break
+            params["pagination_token"] = token
+        return mentions
+
+    def _mention(self, tweet: Tweet, users: dict[str, User], own_id: str) -> Reply:
+        author = users.get(tweet.author_id or "")
+        username = author.username if author else ""
+        web = str(self.account.config.get("web_url") or "https://x.com").rstrip("/")
+        path = f"{username}/status/{tweet.id}" if username else f"i/web/status/{tweet.id}"
+        return Reply(
+            remote_id=tweet.id,
+            text=_LEADING_MENTIONS.sub("", html.unescape(tweet.text)),
+            author=username,
+            author_id=tweet.author_id or "",
+            url=f"{web}/{path}",
+            created_at=tweet.created_at or "",
+            kind="reply" if tweet.in_reply_to_user_id == own_id else "mention",
+            in_reply_to=tweet.replied_to,
+        )
 
 
 def _json_or_none(response: httpx.Response) -> Any:

@@ -169,6 +169,27 @@ def _check_post(record: dict[str, Any]) -> None:
     if not record.get("createdAt"):
         message = 'Invalid app.bsky.feed.post record: Record must have the property "createdAt"'
         raise HTTPError(error(400, "InvalidRequest", message))
+    if "reply" in record:
+        _check_reply_ref(record["reply"])
+
+
+def _check_reply_ref(reply: Any) -> None:
+    """Lexicon validation of ``reply``: ``root`` and ``parent``, each a strong ref (uri + cid).
+
+    Like the real PDS, nothing checks that the posts exist: the AppView sorts that out.
+    """
+    prefix = "Invalid app.bsky.feed.post record: Record/reply"
+    if not isinstance(reply, dict):
+        raise HTTPError(error(400, "InvalidRequest", f"{prefix} must be an object"))
+    for name in ("root", "parent"):
+        ref = reply.get(name)
+        if not isinstance(ref, dict):
+            message = f'{prefix} must have the property "{name}"'
+            raise HTTPError(error(400, "InvalidRequest", message))
+        for field in ("uri", "cid"):
+            if not isinstance(ref.get(field), str) or not ref[field]:
+                message = f'{prefix}/{name} must have the property "{field}"'
+                raise HTTPError(error(400, "InvalidRequest", message))
 
 
 def _images(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -262,6 +283,81 @@ def get_trending_topics(req: Request) -> Response:
     ranked = sorted(uses, key=lambda tag: (-uses[tag], tag))[:limit]
     topics = [{"topic": tag, "link": f"/hashtag/{tag}"} for tag in ranked]
     return Response(200, {"topics": topics, "suggested": []})
+
+
+@router.route("GET", XRPC + "app.bsky.notification.listNotifications")
+def list_notifications(req: Request) -> Response:
+    """Replies, mentions and quotes of the caller's posts, newest first, as the AppView answers.
+
+    ``reply``: the record's ``reply.parent`` or ``reply.root`` is one of the caller's posts;
+    ``mention``: a ``#mention`` facet names the caller's DID (plain "@handle" text is not a
+    mention on Bluesky); ``quote``: the record embeds one of the caller's posts. ``reasons``
+    filters, ``cursor`` pages back. Likes, reposts and follows are not simulated.
+    """
+    account = _authenticate(req)
+    limit = min(max(int(req.arg("limit") or 50), 1), 100)
+    reasons = set(req.query.get("reasons", []) + req.query.get("reasons[]", []))
+    cursor = req.arg("cursor")
+    found = []
+    for post in req.store.posts(NETWORK):  # newest first
+        if post["account"] == account["handle"] or post["data"].get("collection") != POST:
+            continue
+        if cursor and cursor.isdigit() and post["seq"] >= int(cursor):
+            continue
+        reason, subject = _notification_reason(post["data"]["record"], account["user_id"])
+        if reason and (not reasons or reason in reasons):
+            found.append((post, reason, subject))
+    page = found[:limit]
+    body: dict[str, Any] = {"notifications": [_notification(req, *item) for item in page]}
+    if len(found) > limit:
+        body["cursor"] = str(page[-1][0]["seq"])
+    return Response(200, body)
+
+
+def _notification_reason(record: dict[str, Any], did: str) -> tuple[str, str | None]:
+    mine = f"at://{did}/"
+    reply = record.get("reply") or {}
+    for name in ("parent", "root"):
+        uri = str((reply.get(name) or {}).get("uri") or "")
+        if uri.startswith(mine):
+            return "reply", uri
+    for facet in record.get("facets") or []:
+        for feature in facet.get("features") or []:
+            if (
+                feature.get("$type") == "app.bsky.richtext.facet#mention"
+                and feature.get("did") == did
+            ):
+                return "mention", None
+    embed = record.get("embed") or {}
+    quoted = str(
+        ((embed.get("record") or {}).get("record") or embed.get("record") or {}).get("uri") or ""
+    )
+    if quoted.startswith(mine):
+        return "quote", quoted
+    return "", None
+
+
+def _notification(
+    req: Request, post: dict[str, Any], reason: str, subject: str | None
+) -> dict[str, Any]:
+    author = req.store.account(NETWORK, post["account"]) or {}
+    item: dict[str, Any] = {
+        "uri": post["data"]["uri"],
+        "cid": post["data"]["cid"],
+        "author": {
+            "did": author.get("user_id", ""),
+            "handle": author.get("handle", ""),
+            "displayName": author.get("display_name", ""),
+        },
+        "reason": reason,
+        "record": post["data"]["record"],
+        "isRead": False,
+        "indexedAt": post["created_at"],
+        "labels": [],
+    }
+    if subject:
+        item["reasonSubject"] = subject
+    return item
 
 
 def _thread_view(

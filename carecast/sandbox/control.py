@@ -5,7 +5,8 @@ Faults make the next matching request(s) fail the way real networks fail:
 rate-limit headers; ``{"mode": "delay", "seconds": 5}`` waits before handling (clients time
 out while the server still acts); ``{"mode": "accept_then_drop"}`` handles the request and
 closes the connection without answering; ``{"mode": "processing", "polls": 2}`` makes a
-Mastodon media upload asynchronous.
+Mastodon media upload asynchronous. ``POST /_sandbox/visitors`` lets another person comment
+on a post or mention an account (see ``visitors``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
+from carecast.sandbox.visitors import VisitorError
 
 router = Router()
 MODES = ("status", "delay", "accept_then_drop", "processing")
@@ -250,6 +252,28 @@ def add_account(req: Request) -> Response:
         return Response(201, req.server.add_account(**spec))
     except (TypeError, ValueError) as exc:
         return Response(400, {"error": str(exc)})
+
+
+@router.route("POST", "/_sandbox/visitors")
+def add_visitor_post(req: Request) -> Response:
+    """A comment or mention from another person, for the demo and browser tests.
+
+    ``{"network", "text", "reply_to": <remote id>}`` comments on a post;
+    ``{"network", "text", "account": <handle>}`` mentions an account; ``author`` optional.
+    """
+    spec = _body(req)
+    network, text = str(spec.get("network") or ""), str(spec.get("text") or "")
+    author = str(spec.get("author") or "")
+    try:
+        if spec.get("reply_to"):
+            post = req.server.add_comment(network, str(spec["reply_to"]), text, author)
+        elif spec.get("account"):
+            post = req.server.add_mention(network, str(spec["account"]), text, author)
+        else:
+            return Response(400, {"error": "Give reply_to (a post id) or account (a handle)."})
+    except VisitorError as exc:
+        return Response(400, {"error": str(exc)})
+    return Response(201, post)
 
 
 @router.route("POST", "/_sandbox/accounts/<token>/revoke")

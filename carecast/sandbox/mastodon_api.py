@@ -180,18 +180,33 @@ def _create_status(req: Request, account: dict[str, Any]) -> dict[str, Any]:
     visibility = str(req.param("visibility") or "public")
     if visibility not in ("public", "unlisted", "private", "direct"):
         raise HTTPError(error(422, "Validation failed: Visibility is not included in the list"))
+    parent = _parent(req)
     post_id = req.store.next_id(NETWORK)
     data = {
         "created_at": now_iso(),
         "spoiler_text": spoiler,
         "sensitive": str(req.param("sensitive") or "").lower() in ("1", "true"),
         "visibility": visibility,
-        "in_reply_to_id": req.param("in_reply_to_id"),
+        "in_reply_to_id": parent["id"] if parent else None,
+        "in_reply_to_account_id": parent["account_id"] if parent else None,
         "media_ids": [m["id"] for m in media],
     }
     url = f"{req.base_url}/@{account['handle']}/{post_id}"
     language = str(req.param("language") or "")
     return req.store.add_post(NETWORK, account["handle"], post_id, text, url, data, language)
+
+
+def _parent(req: Request) -> dict[str, Any] | None:
+    """The status being answered (``in_reply_to_id``) with its author's id; 404 if it is gone."""
+    parent_id = str(req.param("in_reply_to_id") or "")
+    if not parent_id:
+        return None
+    parent = req.store.post(NETWORK, parent_id)
+    author = req.store.account(NETWORK, parent["account"]) if parent else None
+    if parent is None or author is None:
+        # StatusesController#create: statuses.errors.in_reply_not_found
+        raise HTTPError(error(404, "The post you are trying to reply to does not appear to exist."))
+    return {"id": parent["id"], "account_id": author["user_id"]}
 
 
 def _own_status(req: Request, status_id: str, account: dict[str, Any] | None) -> dict[str, Any]:
@@ -233,7 +248,10 @@ def status_context(req: Request, status_id: str) -> Response:
 
     return Response(
         200,
-        {"ancestors": [entity(p) for p in ancestors], "descendants": [entity(p) for p in descendants]},
+        {
+            "ancestors": [entity(p) for p in ancestors],
+            "descendants": [entity(p) for p in descendants],
+        },
     )
 
 
@@ -245,6 +263,63 @@ def delete_status(req: Request, status_id: str) -> Response:
     entity["text"] = post["text"]  # "delete and redraft" source, as Mastodon returns it
     req.store.delete_post(NETWORK, status_id)
     return Response(200, entity)
+
+
+# --- notifications -----------------------------------------------------------------------
+
+NOTIFICATION_TYPES = ("mention",)  # the only type the sandbox creates
+
+
+@router.route("GET", "/api/v1/notifications")
+def notifications(req: Request) -> Response:
+    """Mention notifications, newest first, paged like Mastodon (``max_id``/``since_id``/``min_id``).
+
+    A status notifies each local account its text mentions (Mastodon's ProcessMentionsService:
+    a reply without the @mention notifies nobody). Notification ids are their own sequence,
+    not status ids, as in Mastodon.
+    """
+    account = _authenticate(req)
+    limit = min(max(int(req.arg("limit") or 40), 1), 80)
+    types = set(req.param_list("types")) or set(NOTIFICATION_TYPES)
+    types -= set(req.param_list("exclude_types"))
+    found = _mentions_of(req, account) if "mention" in types else []
+    max_id, since_id, min_id = req.arg("max_id"), req.arg("since_id"), req.arg("min_id")
+    if max_id:
+        found = [n for n in found if int(n["id"]) < int(max_id)]
+    lower = since_id or min_id
+    if lower:
+        found = [n for n in found if int(n["id"]) > int(lower)]
+    page = found[-limit:] if min_id else found[:limit]
+    headers = {}
+    if page:
+        path = f"{req.base_url}/api/v1/notifications"
+        headers["Link"] = (
+            f'<{path}?limit={limit}&max_id={page[-1]["id"]}>; rel="next", '
+            f'<{path}?limit={limit}&min_id={page[0]["id"]}>; rel="prev"'
+        )
+    return Response(200, page, headers)
+
+
+def _mentions_of(req: Request, account: dict[str, Any]) -> list[dict[str, Any]]:
+    notes = []
+    for post in req.store.posts(NETWORK):  # newest first
+        if post["account"] == account["handle"]:
+            continue
+        mentioned = entities.mentioned_accounts(req, post["text"])
+        if account["handle"] not in {m["handle"] for m in mentioned}:
+            continue
+        author = req.store.account(NETWORK, post["account"]) or {}
+        notes.append(
+            {
+                "id": str(post["seq"]),
+                "type": "mention",
+                "group_key": f"ungrouped-{post['seq']}",
+                "created_at": post["created_at"],
+                "account": account_entity(req, author),
+                "status": status_entity(req, post, author),
+            }
+        )
+    return notes
 
 
 # --- media -------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def status_entity(req: Request, post: dict[str, Any], account: dict[str, Any]) -
         "id": post["id"],
         "created_at": post["created_at"],
         "in_reply_to_id": data.get("in_reply_to_id"),
-        "in_reply_to_account_id": None,
+        "in_reply_to_account_id": data.get("in_reply_to_account_id"),
         "sensitive": bool(data.get("sensitive")),
         "spoiler_text": data.get("spoiler_text", ""),
         "visibility": data.get("visibility", "public"),
@@ -104,7 +104,15 @@ def status_entity(req: Request, post: dict[str, Any], account: dict[str, Any]) -
         "application": {"name": data.get("application", "carecast"), "website": None},
         "account": account_entity(req, account),
         "media_attachments": [media_entity(req, m) for m in post["media"]],
-        "mentions": [],
+        "mentions": [
+            {
+                "id": m["user_id"],
+                "username": m["handle"],
+                "acct": m["handle"],
+                "url": f"{base}/@{m['handle']}",
+            }
+            for m in mentioned_accounts(req, post["text"])
+        ],
         "tags": [],
         "emojis": [],
         "card": None,
@@ -113,6 +121,21 @@ def status_entity(req: Request, post: dict[str, Any], account: dict[str, Any]) -
 
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
+# ``@user`` or ``@user@domain``, not inside an e-mail address (Mastodon's Account::MENTION_RE).
+_MENTION = re.compile(r"(?<![\w@/])@(\w+)(?:@([\w.-]+\w))?", re.ASCII)
+
+
+def mentioned_accounts(req: Request, text: str) -> list[dict[str, Any]]:
+    """The local accounts ``text`` mentions (``@user``, or ``@user@<this host>``), in order."""
+    host = req.base_url.split("://", 1)[1]
+    found: list[dict[str, Any]] = []
+    for username, domain in _MENTION.findall(text):
+        if domain and domain.lower() not in (host.lower(), host.split(":")[0].lower()):
+            continue
+        account = req.store.account(NETWORK, username)
+        if account and account not in found:
+            found.append(account)
+    return found
 
 
 def render_content(text: str) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from carecast.sandbox import bluesky_api, control, mastodon_api, viewer, x_api
+from carecast.sandbox import bluesky_api, control, mastodon_api, viewer, visitors, x_api
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import Store
 
@@ -240,6 +240,22 @@ class SandboxServer:
             "id": account["user_id"],
             "web_url": f"{self.base_url}{web}" if web else "",
         }
+
+    def add_comment(
+        self, network: str, reply_to: str, text: str, author: str = ""
+    ) -> dict[str, Any]:
+        """Another person (``author``, created if needed) answers post ``reply_to``.
+
+        ``reply_to`` is the remote id (Mastodon status id, X tweet id, Bluesky at:// URI);
+        returns the stored post (``id`` is its remote id). See ``carecast.sandbox.visitors``.
+        """
+        return visitors.comment(self, network, reply_to, text, author)
+
+    def add_mention(
+        self, network: str, account: str, text: str, author: str = ""
+    ) -> dict[str, Any]:
+        """Another person (``author``) posts ``text`` @mentioning ``account`` (a handle)."""
+        return visitors.mention(self, network, account, text, author)
 
     def revoke(self, token: str) -> int:
         return self.store.revoke(token)

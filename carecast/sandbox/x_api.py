@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import secrets
 import string
 from typing import Any
@@ -103,6 +104,13 @@ def tweet_entity(post: dict[str, Any], fields: set[str]) -> dict[str, Any]:
         entity["author_id"] = post["data"]["author_id"]
     if "entities" in fields and post["data"].get("urls"):
         entity["entities"] = {"urls": post["data"]["urls"]}
+    data = post["data"]
+    if "conversation_id" in fields:
+        entity["conversation_id"] = data.get("conversation_id") or post["id"]
+    if "in_reply_to_user_id" in fields and data.get("in_reply_to_user_id"):
+        entity["in_reply_to_user_id"] = data["in_reply_to_user_id"]
+    if "referenced_tweets" in fields and data.get("in_reply_to_tweet_id"):
+        entity["referenced_tweets"] = [{"type": "replied_to", "id": data["in_reply_to_tweet_id"]}]
     return entity
 
 
@@ -130,17 +138,8 @@ def user_tweets(req: Request, user_id: str) -> Response:
         )
         raise invalid_request(message, "max_results", max_results)
     account = req.store.account_by_id(NETWORK, user_id)
-    if account is None:  # X answers 200 with an "errors" array and no data
-        problem = {
-            "value": user_id,
-            "detail": f"Could not find user with id: [{user_id}].",
-            "title": "Not Found Error",
-            "resource_type": "user",
-            "parameter": "id",
-            "resource_id": user_id,
-            "type": "https://api.twitter.com/2/problems/resource-not-found",
-        }
-        return Response(200, {"errors": [problem]})
+    if account is None:
+        return _user_not_found(user_id)
     token = req.arg("pagination_token")
     # Without a cursor only the newest page (and one more, for next_token) is needed.
     posts = req.store.posts(NETWORK, account["handle"], None if token else int(max_results) + 1)
@@ -154,6 +153,77 @@ def user_tweets(req: Request, user_id: str) -> Response:
     if len(posts) > len(page):
         meta["next_token"] = page[-1]["id"]
     return Response(200, {"data": [tweet_entity(p, fields) for p in page], "meta": meta})
+
+
+@router.route("GET", "/2/users/<user_id>/mentions")
+def user_mentions(req: Request, user_id: str) -> Response:
+    """Posts by others that @mention the user (replies carry the @name), newest first.
+
+    ``since_id``/``until_id`` bound the ids, ``pagination_token`` pages back, and
+    ``expansions=author_id`` adds the authors under ``includes.users``, as X does.
+    """
+    _authenticate(req)
+    max_results = req.arg("max_results") or "10"
+    if not max_results.isdigit() or not 5 <= int(max_results) <= 100:
+        message = (
+            f"The `max_results` query parameter value [{max_results}] is not between 5 and 100"
+        )
+        raise invalid_request(message, "max_results", max_results)
+    account = req.store.account_by_id(NETWORK, user_id)
+    if account is None:
+        return _user_not_found(user_id)
+    posts = [p for p in req.store.posts(NETWORK) if _mentions(p, account)]
+    for name, keep in (
+        ("since_id", int.__gt__),
+        ("until_id", int.__lt__),
+        ("pagination_token", int.__lt__),
+    ):
+        bound = req.arg(name)
+        if bound and bound.isdigit():
+            posts = [p for p in posts if keep(int(p["id"]), int(bound))]
+    page = posts[: int(max_results)]
+    if not page:
+        return Response(200, {"meta": {"result_count": 0}})
+    fields = set((req.arg("tweet.fields") or "").split(","))
+    meta = {"result_count": len(page), "newest_id": page[0]["id"], "oldest_id": page[-1]["id"]}
+    if len(posts) > len(page):
+        meta["next_token"] = page[-1]["id"]
+    body: dict[str, Any] = {"data": [tweet_entity(p, fields) for p in page], "meta": meta}
+    if "author_id" in (req.arg("expansions") or "").split(","):
+        authors = {p["account"] for p in page}
+        body["includes"] = {
+            "users": [_user(req.store.account(NETWORK, h)) for h in sorted(authors)]
+        }
+    return Response(200, body)
+
+
+def _mentions(post: dict[str, Any], account: dict[str, Any]) -> bool:
+    if post["account"] == account["handle"]:
+        return False
+    return bool(re.search(rf"(?<!\w)@{re.escape(account['handle'])}(?!\w)", post["text"], re.I))
+
+
+def _user(account: dict[str, Any] | None) -> dict[str, Any]:
+    account = account or {"user_id": "0", "display_name": "", "handle": ""}
+    return {
+        "id": account["user_id"],
+        "name": account["display_name"],
+        "username": account["handle"],
+    }
+
+
+def _user_not_found(user_id: str) -> Response:
+    """X answers 200 with an "errors" array and no data for an unknown user."""
+    problem = {
+        "value": user_id,
+        "detail": f"Could not find user with id: [{user_id}].",
+        "title": "Not Found Error",
+        "resource_type": "user",
+        "parameter": "id",
+        "resource_id": user_id,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }
+    return Response(200, {"errors": [problem]})
 
 
 # --- tweets ------------------------------------------------------------------------------
@@ -172,6 +242,9 @@ def create_tweet(req: Request) -> Response:
         raise invalid_request("$.text: must not be empty", "text", text)
     if x_weighted_length(text) > TEXT_LIMIT:
         raise invalid_request("Your Tweet text is too long.", "text", text)
+    reply = _reply_to(req, account, body.get("reply"))
+    if reply:
+        text = reply.pop("prefix") + text
     with req.store.lock:
         if text.strip() and _is_duplicate(req, account, text):
             raise HTTPError(
@@ -187,12 +260,43 @@ def create_tweet(req: Request) -> Response:
             "urls": urls,
             "author_id": account["user_id"],
             "media_ids": media_ids,
+            **(reply or {}),
         }
         data["created_at"] = now_iso()
         req.store.add_post(NETWORK, account["handle"], post_id, text, url, data)
     return Response(
         201, {"data": {"id": post_id, "text": shown, "edit_history_tweet_ids": [post_id]}}
     )
+
+
+def _reply_to(req: Request, account: dict[str, Any], reply: Any) -> dict[str, Any] | None:
+    """What a reply stores, and the ``@name`` X puts in front of its text (not counted).
+
+    X answers 403 when the post being answered is gone, as it does for a deleted post.
+    """
+    if reply is None:
+        return None
+    parent_id = (
+        str((reply or {}).get("in_reply_to_tweet_id") or "") if isinstance(reply, dict) else ""
+    )
+    if not parent_id.isdigit():
+        raise invalid_request(
+            "$.reply.in_reply_to_tweet_id: must match the pattern ^[0-9]{1,19}$",
+            "reply.in_reply_to_tweet_id",
+            parent_id,
+        )
+    parent = req.store.post(NETWORK, parent_id)
+    if parent is None:
+        message = "You attempted to reply to a Tweet that is deleted or not visible to you."
+        raise HTTPError(error(403, message))
+    author = req.store.account(NETWORK, parent["account"]) or {}
+    own = author.get("handle") == account["handle"]
+    return {
+        "in_reply_to_tweet_id": parent_id,
+        "in_reply_to_user_id": author.get("user_id", ""),
+        "conversation_id": parent["data"].get("conversation_id") or parent_id,
+        "prefix": "" if own else f"@{author.get('handle', '')} ",
+    }
 
 
 def _check_media(req: Request, account: dict[str, Any], media_ids: list[str]) -> None:
