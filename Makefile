@@ -36,7 +36,7 @@ test: install
 test-services: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/carecast} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not training" $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench
@@ -52,7 +52,7 @@ train-triage: install
 	$(BIN)/python -m eval.train --report
 
 lint: install
-	$(BIN)/ruff check carecast tests bench
+	$(BIN)/ruff check carecast tests bench eval
 	$(BIN)/ruff format --check carecast tests bench
 
 typecheck: $(STAMP)
@@ -62,7 +62,7 @@ migrations-check: $(STAMP)
 	$(BIN)/python -m django makemigrations --check --dry-run --settings=carecast.settings
 
 lint-check: $(STAMP)
-	$(BIN)/ruff check carecast tests bench
+	$(BIN)/ruff check carecast tests bench eval
 
 pds:
 	bash tests/pds/setup.sh

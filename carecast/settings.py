@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "carecast.web.context.navigation",
+                "carecast.inbox.context.emergencies",
             ],
         },
     },
@@ -168,6 +169,27 @@ CARECAST_HTTP_TIMEOUT = env_int("CARECAST_HTTP_TIMEOUT", 20, minimum=1)
 # Sandbox network servers (demo and tests) run on loopback; never on in production.
 CARECAST_SANDBOX = env_bool("CARECAST_SANDBOX", DEBUG)
 CARECAST_PUBLIC_URL = env_str("CARECAST_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Email: emergency notifications to whoever is on duty. With CARECAST_EMAIL_HOST set,
+# mail goes out over SMTP; without it, to the console (the demo) — or to whatever
+# CARECAST_EMAIL_BACKEND names, e.g. django.core.mail.backends.locmem.EmailBackend.
+_email_host = env_str("CARECAST_EMAIL_HOST", "")
+if _email_host:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email_host
+    EMAIL_PORT = env_int("CARECAST_EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("CARECAST_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("CARECAST_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("CARECAST_EMAIL_TLS", True)
+    EMAIL_USE_SSL = env_bool("CARECAST_EMAIL_SSL", False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ConfigError("Set CARECAST_EMAIL_TLS or CARECAST_EMAIL_SSL, not both.")
+else:
+    EMAIL_BACKEND = env_str(
+        "CARECAST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
+EMAIL_TIMEOUT = env_int("CARECAST_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("CARECAST_EMAIL_FROM", "carecast <carecast@localhost>")
 
 LOGGING = {
     "version": 1,

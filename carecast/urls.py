@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/", include("carecast.api.urls")),
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),
+    path("inbox/", include("carecast.inbox.urls")),
     path("", include("carecast.web.urls")),
 ]

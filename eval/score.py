@@ -73,12 +73,14 @@ def score_drafts(
     from carecast.compliance.draft import draft_from_json
     from carecast.compliance.service import run_checks
 
-    scores = {check_id: Score() for check_id in CHECKS}
+    # The reply sets (replies_*.jsonl) were labelled for the two privacy checks only.
+    ids = [i for i in CHECKS if i.startswith("privacy.")] if name.startswith("replies") else CHECKS
+    scores = {check_id: Score() for check_id in ids}
     misses = []
     for row in _rows(name):
         expected = set(row["expect"])
-        got = {f.id for f in run_checks(draft_from_json(row["draft"]))}
-        for check_id in CHECKS:
+        got = {f.id for f in run_checks(draft_from_json(row["draft"]))} & set(ids)
+        for check_id in ids:
             scores[check_id].add(check_id in expected, check_id in got)
         if expected != got:
             misses.append((row["draft"]["text"][:90], expected, got))
@@ -143,17 +145,20 @@ def _merge(total: dict[str, Score], more: dict[str, Score]) -> dict[str, Score]:
     return total
 
 
-def _cross_author() -> list[str]:
-    """Comments: rules + a model trained without the author's set (eval/train.py)."""
-    from eval.train import cross_author_report, print_report
+def _cross_author(task_name: str) -> list[str]:
+    """Rules + a model trained without the author's set (eval/train.py)."""
+    from eval.train import TASKS, cross_author_report, print_report
 
-    counts = cross_author_report()
-    print_report(counts)
+    task = TASKS[task_name]
+    counts = cross_author_report(task)
+    print_report(counts, task)
     pooled: dict[str, Score] = {}
     for per_label in counts.values():
         for label, (tp, fp, fn) in per_label.items():
             _merge(pooled, {label: Score(tp, fp, fn)})
-    return below_target(pooled, {})
+    if task_name == "triage":
+        return below_target(pooled, {})
+    return below_target({}, pooled)
 
 
 def main() -> int:
@@ -162,15 +167,20 @@ def main() -> int:
 
     django.setup()
     from carecast.inbox.triage import LABELS
-    from eval.train import FINAL_COMMENTS, FRESH, TUNED
+    from eval.train import FINAL_COMMENTS, FRESH, REPLIES, TUNED
 
     verbose = "-v" in sys.argv
     print("=== 1. Everything triage and the checks learned from (in-sample) ===")
-    print("(comments: reported only, the model has seen them; checks: gated)")
-    in_sample = _report([TUNED, *FRESH], list(DRAFTS_TUNED), verbose)
-    problems = [p for p in in_sample if p.split(":")[0] not in LABELS]
-    print("\n=== 2. Comments by an author the model never saw (gated) ===")
-    problems += _cross_author()
+    print("(comments and replies: reported only, the models have seen them; posts: gated)")
+    in_sample = _report([TUNED, *FRESH], [*DRAFTS_TUNED, *REPLIES.fresh[1:]], verbose)
+    problems = [
+        p
+        for p in in_sample
+        if p.split(":")[0] not in (*LABELS, "privacy.health_data", "privacy.patient_confirmation")
+    ]
+    print("\n=== 2. Text by an author the models never saw (gated) ===")
+    problems += _cross_author("triage")
+    problems += _cross_author("replies")
     print("\n=== 3. Final sets: never used to train or tune anything (reported) ===")
     final = _report([FINAL_COMMENTS], list(DRAFTS_FINAL), verbose)
     print("\ntargets met" if not problems else "\nbelow target: " + "; ".join(problems))

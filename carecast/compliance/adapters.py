@@ -67,7 +67,10 @@ def _media(asset: MediaAsset, channel: Channel) -> Media:
         for p in asset.people.all()
     ]
     kind = cast(MediaKind, asset.kind)
-    return Media(kind=kind, alt_text=asset.alt_text, people=people, music=music)
+    # Tags tell the checks what a picture shows that its alt text may not say (a before/after
+    # comparison); they are stored as typed, the checks compare them case- and dash-blind.
+    tags = [str(tag) for tag in asset.tags or []]
+    return Media(kind=kind, alt_text=asset.alt_text, tags=tags, people=people, music=music)
 
 
 def draft_from(channel: Channel, text: str, media: Iterable[MediaAsset] = ()) -> Draft:

@@ -143,3 +143,131 @@ STORIES = [
         ["mastodon_news", "bluesky_news"],
     ),
 ]
+
+# The media library: pictures with their consent records (KUG § 22, GDPR Art. 9) and a video
+# with licensed music. (file, alt text, colours (background, figure), story title, people)
+# A person's "state" is given, none or withdrawn; withdrawn goes through withdraw_consent,
+# so the published posts that use the picture are flagged as they would be for real.
+MEDIA = [
+    (
+        "nachtschicht.jpg",
+        "Pflegefachfrau Miriam am Monitor der Intensivstation, nachts",
+        ((38, 52, 84), (214, 226, 240)),
+        "Nachtschicht auf der Intensivstation",
+        [
+            {
+                "name": "Miriam Brandt (Pflege)",
+                "state": "given",
+                "purpose": "Employer-Branding Pflege 2026",
+                "reference": "Einwilligung Personalakte, Formular EB-07",
+                "days_valid": 365,
+            }
+        ],
+    ),
+    (
+        "aemp.jpg",
+        "",
+        ((200, 190, 160), (90, 120, 110)),
+        "Entwurf: Hinter den Kulissen der Sterilgutversorgung",
+        [{"name": "Mitarbeiter der AEMP", "state": "none"}],
+    ),
+    (
+        "fruehchen.jpg",
+        "Eine Mutter hält ihr Frühgeborenes im Arm, auf der Neonatologie",
+        ((236, 214, 204), (150, 96, 88)),
+        "Weltfrühgeborenentag: Danke an unsere Eltern",
+        [
+            {
+                "name": "Familie Yilmaz",
+                "state": "withdrawn",
+                "patient": True,
+                "purpose": "Weltfrühgeborenentag",
+                "reference": "Formular Geburtshilfe 11/2026",
+            }
+        ],
+    ),
+]
+# (file, alt text, music title, music licence)
+VIDEOS = [
+    (
+        "tag-der-pflege.mp4",
+        "Tanzvideo des Pflegeteams zum Internationalen Tag der Pflege",
+        "Jerusalema (Master KG) – lizenziert über GEMA-Einzellizenz",
+        "licensed",
+    ),
+]
+
+
+def _demo_picture(colours) -> bytes:
+    """A calm stand-in for a photo: a gradient and a figure (no real person in the demo)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    background, figure = colours
+    image = Image.new("RGB", (960, 720), background)
+    draw = ImageDraw.Draw(image)
+    for y in range(720):
+        draw.line(
+            [(0, y), (960, y)], fill=tuple(int(c * (0.78 + 0.22 * y / 720)) for c in background)
+        )
+    draw.ellipse([330, 130, 630, 430], fill=figure)
+    draw.rounded_rectangle([250, 450, 710, 720], radius=90, fill=figure)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def seed_media_library(org) -> None:
+    """The demo's media library: one complete consent, one missing, one withdrawn, a video.
+
+    Runs after the stories are seeded (it illustrates them). Pictures go only on stories that
+    are already published or still a draft: nothing scheduled changes under the team's feet.
+    """
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from carecast.compliance.adapters import withdraw_consent
+    from carecast.stories.models import MediaAsset, PersonShown, Story
+
+    for name, alt, colours, story_title, people in MEDIA:
+        asset = MediaAsset(
+            organisation=org, kind=MediaAsset.Kind.IMAGE, mime_type="image/jpeg", alt_text=alt
+        )
+        data = _demo_picture(colours)
+        asset.width, asset.height, asset.size_bytes = 960, 720, len(data)
+        asset.file.save(name, ContentFile(data), save=True)
+        for story in Story.objects.filter(organisation=org, title=story_title):
+            story.media.add(asset)
+        for fields in people:
+            days = fields.get("days_valid")
+            person = PersonShown.objects.create(
+                asset=asset,
+                name=fields["name"],
+                consent=PersonShown.Consent.NONE
+                if fields["state"] == "none"
+                else PersonShown.Consent.GIVEN,
+                consent_all_channels=fields["state"] != "none",
+                consent_purpose=fields.get("purpose", ""),
+                consent_reference=fields.get("reference", ""),
+                consent_until=timezone.localdate() + dt.timedelta(days=days) if days else None,
+                is_patient=fields.get("patient", False),
+                art9_consent=fields.get("patient", False),
+            )
+            if fields["state"] == "withdrawn":
+                withdraw_consent(person)
+    for name, alt, title, licence in VIDEOS:
+        video = MediaAsset(
+            organisation=org,
+            kind=MediaAsset.Kind.VIDEO,
+            mime_type="video/mp4",
+            alt_text=alt,
+            music_title=title,
+            music_licence=licence,
+            width=1080,
+            height=1920,
+        )
+        # The demo has no video encoder; the library shows videos as a tile, not a player.
+        video.file.save(name, ContentFile(b""), save=True)

@@ -51,9 +51,13 @@ def seed(sandbox_url: str, public_url: str = "http://127.0.0.1:8000") -> Organis
         _people(org, departments["geburtshilfe"])
         channels = {key: _channel(org, key, sandbox_url, public_url) for key in CHANNELS}
     _stories(org, departments, channels)
+    from carecast.demo.content import seed_media_library
     from carecast.demo.extras import seed_extras
+    from carecast.demo.inbox import seed_inbox
 
+    seed_media_library(org)
     seed_extras(org, departments)
+    seed_inbox(org, sandbox_url)
     return org
 
 

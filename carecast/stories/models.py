@@ -49,6 +49,8 @@ class MediaAsset(models.Model):
     music_licence = models.CharField(
         _("music licence"), max_length=24, choices=MusicLicence.choices, blank=True
     )
+    # Lower-case words the checks read (e.g. "vorher-nachher" for hwg.before_after).
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

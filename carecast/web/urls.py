@@ -1,7 +1,16 @@
 from django.conf import settings
 from django.urls import path
 
-from carecast.web.views import calendar, channels, composer, dashboard, media, publications, stories
+from carecast.web.views import (
+    calendar,
+    channels,
+    composer,
+    dashboard,
+    media,
+    media_library,
+    publications,
+    stories,
+)
 
 app_name = "web"
 
@@ -31,5 +40,33 @@ urlpatterns = [
         name="publication_confirm",
     ),
     path("channels/", channels.channel_list, name="channels"),
+    path("media-library/", media_library.library_page, name="media_library"),
+    path("media-library/upload/", media_library.upload, name="media_upload"),
+    path("media-library/<int:asset_id>/", media_library.asset_detail, name="media_asset"),
+    path(
+        "media-library/<int:asset_id>/people/new/",
+        media_library.person_new,
+        name="media_person_new",
+    ),
+    path(
+        "media-library/<int:asset_id>/people/<int:person_id>/",
+        media_library.person_edit,
+        name="media_person_edit",
+    ),
+    path(
+        "media-library/<int:asset_id>/people/<int:person_id>/document/",
+        media_library.consent_document,
+        name="media_consent_document",
+    ),
+    path(
+        "media-library/<int:asset_id>/people/<int:person_id>/withdraw/",
+        media_library.withdraw,
+        name="media_withdraw",
+    ),
+    path(
+        "media-library/<int:asset_id>/people/<int:person_id>/withdrawn/",
+        media_library.withdrawn,
+        name="media_withdrawn",
+    ),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media.media_file, name="media"),
 ]

@@ -8,15 +8,17 @@ import json
 import pytest
 
 pytest.importorskip("sklearn", reason="eval/train.py needs the dev extra (make install)")
+# Retraining takes about a minute of CPU and touches no database: `make test` runs it,
+# `make test-services` (the same suite on PostgreSQL + Redis) leaves it out.
+pytestmark = pytest.mark.training
 
-from carecast.inbox.model import MODEL_PATH  # noqa: E402
 from eval import train  # noqa: E402
 
 
-def test_training_again_gives_the_shipped_model(tmp_path, monkeypatch):
-    monkeypatch.setattr("carecast.inbox.model.MODEL_PATH", tmp_path / "model.json")
-    trained = train.train_and_write()
-    shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("task", list(train.TASKS.values()), ids=list(train.TASKS))
+def test_training_again_gives_the_shipped_model(tmp_path, task):
+    trained = train.train_and_write(task, tmp_path / "model.json")
+    shipped = json.loads(task.model_path.read_text(encoding="utf-8"))
     # Exact with the scikit-learn the file was made with; a later release may round apart.
     assert trained["thresholds"] == pytest.approx(shipped["thresholds"], abs=0.02)
     assert trained["intercepts"] == pytest.approx(shipped["intercepts"], abs=1e-3)
@@ -25,17 +27,19 @@ def test_training_again_gives_the_shipped_model(tmp_path, monkeypatch):
         assert trained["weights"][name] == pytest.approx(weights, abs=1e-3), name
 
 
-def test_the_final_set_is_never_trained_on():
-    assert train.FINAL_COMMENTS not in train.sets()
+@pytest.mark.parametrize("task", list(train.TASKS.values()), ids=list(train.TASKS))
+def test_the_final_set_is_never_trained_on(task):
+    assert task.final not in task.sets()
+    assert (train.HERE / task.final).exists()
 
 
 def test_a_left_out_set_is_scored_by_a_model_that_never_saw_it(monkeypatch):
     seen: list[list[str]] = []
     fit = train.fit
 
-    def spy(rows):
+    def spy(rows, labels):
         seen.append([r["text"] for r in rows])
-        return fit(rows)
+        return fit(rows, labels)
 
     monkeypatch.setattr(train, "fit", spy)
     sets = {name: rows[:40] for name, rows in train.sets().items()}

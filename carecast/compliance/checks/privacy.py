@@ -2,11 +2,17 @@
 
 Even the fact of a treatment is protected (§ 203 StGB) — also when the commenter said it
 first. A reply may point to a private channel; it may not discuss care.
+
+Word rules first (their words are the finding's span); where they find nothing, a small
+model trained on other authors' replies (``reply_model.json``, ``make train-triage``)
+may still flag the reply and names the words that weighed most.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +20,7 @@ from carecast.compliance.checks.base import Check, span_of
 from carecast.compliance.draft import Draft, Finding
 from carecast.compliance.medical_terms import CONDITION_STEMS
 from carecast.compliance.patterns import normalise, terms
+from carecast.lib.textmodel import TextModel, load
 
 STGB_203 = "https://www.gesetze-im-internet.de/stgb/__203.html"
 
@@ -164,6 +171,83 @@ MEDICATION = terms(
 )
 
 
+def _confirmation(text: str) -> re.Match[str] | None:
+    return next(
+        (m for m in CONFIRMATION.finditer(text) if not REFUSAL.search(_sentence(text, m))),
+        None,
+    )
+
+
+def _health_detail(text: str) -> re.Match[str] | None:
+    return (
+        DOSAGE.search(text)
+        or DIAGNOSIS.search(text)
+        or MEDICATION.search(text)
+        or LAB_VALUE.search(text)
+        or _their_condition(text)
+    )
+
+
+RULES = {
+    "privacy.patient_confirmation": _confirmation,
+    "privacy.health_data": _health_detail,
+}
+REPLY_MODEL_PATH = Path(__file__).resolve().parents[1] / "reply_model.json"
+
+
+# A reply that only points to the emergency numbers gives no medical advice, even when it
+# names the sign it is about ("Bei Brustschmerzen bitte sofort 112 anrufen"); the model may
+# not call it health data unless it speaks about the person ("Ihre", "your").
+_REFERRAL = terms(
+    [
+        r"112\b",
+        r"116 ?117",
+        r"telefonseelsorge",
+        r"0800 ?111 ?0 ?(?:111|222)",
+        r"notruf",
+        r"notaufnahme",
+        r"emergency (?:number|services|room)",
+        r"call 999",
+        r"911\b",
+    ]
+)
+
+
+def ruled_out_ids(text: str) -> list[str]:
+    """Reply checks the model may not add to this text (eval/train.py mirrors this)."""
+    text = normalise(text)
+    if _REFERRAL.search(text) and not _POSSESSIVE.search(text):
+        return ["privacy.health_data"]
+    return []
+
+
+def rule_ids(text: str) -> list[str]:
+    """The reply checks whose word rules fire (eval/train.py compares against this)."""
+    text = normalise(text)
+    return [check_id for check_id, rule in RULES.items() if rule(text)]
+
+
+@cache
+def reply_model() -> TextModel | None:
+    return load(REPLY_MODEL_PATH)
+
+
+def _second_opinion(check_id: str, text: str) -> list[str]:
+    """The words that made the reply model flag ``check_id`` where the rules did not."""
+    model = reply_model()
+    if model is None:
+        return []
+    added, _vetoed = model.judge(
+        text, ruled=[i for i in RULES if i != check_id], ruled_out=ruled_out_ids(text)
+    )
+    return next((o.words for o in added if o.label == check_id), [])
+
+
+def _span_of_word(text: str, word: str) -> tuple[int, int] | None:
+    at = text.lower().find(word.lower())
+    return (at, at + len(word)) if at >= 0 else None
+
+
 class PatientConfirmation(Check):
     id = "privacy.patient_confirmation"
     severity = "block"
@@ -172,22 +256,19 @@ class PatientConfirmation(Check):
 
     def run(self, draft: Draft) -> list[Finding]:
         text = normalise(draft.text)
-        match = next(
-            (m for m in CONFIRMATION.finditer(text) if not REFUSAL.search(_sentence(text, m))),
-            None,
-        )
-        if not match:
+        match = _confirmation(text)
+        if match:
+            return [self.finding(self._message(match.group(0)), span_of(match))]
+        words = _second_opinion(self.id, text)
+        if not words:
             return []
-        return [
-            self.finding(
-                _(
-                    "“%(words)s” confirms that the person is or was a patient. Neither confirm "
-                    "nor deny care in public: invite them to a private channel instead."
-                )
-                % {"words": match.group(0)},
-                span_of(match),
-            )
-        ]
+        return [self.finding(self._message(", ".join(words)), _span_of_word(text, words[0]))]
+
+    def _message(self, words: str) -> str:
+        return _(
+            "“%(words)s” confirms that the person is or was a patient. Neither confirm "
+            "nor deny care in public: invite them to a private channel instead."
+        ) % {"words": words}
 
 
 class HealthData(Check):
@@ -198,22 +279,17 @@ class HealthData(Check):
 
     def run(self, draft: Draft) -> list[Finding]:
         text = normalise(draft.text)
-        match = (
-            DOSAGE.search(text)
-            or DIAGNOSIS.search(text)
-            or MEDICATION.search(text)
-            or LAB_VALUE.search(text)
-            or _their_condition(text)
-        )
-        if not match:
+        match = _health_detail(text)
+        if match:
+            return [self.finding(self._message(match.group(0)), span_of(match))]
+        words = _second_opinion(self.id, text)
+        if not words:
             return []
-        return [
-            self.finding(
-                _(
-                    "“%(words)s” is a diagnosis, medication or dosage. No medical advice in "
-                    "public: point to a doctor, 116 117 or 112, or a private channel."
-                )
-                % {"words": match.group(0)},
-                span_of(match),
-            )
-        ]
+        return [self.finding(self._message(", ".join(words)), _span_of_word(text, words[0]))]
+
+    def _message(self, words: str) -> str:
+        return _(
+            "“%(words)s” speaks about someone's health or care (condition, treatment, "
+            "medication, stay). No health details in public: point to a doctor, 116 117 or "
+            "112, or a private channel."
+        ) % {"words": words}

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecast.core.models import Person
+from carecast.inbox.labels import label_choices
+from carecast.inbox.models import DutyShift, Status
+
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+
+class FilterForm(forms.Form):
+    label = forms.ChoiceField(label=_("Label"), required=False)
+    channel = forms.TypedChoiceField(
+        label=_("Channel"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, data, channels) -> None:
+        super().__init__(data)
+        self.fields["label"].choices = [("", _("all labels")), *label_choices()]
+        self.fields["channel"].choices = [("", _("all channels"))] + [
+            (c.pk, c.name) for c in channels
+        ]
+        self.fields["status"].choices = [("", _("open")), ("all", _("all"))] + [
+            (s.value, s.label) for s in Status if s != Status.OPEN
+        ]
+
+    def value(self, name: str):
+        return self.cleaned_data.get(name) if self.is_valid() else None
+
+
+class ShiftForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label=_("From"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+    )
+
+    class Meta:
+        model = DutyShift
+        fields = ["person", "starts_at", "ends_at"]
+        labels = {"person": _("Who")}
+
+    def __init__(self, *args, organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(organisation=organisation).select_related("user")
+        self.fields["person"].queryset = people.order_by("user__first_name", "user__username")
+        if not self.is_bound:
+            start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+            start += dt.timedelta(hours=1)
+            self.initial.setdefault("starts_at", start)
+            self.initial.setdefault("ends_at", start + dt.timedelta(hours=8))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The shift must end after it starts."))
+        return data

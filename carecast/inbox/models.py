@@ -1,0 +1,179 @@
+"""Comments and mentions from the channels, the replies sent to them, and who is on duty.
+
+An item is stored once per channel and remote id, triaged when it arrives. A reply
+leaves carecast exactly once: claimed by a conditional UPDATE, sent with a key
+derived from its id, and ``unconfirmed`` when we cannot tell whether the network
+got it (never sent again without a person looking first).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from carecast.core.models import Organisation, Person
+from carecast.networks.models import Channel
+
+
+class Kind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    MENTION = "mention", _("Mention")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("open")
+    ANSWERED = "answered", _("answered")
+    DONE = "done", _("done")
+
+
+class InboxItem(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="inbox_items")
+    remote_id = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REPLY)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    author_id = models.CharField(max_length=300, blank=True)
+    text = models.TextField(_("text"))
+    url = models.CharField(max_length=1000, blank=True)
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    fetched_at = models.DateTimeField(auto_now_add=True)
+    labels = models.JSONField(default=list, blank=True)
+    reasons = models.JSONField(default=dict, blank=True)
+    emergency_kinds = models.JSONField(default=list, blank=True)
+    # Labels the triage model added (its words are in ``reasons``), and labels the word rules
+    # gave but the model dropped as a figure of speech, with the rules' words.
+    guessed = models.JSONField(default=list, blank=True)
+    doubted = models.JSONField(default=dict, blank=True)
+    # ",emergency,question," — filterable the same way on SQLite and PostgreSQL.
+    label_index = models.CharField(max_length=200, blank=True, editable=False)
+    is_emergency = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    # Set once, by the one worker that notifies the people on duty (conditional UPDATE).
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("inbox item")
+        verbose_name_plural = _("inbox items")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "remote_id"], name="inbox_item_unique")
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "-received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} · {self.author} · {self.remote_id}"
+
+    def set_labels(self, labels: list[str]) -> None:
+        self.labels = list(labels)
+        self.label_index = "".join(f",{label}" for label in labels) + ("," if labels else "")
+        self.is_emergency = "emergency" in labels
+
+
+class ChannelInbox(models.Model):
+    """Where reading a channel's comments stands: the cursor and the last error."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="inbox_state")
+    since_id = models.CharField(max_length=300, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    error_is_auth = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.since_id or '-'}"
+
+
+class ReplyState(models.TextChoices):
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    UNCONFIRMED = "unconfirmed", _("unconfirmed")
+
+
+class InboxReply(models.Model):
+    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(_("reply"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=16, choices=ReplyState.choices, default=ReplyState.SENDING)
+    remote_id = models.CharField(max_length=300, blank=True)
+    remote_url = models.CharField(max_length=1000, blank=True)
+    error = models.TextField(blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # True from the moment a request may have left until its answer was recorded.
+    outcome_unknown = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+
+    def __str__(self) -> str:
+        return f"reply {self.pk} ({self.state})"
+
+    @property
+    def key(self) -> str:
+        """Stable per reply: the network's idempotency anchor on every attempt."""
+        return f"carecast-reply-{self.pk}"
+
+
+class DutyShift(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="duty_shifts")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="duty_shift_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class Notification(models.Model):
+    """Someone was told about an emergency: in the app always, by email when it worked."""
+
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="notifications")
+    # Nobody's shift covered the moment: every admin was told instead, and the message says so.
+    nobody_on_duty = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "recipient"], name="notification_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · item {self.item_id}"

@@ -1,0 +1,69 @@
+"""Huey tasks: read every channel's comments each minute, send replies.
+
+Thin wrappers around ``fetch`` and ``send``; a channel that fails is recorded on its
+``ChannelInbox`` and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+log = logging.getLogger(__name__)
+
+
+@db_periodic_task(crontab(minute="*"))
+def fetch_inbox() -> int:
+    """Every minute: one task per inbox-capable channel, so a slow network delays no other."""
+    from carecast.inbox.fetch import inbox_channels
+
+    ids = [channel.pk for channel in inbox_channels()]
+    for channel_id in ids:
+        fetch_channel(channel_id)
+    return len(ids)
+
+
+@db_task()
+def fetch_channel(channel_id: int) -> int:
+    from carecast.inbox import fetch
+    from carecast.networks.models import Channel, ChannelStatus
+
+    channel = (
+        Channel.objects.filter(pk=channel_id, status=ChannelStatus.ACTIVE)
+        .select_related("organisation")
+        .first()
+    )
+    if channel is None:
+        return 0
+    result = fetch.fetch_channel(channel)
+    if result.error:
+        log.warning("inbox of channel %s: %s", channel_id, result.error)
+    return result.new
+
+
+@db_task()
+def email_notifications(notification_ids: list[int]) -> None:
+    from carecast.inbox.duty import send_emails
+
+    send_emails(notification_ids)
+
+
+@db_task()
+def send_reply(reply_id: int) -> str | None:
+    from carecast.inbox.send import send
+
+    return send(reply_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def reconcile_replies() -> int:
+    """Every minute: replies of dead workers become unconfirmed; lost tasks are sent again."""
+    from carecast.inbox.send import due_ids, release_stale
+
+    release_stale()
+    ids = due_ids()
+    for reply_id in ids:
+        send_reply(reply_id)
+    return len(ids)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from carecast.inbox import views
+
+app_name = "inbox"
+
+urlpatterns = [
+    path("", views.inbox, name="list"),
+    path("<int:item_id>/", views.item_detail, name="item"),
+    path("<int:item_id>/reply/", views.reply, name="reply"),
+    path("<int:item_id>/status/", views.set_status, name="status"),
+    path("replies/<int:reply_id>/settle/", views.settle, name="settle"),
+    path("duty/", views.duty, name="duty"),
+    path("duty/take/", views.duty_take, name="duty_take"),
+    path("duty/<int:shift_id>/delete/", views.duty_delete, name="duty_delete"),
+]

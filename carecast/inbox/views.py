@@ -1,0 +1,266 @@
+"""The inbox pages: items with guarded replies, and the duty rota.
+
+Thin: access through ``carecast.web.access`` (department editors see their
+department's channels only), work through ``services``/``duty``. The comment text
+is untrusted and is only ever auto-escaped.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecast.core.models import Role
+from carecast.inbox import duty as duty_service
+from carecast.inbox import services
+from carecast.inbox.forms import FilterForm, ShiftForm
+from carecast.inbox.labels import LABEL_NAMES, stored_triage
+from carecast.inbox.models import (
+    ChannelInbox,
+    DutyShift,
+    InboxItem,
+    InboxReply,
+    Notification,
+    Status,
+)
+from carecast.inbox.replies import moderator_hint, ready_reply
+from carecast.web.access import channels_for, person_required, require_publisher
+
+PAGE_SIZE = 30
+
+
+def items_for(person):
+    return InboxItem.objects.filter(channel__in=channels_for(person)).select_related(
+        "channel", "handled_by"
+    )
+
+
+def _own_item(request, item_id: int) -> InboxItem:
+    return get_object_or_404(items_for(request.person), pk=item_id)
+
+
+def _back(request, default: str = "/inbox/") -> str:
+    """Where to return after a POST: the page it came from, if it is ours."""
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- the inbox -------------------------------------------------------------------------------
+
+
+def decorate(items, language: str, drafts: dict | None = None) -> list[InboxItem]:
+    """What each card shows beside the item: label names, reasons, hint, ready reply, replies."""
+    drafts = drafts or {}
+    replies: dict[int, list[InboxReply]] = {}
+    for reply in InboxReply.objects.filter(item__in=items).order_by("created_at", "pk"):
+        replies.setdefault(reply.item_id, []).append(reply)
+    told: dict[int, list[Notification]] = {}
+    notified = [item for item in items if item.notified_at]
+    for notice in Notification.objects.filter(item__in=notified).select_related("recipient__user"):
+        told.setdefault(notice.item_id, []).append(notice)
+    for item in items:
+        result = stored_triage(item)
+        item.chips = [
+            {
+                "label": label,
+                "name": LABEL_NAMES.get(label, label),
+                "words": item.reasons.get(label, []),
+                "guessed": label in item.guessed,
+            }
+            for label in item.labels
+        ]
+        item.doubted_list = [
+            {"name": LABEL_NAMES.get(label, label), "words": words}
+            for label, words in item.doubted.items()
+        ]
+        item.hints = moderator_hint(result, language)
+        # The public reply speaks the hospital's language, whatever the UI language is.
+        item.ready = ready_reply(result, "de")
+        item.reply_list = replies.get(item.pk, [])
+        item.told = told.get(item.pk, [])
+        item.pending = any(r.state == "sending" for r in item.reply_list)
+        draft = drafts.get(item.pk)
+        # Once a reply went out, the ready text is not offered again (no double answers).
+        item.prefilled = not draft and not item.reply_list and bool(item.ready)
+        item.draft = draft["text"] if draft else (item.ready if item.prefilled else "")
+        item.findings = draft["findings"] if draft else []
+        item.draft_error = draft.get("error", "") if draft else ""
+    return items
+
+
+def _inbox_context(request, drafts: dict | None = None) -> dict:
+    person = request.person
+    channels = list(channels_for(person).order_by("name"))
+    form = FilterForm(request.GET or None, channels)
+    items = items_for(person)
+    if channel := form.value("channel"):
+        items = items.filter(channel_id=channel)
+    status = form.value("status") or ""
+    pinned = items.filter(is_emergency=True, status=Status.OPEN).order_by("-received_at", "-pk")
+    rest = items.exclude(pk__in=pinned.values("pk")) if not status else items
+    if label := form.value("label"):
+        rest = rest.filter(label_index__contains=f",{label},")
+        pinned = pinned.filter(label_index__contains=f",{label},")
+    if status == "":
+        rest = rest.filter(status=Status.OPEN)
+    elif status != "all":
+        rest = rest.filter(status=status)
+    page = Paginator(rest.order_by("-received_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    language = request.LANGUAGE_CODE
+    pinned_list = decorate(list(pinned), language, drafts) if status == "" else []
+    return {
+        "nav": "inbox",
+        "filter": form,
+        "pinned": pinned_list,
+        "page": page,
+        "items": decorate(list(page.object_list), language, drafts),
+        "channel_errors": ChannelInbox.objects.filter(channel__in=channels)
+        .exclude(last_error="")
+        .select_related("channel"),
+        "filtered": bool(request.GET.get("label") or request.GET.get("channel") or status),
+        "on_duty": duty_service.on_duty(person.organisation),
+        "can_reply": person.can_publish,
+    }
+
+
+@person_required
+def inbox(request):
+    return render(request, "inbox/inbox.html", _inbox_context(request))
+
+
+@person_required
+def item_detail(request, item_id: int):
+    """One item: the link in the emergency email, and what htmx polls while a reply is sending."""
+    item = _own_item(request, item_id)
+    decorate([item], request.LANGUAGE_CODE)
+    context = {"item": item, "can_reply": request.person.can_publish, "nav": "inbox"}
+    template = "inbox/_item.html" if _is_htmx(request) else "inbox/item.html"
+    return render(request, template, context)
+
+
+@require_POST
+@person_required
+def reply(request, item_id: int):
+    require_publisher(request.person)
+    item = _own_item(request, item_id)
+    outcome = services.queue_reply(item, request.POST.get("text", ""), request.user)
+    draft = None
+    if outcome.blocked:
+        text = request.POST.get("text", "")
+        draft = {"text": text, "findings": outcome.findings}
+        if not text.strip():
+            draft.update(findings=[], error=_("The reply is empty."))
+    item.refresh_from_db()
+    if _is_htmx(request):
+        decorate([item], request.LANGUAGE_CODE, {item.pk: draft} if draft else None)
+        return render(request, "inbox/_item.html", {"item": item, "can_reply": True})
+    if draft:
+        # The text is kept and the findings are shown next to it: no redirect.
+        context = _inbox_context(request, {item.pk: draft})
+        context["focus"] = item.pk
+        return render(request, "inbox/inbox.html", context, status=200)
+    messages.success(request, _("The reply is on its way."))
+    return redirect(f"{_back(request)}#item-{item.pk}")
+
+
+@require_POST
+@person_required
+def set_status(request, item_id: int):
+    require_publisher(request.person)
+    item = _own_item(request, item_id)
+    if request.POST.get("status") == Status.DONE:
+        services.mark_done(item, request.user)
+    else:
+        services.reopen(item)
+    if _is_htmx(request):
+        item.refresh_from_db()
+        decorate([item], request.LANGUAGE_CODE)
+        return render(request, "inbox/_item.html", {"item": item, "can_reply": True})
+    return redirect(_back(request))
+
+
+@require_POST
+@person_required
+def settle(request, reply_id: int):
+    require_publisher(request.person)
+    found = get_object_or_404(
+        InboxReply.objects.select_related("item"), pk=reply_id, item__in=items_for(request.person)
+    )
+    services.settle_unconfirmed(found, request.POST.get("arrived") == "1", request.user)
+    return redirect(f"{_back(request)}#item-{found.item_id}")
+
+
+# --- the duty rota ---------------------------------------------------------------------------
+
+
+def _plans_rota(person) -> bool:
+    return person.role in {Role.ADMIN, Role.EDITOR}
+
+
+@person_required
+def duty(request):
+    person = request.person
+    form = ShiftForm(
+        request.POST or None, organisation=person.organisation, initial={"person": person}
+    )
+    if request.method == "POST":
+        if not _plans_rota(person):
+            raise PermissionDenied
+        if form.is_valid():
+            shift = form.save(commit=False)
+            shift.organisation, shift.created_by = person.organisation, request.user
+            shift.save()
+            messages.success(request, _("Shift added."))
+            return redirect("inbox:duty")
+    now = timezone.now()
+    shifts = (
+        DutyShift.objects.filter(organisation=person.organisation, ends_at__gt=now)
+        .select_related("person__user")
+        .order_by("starts_at", "pk")
+    )
+    context = {
+        "nav": "inbox",
+        "form": form,
+        "current": [s for s in shifts if s.starts_at <= now],
+        "upcoming": [s for s in shifts if s.starts_at > now],
+        "plans_rota": _plans_rota(person),
+        "can_take": person.can_publish,
+        "quick_hours": int(duty_service.QUICK_SHIFT.total_seconds() // 3600),
+    }
+    return render(request, "inbox/duty.html", context)
+
+
+@require_POST
+@person_required
+def duty_take(request):
+    require_publisher(request.person)
+    duty_service.take_over_now(request.person, actor=request.user)
+    messages.success(request, _("You are on duty for the next eight hours."))
+    return redirect("inbox:duty")
+
+
+@require_POST
+@person_required
+def duty_delete(request, shift_id: int):
+    shift = get_object_or_404(
+        DutyShift, pk=shift_id, organisation_id=request.person.organisation_id
+    )
+    if shift.person_id != request.person.pk and not _plans_rota(request.person):
+        raise PermissionDenied
+    shift.delete()
+    messages.success(request, _("Shift deleted."))
+    return redirect("inbox:duty")
