@@ -90,8 +90,8 @@ def score_drafts(
 def below_target(comments: dict[str, Score], drafts: dict[str, Score]) -> list[str]:
     """What misses the issue's targets, as readable lines (empty: all met)."""
     problems = []
-    emergency = comments["emergency"]
-    if emergency.recall < 0.95 or emergency.precision < 0.8:
+    emergency = comments.get("emergency")
+    if emergency and (emergency.recall < 0.95 or emergency.precision < 0.8):
         problems.append(
             f"emergency: recall {emergency.recall:.2f}, precision {emergency.precision:.2f}"
         )
