@@ -1,7 +1,8 @@
 """Ready replies for emergencies and the guard every reply passes before it leaves carecast.
 
 No medical advice in public: a ready reply points to the right number and offers a
-private channel. Telling the person on duty is up to the inbox (not built yet).
+private channel, in the commenter's language (``carecast.lib.language``). Telling the
+person on duty is ``carecast.inbox.duty``.
 """
 
 from __future__ import annotations

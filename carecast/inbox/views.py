@@ -30,6 +30,7 @@ from carecast.inbox.models import (
     Status,
 )
 from carecast.inbox.replies import moderator_hint, ready_reply
+from carecast.lib.language import guess_language
 from carecast.web.access import channels_for, person_required, require_publisher
 
 PAGE_SIZE = 30
@@ -86,8 +87,9 @@ def decorate(items, language: str, drafts: dict | None = None) -> list[InboxItem
             for label, words in item.doubted.items()
         ]
         item.hints = moderator_hint(result, language)
-        # The public reply speaks the hospital's language, whatever the UI language is.
-        item.ready = ready_reply(result, "de")
+        # The public reply speaks the commenter's language (German when unclear), whatever
+        # the moderator's UI language is.
+        item.ready = ready_reply(result, guess_language(item.text))
         item.reply_list = replies.get(item.pk, [])
         item.told = told.get(item.pk, [])
         item.pending = any(r.state == "sending" for r in item.reply_list)

@@ -227,3 +227,19 @@ def test_an_empty_reply_says_so(items, ben):
 def test_the_card_says_who_was_told_about_an_emergency(items, anna):
     html = client_for(anna).get(reverse("inbox:list")).content.decode()
     assert "Niemand hatte Dienst:" in html and "Informiert:" in html and "E-Mail gesendet" in html
+
+
+def test_the_ready_reply_speaks_the_commenters_language(
+    mastodon, comment, anna, django_capture_on_commit_callbacks
+):
+    comment("My husband collapsed and is not breathing, please help", handle="sam")
+    comment("Mein Mann ist zusammengebrochen und atmet nicht", handle="lena")
+    with django_capture_on_commit_callbacks(execute=True):
+        fetch.fetch_all()
+    html = client_for(anna).get(reverse("inbox:list")).content.decode()
+    english, german = (InboxItem.objects.get(author=a) for a in ("sam", "lena"))
+    assert english.is_emergency and german.is_emergency
+    sam_card = html[html.index(f'id="item-{english.pk}"') :]
+    lena_card = html[html.index(f'id="item-{german.pk}"') :]
+    assert "Please call 112 now" in sam_card.split('id="item-')[1]
+    assert "Bitte rufen Sie sofort die 112" in lena_card.split('id="item-')[1]
