@@ -42,7 +42,7 @@ class Task:
     labels: tuple[str, ...]
     tuned: tuple[str, ...]  # the sets the word rules were written and tuned on
     fresh: tuple[str, ...]  # other authors' sets: training and cross-author evaluation
-    final: str  # never trained or tuned on
+    finals: tuple[str, ...]  # never trained or tuned on
     model_path: Path
     text: Callable[[dict], str]
     wanted: Callable[[dict], list[str]]
@@ -109,8 +109,10 @@ TRIAGE = Task(
         "comments_set_j.jsonl",
         "comments_set_k.jsonl",
         "comments_set_l.jsonl",
+        "comments_set_m.jsonl",
+        "comments_set_n.jsonl",
     ),
-    final="comments_final_d.jsonl",
+    finals=("comments_final_d.jsonl", "comments_final_d2.jsonl"),
     model_path=ROOT / "carecast" / "inbox" / "triage_model.json",
     text=lambda r: r["text"],
     wanted=lambda r: r["labels"],
@@ -130,8 +132,10 @@ REPLIES = Task(
         "replies_r4.jsonl",
         "replies_r5.jsonl",
         "replies_r6.jsonl",
+        "replies_r7.jsonl",
+        "replies_r8.jsonl",
     ),
-    final="replies_final_f.jsonl",
+    finals=("replies_final_f.jsonl", "replies_final_f2.jsonl"),
     model_path=ROOT / "carecast" / "compliance" / "reply_model.json",
     text=lambda r: r["draft"]["text"],
     wanted=lambda r: [i for i in r["expect"] if i in REPLY_IDS],
@@ -143,7 +147,7 @@ RULES = {"triage": _triage_rules, "replies": _reply_rules}
 # For the comment task, as other modules name them.
 TUNED = TRIAGE.tuned[0]
 FRESH = TRIAGE.fresh
-FINAL_COMMENTS = TRIAGE.final
+FINAL_COMMENTS = TRIAGE.finals
 
 
 def sets() -> dict[str, list[dict]]:

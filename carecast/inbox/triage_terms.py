@@ -203,6 +203,11 @@ NOW = terms(
         r"jetzt gerade",
         r"grad\b",
         r"sofort",
+        # Sudden: a stroke now, even in a comment that mentions one "vor 2 Jahren".
+        r"plötzlich",
+        r"auf einmal",
+        r"suddenly",
+        r"all of a sudden",
         r"seit (?:einer|zwei|drei|\d+) (?:stunde|minute)",
         r"vor (?:einer|\d+|zehn|zwanzig) (?:stunde|minute)",
         r"heute nacht",
@@ -715,6 +720,12 @@ PAST_OR_THANKS = terms(
         r"vortrag",
         r"(?:sollte|soll|muss|kann) man",
         r"ab (?:wann|welche\w*)",
+        # Long-standing, not sudden: "seit der Chemo taube Finger" asks for a doctor, not 112.
+        r"seitdem",
+        r"seit (?:\w+ )?(?:wochen|monaten|jahren)",
+        r"chronisch",
+        r"for (?:\w+ )?(?:weeks|months|years)",
+        r"chronic",
     ]
 )
 # Right now, not last year: with an acute sign, this makes a comment urgent.
@@ -723,11 +734,13 @@ NOW_ACUTE = terms(
         r"gerade",
         r"jetzt",
         r"plötzlich",
+        r"auf einmal",
         r"vorhin",
         r"seit (?:einer|\d+|zwei|drei) (?:stunde|minute)",
         r"seit heute",
         r"right now",
         r"suddenly",
+        r"all of a sudden",
         r"just now",
         r"since this morning",
     ]

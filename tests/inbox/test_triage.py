@@ -55,10 +55,28 @@ def test_it_has_an_example_for_every_label():
         "Mein Vater hatte letztes Jahr einen Schlaganfall und wurde super versorgt.",
         "Wie erkennt man einen Schlaganfall?",
         "Zur Woche der Suizidprävention: wichtiges Thema.",
+        # Long-standing, not sudden: a question for a doctor, not for 112.
+        "Ich bin seit der Chemo bei Ihnen in Behandlung und habe seitdem taube Finger. Normal?",
     ],
 )
 def test_it_does_not_cry_emergency_at_a_mention(text):
     assert "emergency" not in triage(text).labels
+
+
+def test_a_sudden_sign_is_urgent_even_beside_a_long_story():
+    result = triage("Seit Jahren Diabetes, und seit heute morgen ist ihr Arm plötzlich taub")
+    assert "emergency" in result.labels and "taub" in result.reasons["emergency"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Papa hatte vor drei Jahren einen Schlaganfall, jetzt hängt auf einmal sein Mundwinkel",
+        "My dad had a stroke two years ago and all of a sudden he can't lift his arm",
+    ],
+)
+def test_an_old_emergency_does_not_hide_a_sudden_new_one(text):
+    assert "emergency" in triage(text).labels
 
 
 def test_it_handles_compounds_and_inflections():
