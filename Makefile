@@ -63,6 +63,7 @@ migrations-check: $(STAMP)
 
 lint-check: $(STAMP)
 	$(BIN)/ruff check carecast tests bench eval
+	$(BIN)/ruff format --check carecast tests bench
 
 pds:
 	bash tests/pds/setup.sh

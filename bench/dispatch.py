@@ -36,8 +36,10 @@ def _prepare_environment(var_dir: Path) -> dict[str, str]:
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     env.update(
-        CARECAST_VAR_DIR=str(var_dir), CARECAST_HUEY_NAME="bench-dispatch",
-        CARECAST_HUEY_IMMEDIATE="false", CARECAST_LOG_LEVEL="WARNING",
+        CARECAST_VAR_DIR=str(var_dir),
+        CARECAST_HUEY_NAME="bench-dispatch",
+        CARECAST_HUEY_IMMEDIATE="false",
+        CARECAST_LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="carecast.settings",
     )
     os.environ.clear()
@@ -102,8 +104,12 @@ def _run(env, base_url, processes, var_dir) -> None:
     call_command("migrate", verbosity=0)
     channels, tokens = _channels(httpx, base_url)
     processes.append(
-        subprocess.Popen([sys.executable, "-m", "carecast.cli", "worker"], env=env,
-                         stdout=(var_dir / "worker.log").open("w"), stderr=subprocess.STDOUT)
+        subprocess.Popen(
+            [sys.executable, "-m", "carecast.cli", "worker"],
+            env=env,
+            stdout=(var_dir / "worker.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
     )
     baseline_seconds = _baseline(httpx, base_url, tokens)
     due_at = _schedule(channels)
@@ -119,10 +125,19 @@ def _channels(httpx, base_url):
     channels, tokens = [], []
     for i in range(M):
         token = f"bench-token-{i}"
-        httpx.post(f"{base_url}/_sandbox/accounts",
-                   json={"network": "mastodon", "handle": f"bench{i}", "token": token}).raise_for_status()
-        channel = Channel(organisation=org, network="mastodon", name=f"Bench {i}", handle=f"bench{i}",
-                          base_url=base_url, is_sandbox=True, max_concurrent=2)
+        httpx.post(
+            f"{base_url}/_sandbox/accounts",
+            json={"network": "mastodon", "handle": f"bench{i}", "token": token},
+        ).raise_for_status()
+        channel = Channel(
+            organisation=org,
+            network="mastodon",
+            name=f"Bench {i}",
+            handle=f"bench{i}",
+            base_url=base_url,
+            is_sandbox=True,
+            max_concurrent=2,
+        )
         channel.set_credentials({"access_token": token})
         channels.append(channel)
         tokens.append(token)
@@ -148,8 +163,12 @@ def _schedule(channels):
     )
     due_at = timezone.now() + dt.timedelta(seconds=LEAD_IN)
     Publication.objects.bulk_create(
-        [Publication(variant=v, channel=v.channel, state=State.SCHEDULED, due_at=due_at, text=v.text)
-         for v in variants]
+        [
+            Publication(
+                variant=v, channel=v.channel, state=State.SCHEDULED, due_at=due_at, text=v.text
+            )
+            for v in variants
+        ]
     )
     enqueue_dispatch(due_at)
     return due_at
@@ -173,7 +192,9 @@ def _report(httpx, base_url, due_at, finished, baseline_seconds) -> None:
     published = [at for state, at in rows if state == State.PUBLISHED]
     lateness = [(at - due_at).total_seconds() for at in published]
     drain = max(lateness) if lateness else float("nan")
-    posts = httpx.get(f"{base_url}/_sandbox/posts", params={"network": "mastodon"}, timeout=30).json()
+    posts = httpx.get(
+        f"{base_url}/_sandbox/posts", params={"network": "mastodon"}, timeout=30
+    ).json()
     texts = [p["text"] for p in posts if p["text"].startswith("carecast ")]
     duplicates = len(texts) - len(set(texts))
     throughput = len(published) / drain if published else 0.0
@@ -181,7 +202,11 @@ def _report(httpx, base_url, due_at, finished, baseline_seconds) -> None:
     print(f"\nbench/dispatch  N={N} posts over M={M} channels, all due at one moment")
     print(f"  published            {len(published)}/{N}{'' if finished else '  (timed out)'}")
     print(f"  time to drain        {drain:.2f} s after due")
-    print(f"  lateness p50 / p99   {statistics.median(lateness):.3f} s / {_percentile(lateness, 99):.3f} s")
+    print(
+        f"  lateness p50 / p99   {statistics.median(lateness):.3f} s / {_percentile(lateness, 99):.3f} s"
+    )
     print(f"  duplicates           {duplicates}")
-    print(f"  throughput           {throughput:.0f} posts/s  (baseline httpx loop {baseline:.0f} posts/s)")
+    print(
+        f"  throughput           {throughput:.0f} posts/s  (baseline httpx loop {baseline:.0f} posts/s)"
+    )
     print(f"  ratio to baseline    {throughput / baseline:.2f}   (target ≥ 0.5; p99 target < 1 s)")

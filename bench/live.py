@@ -69,8 +69,10 @@ def _approval_schedule(count: int):
 def carecast_server(port: int, var_dir: str, out: str) -> None:
     """uvicorn serving carecast.asgi; a thread approves questions once stdin says go."""
     os.environ.update(
-        CARECAST_VAR_DIR=var_dir, DJANGO_SETTINGS_MODULE="carecast.settings",
-        CARECAST_HUEY_IMMEDIATE="true", CARECAST_LOG_LEVEL="WARNING",
+        CARECAST_VAR_DIR=var_dir,
+        DJANGO_SETTINGS_MODULE="carecast.settings",
+        CARECAST_HUEY_IMMEDIATE="true",
+        CARECAST_LOG_LEVEL="WARNING",
     )
     for name in ("DATABASE_URL", "REDIS_URL"):
         os.environ.pop(name, None)
@@ -84,9 +86,17 @@ def carecast_server(port: int, var_dir: str, out: str) -> None:
     questions = _prepare_session(int(RATE * SECONDS))
     from carecast.asgi import application
 
-    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on", backlog=4096,
-                                           ws=UVICORN_WS))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            backlog=4096,
+            ws=UVICORN_WS,
+        )
+    )
     threading.Thread(target=_approver, args=(questions, out, server), daemon=True).start()
     server.run()
 
@@ -101,10 +111,18 @@ def _prepare_session(count: int):
 
     org = Organisation.objects.create(name="Bench", slug="bench")
     now = timezone.now()
-    session = LiveSession.objects.create(organisation=org, title="Bench", slug="bench",
-                                         starts_at=now, ends_at=now + dt.timedelta(hours=2))
+    session = LiveSession.objects.create(
+        organisation=org,
+        title="Bench",
+        slug="bench",
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=2),
+    )
     return Question.objects.bulk_create(
-        [Question(session=session, text=f"{TEXT} ({i})", public_text=f"{TEXT} ({i})") for i in range(count)]
+        [
+            Question(session=session, text=f"{TEXT} ({i})", public_text=f"{TEXT} ({i})")
+            for i in range(count)
+        ]
     )
 
 
@@ -140,8 +158,18 @@ def baseline_server(port: int, out: str) -> None:
             start = loop.time()
             for i in range(int(RATE * SECONDS)):
                 await asyncio.sleep(max(0.0, start + i / RATE - loop.time()))
-                event = {"type": "question", "question": {"id": i + 1, "text": f"{TEXT} ({i})", "name": "",
-                                                           "votes": 0, "status": "approved", "source": "web", "answer": ""}}
+                event = {
+                    "type": "question",
+                    "question": {
+                        "id": i + 1,
+                        "text": f"{TEXT} ({i})",
+                        "name": "",
+                        "votes": 0,
+                        "status": "approved",
+                        "source": "web",
+                        "answer": "",
+                    },
+                }
                 sent[i + 1] = time.time()
                 broadcast(connections, json.dumps(event, ensure_ascii=False, separators=(",", ":")))
             Path(out).write_text(json.dumps(sent))
@@ -229,13 +257,17 @@ def clients(url: str, n: int, expected: int, out: str) -> None:
     async def open_one(loop, gate: asyncio.Semaphore) -> None:
         async with gate:
             opened = loop.create_future()
-            await loop.create_connection(lambda: _Client("/" + path, on_message, opened), host, int(port))
+            await loop.create_connection(
+                lambda: _Client("/" + path, on_message, opened), host, int(port)
+            )
             await asyncio.wait_for(opened, 60)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(100)
-        results = await asyncio.gather(*(open_one(loop, gate) for _ in range(n)), return_exceptions=True)
+        results = await asyncio.gather(
+            *(open_one(loop, gate) for _ in range(n)), return_exceptions=True
+        )
         print(f"ready {sum(1 for r in results if r is None)}", flush=True)
         deadline = time.monotonic() + SECONDS + 30
         while total[0] < n * expected and time.monotonic() < deadline:
@@ -258,22 +290,39 @@ def _measure(kind: str, n: int, tmp: Path) -> dict:
         path = "/live/ws/bench/"
     else:
         args, path = ["baseline-server", str(port), str(sent_path)], "/"
-    server = subprocess.Popen([sys.executable, "-m", "bench.live", *args], stdin=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.live", *args], stdin=subprocess.PIPE, text=True
+    )
     client = None
     try:
         _wait_listening(port, server)
         expected = int(RATE * SECONDS)
         client = subprocess.Popen(
-            [sys.executable, "-m", "bench.live", "clients", f"ws://127.0.0.1:{port}{path}", str(n),
-             str(expected), str(got_path)], stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "bench.live",
+                "clients",
+                f"ws://127.0.0.1:{port}{path}",
+                str(n),
+                str(expected),
+                str(got_path),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         ready = client.stdout.readline().split()
         assert server.stdin is not None
         server.stdin.write("go\n")
         server.stdin.flush()
         client.wait(timeout=SECONDS + CONNECT_TIMEOUT + 60)
         _wait_for_file(sent_path)
-        return _summarise(json.loads(sent_path.read_text()), json.loads(got_path.read_text()),
-                          n, int(ready[1]) if len(ready) > 1 else 0)
+        return _summarise(
+            json.loads(sent_path.read_text()),
+            json.loads(got_path.read_text()),
+            n,
+            int(ready[1]) if len(ready) > 1 else 0,
+        )
     finally:
         for process in (client, server):
             if process and process.poll() is None:
@@ -310,7 +359,9 @@ def _summarise(sent: dict, got: dict, n: int, connected: int) -> dict:
     first, last = min(sent.values()), max(t for ts in got.values() for t in ts) if got else 0
     delivered = len(latencies)
     return {
-        "connected": connected, "delivered": delivered, "expected": len(sent) * n,
+        "connected": connected,
+        "delivered": delivered,
+        "expected": len(sent) * n,
         "p50": _percentile(latencies, 50) if latencies else float("nan"),
         "p99": _percentile(latencies, 99) if latencies else float("nan"),
         "all_p50": _percentile(to_all, 50) if to_all else float("nan"),
@@ -321,21 +372,28 @@ def _summarise(sent: dict, got: dict, n: int, connected: int) -> dict:
 
 def main() -> None:
     _raise_file_limit()
-    print(f"\nbench/live  {RATE:g} approvals/s for {SECONDS:g} s; uvicorn ws={UVICORN_WS}; "
-          "clients in one separate process; "
-          f"{os.cpu_count()} cores; ulimit -n {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}")
-    print(f"  {'N':>5}  {'server':9} {'connected':>9} {'delivered':>17}  {'p50':>7} {'p99':>7}"
-          f"  {'every p50':>9} {'every p99':>9}  {'msgs/s':>8}  ratio")
+    print(
+        f"\nbench/live  {RATE:g} approvals/s for {SECONDS:g} s; uvicorn ws={UVICORN_WS}; "
+        "clients in one separate process; "
+        f"{os.cpu_count()} cores; ulimit -n {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}"
+    )
+    print(
+        f"  {'N':>5}  {'server':9} {'connected':>9} {'delivered':>17}  {'p50':>7} {'p99':>7}"
+        f"  {'every p50':>9} {'every p99':>9}  {'msgs/s':>8}  ratio"
+    )
     with tempfile.TemporaryDirectory(prefix="carecast-bench-live-") as tmp:
         for n in SIZES:
             base = _measure("baseline", n, Path(tmp))
             ours = _measure("carecast", n, Path(tmp))
             for kind, r in (("websockets", base), ("carecast", ours)):
                 ratio = f"{ours['rate'] / base['rate']:.2f}" if kind == "carecast" else ""
-                print(f"  {n:>5}  {kind:9} {r['connected']:>9} {r['delivered']:>8}/{r['expected']:<8}"
-                      f"  {r['p50'] * 1000:>5.0f}ms {r['p99'] * 1000:>5.0f}ms"
-                      f"  {r['all_p50'] * 1000:>7.0f}ms {r['all_p99'] * 1000:>7.0f}ms"
-                      f"  {r['rate']:>8.0f}  {ratio}", flush=True)
+                print(
+                    f"  {n:>5}  {kind:9} {r['connected']:>9} {r['delivered']:>8}/{r['expected']:<8}"
+                    f"  {r['p50'] * 1000:>5.0f}ms {r['p99'] * 1000:>5.0f}ms"
+                    f"  {r['all_p50'] * 1000:>7.0f}ms {r['all_p99'] * 1000:>7.0f}ms"
+                    f"  {r['rate']:>8.0f}  {ratio}",
+                    flush=True,
+                )
     print("  targets: ratio ≥ 0.5; p99 < 150 ms at 2,000 and < 400 ms at 5,000")
 
 

@@ -1,9 +1,9 @@
 """The ``carecast`` console command: demo, serve, worker, and Django management.
 
-    carecast demo      migrate, seed the demo hospital, run sandbox + web + worker
-    carecast serve     the web UI (uvicorn, ASGI) on CARECAST_HOST:CARECAST_PORT
-    carecast worker    the Huey consumer that publishes
-    carecast <cmd>     any Django management command (migrate, createsuperuser, …)
+carecast demo      migrate, seed the demo hospital, run sandbox + web + worker
+carecast serve     the web UI (uvicorn, ASGI) on CARECAST_HOST:CARECAST_PORT
+carecast worker    the Huey consumer that publishes
+carecast <cmd>     any Django management command (migrate, createsuperuser, …)
 """
 
 from __future__ import annotations

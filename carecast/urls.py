@@ -10,7 +10,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("feeds/<int:channel_id>.xml", feeds.channel_feed, name="channel-feed"),
-    path("feeds/<int:channel_id>.atom", feeds.channel_feed, {"atom": True}, name="channel-feed-atom"),
+    path(
+        "feeds/<int:channel_id>.atom", feeds.channel_feed, {"atom": True}, name="channel-feed-atom"
+    ),
     path("api/v1/", include("carecast.api.urls")),
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),

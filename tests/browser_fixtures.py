@@ -36,7 +36,9 @@ def browser():
         launched.close()
 
 
-def signed_in_context(browser, base_url: str, person=None, lang: str = "de", width=1280, height=900):
+def signed_in_context(
+    browser, base_url: str, person=None, lang: str = "de", width=1280, height=900
+):
     """A browser context at ``base_url`` in ``lang``, signed in as ``person`` if given."""
     locale = "de-DE" if lang == "de" else "en-GB"
     context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)

@@ -34,7 +34,9 @@ def geburtshilfe(org) -> Department:
 
 
 def _person(org, username, role, department=None) -> Person:
-    user = get_user_model().objects.create_user(username, f"{username}@klinikum.test", "pw-" + username)
+    user = get_user_model().objects.create_user(
+        username, f"{username}@klinikum.test", "pw-" + username
+    )
     return Person.objects.create(user=user, organisation=org, role=role, department=department)
 
 
@@ -57,7 +59,9 @@ def clara(org, geburtshilfe) -> Person:
 def feed_channel(org):
     from carecast.networks.models import Channel
 
-    channel = Channel.objects.create(organisation=org, network="feed", name="Website – News-Feed", handle="news")
+    channel = Channel.objects.create(
+        organisation=org, network="feed", name="Website – News-Feed", handle="news"
+    )
     channel.base_url = f"http://testserver/feeds/{channel.pk}.xml"
     channel.save()
     return channel
@@ -69,7 +73,9 @@ def story_for(org):
     from carecast.stories.services import save_story
 
     def make(*channels, text="Neuer MRT in Betrieb: leiser, schneller, mehr Platz.", **kwargs):
-        return save_story(org, title=kwargs.pop("title", "Neuer MRT"), text=text, channels=channels, **kwargs)
+        return save_story(
+            org, title=kwargs.pop("title", "Neuer MRT"), text=text, channels=channels, **kwargs
+        )
 
     return make
 

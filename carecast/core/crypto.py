@@ -16,7 +16,9 @@ def _fernet() -> Fernet:
     key = settings.TOKEN_ENCRYPTION_KEY
     if not key:
         # Demo only (settings refuse production without CARECAST_TOKEN_KEY).
-        key = base64.urlsafe_b64encode(hashlib.sha256(settings.SECRET_KEY.encode()).digest()).decode()
+        key = base64.urlsafe_b64encode(
+            hashlib.sha256(settings.SECRET_KEY.encode()).digest()
+        ).decode()
     return Fernet(key.encode())
 
 
@@ -30,4 +32,6 @@ def decrypt_json(token: str) -> dict[str, str]:
     try:
         return json.loads(_fernet().decrypt(token.encode()))
     except InvalidToken:
-        raise ValueError("Stored credentials cannot be decrypted: was CARECAST_TOKEN_KEY changed?") from None
+        raise ValueError(
+            "Stored credentials cannot be decrypted: was CARECAST_TOKEN_KEY changed?"
+        ) from None

@@ -14,7 +14,11 @@ class OrganisationTimezoneMiddleware:
 
     def __call__(self, request):
         zone = settings.CARECAST_DEFAULT_TIMEZONE
-        person = getattr(getattr(request, "user", None), "person", None) if request.user.is_authenticated else None
+        person = (
+            getattr(getattr(request, "user", None), "person", None)
+            if request.user.is_authenticated
+            else None
+        )
         if person is not None:
             zone = person.organisation.timezone
         timezone.activate(zoneinfo.ZoneInfo(zone))

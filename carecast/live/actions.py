@@ -71,13 +71,18 @@ def _check_visitor(session: LiveSession, text: str, client: str, origin: str) ->
         )
     recent = Question.objects.filter(session=session, created_at__gte=minute_ago())
     if recent.count() >= limit("PER_SESSION_PER_MINUTE"):
-        raise LiveError(_("Very many questions are arriving right now. Please try again in a minute."))
+        raise LiveError(
+            _("Very many questions are arriving right now. Please try again in a minute.")
+        )
     mine = Question.objects.filter(session=session, client=client)
     if client and mine.filter(text__iexact=text).exists():
         raise LiveError(_("You have already sent this question."))
     too_many = (
         (client and mine.count() >= limit("PER_CLIENT_PER_SESSION"))
-        or (client and mine.filter(created_at__gte=minute_ago()).count() >= limit("PER_CLIENT_PER_MINUTE"))
+        or (
+            client
+            and mine.filter(created_at__gte=minute_ago()).count() >= limit("PER_CLIENT_PER_MINUTE")
+        )
         or (origin and recent.filter(origin=origin).count() >= limit("PER_ORIGIN_PER_MINUTE"))
     )
     if too_many:
@@ -109,8 +114,12 @@ def _locked(question: Question) -> Question:
 
 def _audit(question: Question, action: str, actor, **detail) -> None:
     audit.record(
-        question.session.organisation, f"live.{action}", question.session.title, actor=actor,
-        question=question.pk, **detail,
+        question.session.organisation,
+        f"live.{action}",
+        question.session.title,
+        actor=actor,
+        question=question.pk,
+        **detail,
     )
 
 
@@ -122,13 +131,17 @@ def approve(question: Question, actor=None) -> Question:
         raise LiveError(_("Only waiting or rejected questions can be approved."))
     if question.is_flagged and not question.was_edited:
         raise LiveError(
-            _("This question may describe an emergency or personal health data: "
-              "edit the wording before it is shown.")
+            _(
+                "This question may describe an emergency or personal health data: "
+                "edit the wording before it is shown."
+            )
         )
     question.status, question.approved_at = Status.APPROVED, timezone.now()
     question.save(update_fields=["status", "approved_at"])
     _audit(question, "approved", actor)
-    events.after_commit(question.session.slug, events.question_event(question), events.queue_event())
+    events.after_commit(
+        question.session.slug, events.question_event(question), events.queue_event()
+    )
     return question
 
 
@@ -169,7 +182,9 @@ def edit(question: Question, public_text: str, actor=None) -> Question:
 def merge(duplicate: Question, into: Question, actor=None) -> Question:
     """Fold ``duplicate`` into ``into``: its votes (and its asker's interest) move over."""
     if duplicate.pk == into.pk or duplicate.session_id != into.session_id:
-        raise LiveError(_("A question can only be merged into another question of the same session."))
+        raise LiveError(
+            _("A question can only be merged into another question of the same session.")
+        )
     duplicate, into = _locked(duplicate), _locked(into)
     if into.status in (Status.MERGED, Status.REJECTED):
         raise LiveError(_("Merge into a question that is still open."))
@@ -193,9 +208,11 @@ def pin(question: Question, actor=None) -> Question:
     if question.status not in (Status.APPROVED, Status.ANSWERED, Status.ANSWERING):
         raise LiveError(_("Approve the question before pinning it."))
     sent = []
-    for previous in Question.objects.select_for_update().filter(
-        session=question.session, status=Status.ANSWERING
-    ).exclude(pk=question.pk):
+    for previous in (
+        Question.objects.select_for_update()
+        .filter(session=question.session, status=Status.ANSWERING)
+        .exclude(pk=question.pk)
+    ):
         previous.status = Status.APPROVED
         previous.save(update_fields=["status"])
         sent.append(events.question_event(previous))
@@ -217,5 +234,7 @@ def mark_answered(question: Question, note: str = "", actor=None) -> Question:
     question.answer_note = note.strip()[:1000]
     question.save(update_fields=["status", "answered_at", "answer_note"])
     _audit(question, "answered", actor)
-    events.after_commit(question.session.slug, events.question_event(question), events.queue_event())
+    events.after_commit(
+        question.session.slug, events.question_event(question), events.queue_event()
+    )
     return question

@@ -58,9 +58,13 @@ def create_announcements(session: LiveSession, actor=None) -> list[Publication]:
         if due < now - dt.timedelta(minutes=5) or session.announcements.filter(kind=kind).exists():
             continue
         story = save_story(
-            session.organisation, title=f"{session.title} – {Announcement.Kind(kind).label}",
-            text=announcement_text(session, kind), link=link, channels=channels,
-            department=session.department, actor=actor,
+            session.organisation,
+            title=f"{session.title} – {Announcement.Kind(kind).label}",
+            text=announcement_text(session, kind),
+            link=link,
+            channels=channels,
+            department=session.department,
+            actor=actor,
         )
         Announcement.objects.create(session=session, kind=kind, story=story)
         made += [schedule(variant, max(due, now), actor=actor) for variant in story.variants.all()]
@@ -69,6 +73,10 @@ def create_announcements(session: LiveSession, actor=None) -> list[Publication]:
 
 def published_announcements(session: LiveSession):
     """Announcement posts that are out on a network (where replies can arrive)."""
-    return Publication.objects.filter(
-        variant__story__in=session.announcements.values("story"), state="published"
-    ).exclude(remote_id="").select_related("channel")
+    return (
+        Publication.objects.filter(
+            variant__story__in=session.announcements.values("story"), state="published"
+        )
+        .exclude(remote_id="")
+        .select_related("channel")
+    )

@@ -18,12 +18,24 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = LiveSession
         fields = [
-            "title", "slug", "topic", "department", "doctors", "starts_at", "ends_at",
-            "stream_links", "channels", "accepting",
+            "title",
+            "slug",
+            "topic",
+            "department",
+            "doctors",
+            "starts_at",
+            "ends_at",
+            "stream_links",
+            "channels",
+            "accepting",
         ]
         widgets = {
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "topic": forms.Textarea(attrs={"rows": 3}),
             "stream_links": forms.Textarea(attrs={"rows": 2}),
             "channels": forms.CheckboxSelectMultiple,
@@ -33,9 +45,9 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
         self.fields["department"].empty_label = _("— whole hospital —")
-        self.fields["channels"].queryset = Channel.objects.filter(organisation=organisation).exclude(
-            network="feed"
-        )
+        self.fields["channels"].queryset = Channel.objects.filter(
+            organisation=organisation
+        ).exclude(network="feed")
         self.fields["slug"].help_text = _("Part of the question page's address, e.g. diabetes-2026")
 
     def clean_slug(self):
@@ -57,6 +69,8 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": limit("MAX_LENGTH")}),
     )
     nickname = forms.CharField(
-        label=_("Name (optional)"), required=False, max_length=limit("NICKNAME_LENGTH"),
+        label=_("Name (optional)"),
+        required=False,
+        max_length=limit("NICKNAME_LENGTH"),
         help_text=_("A first name or nickname is enough."),
     )

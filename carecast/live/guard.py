@@ -57,7 +57,5 @@ def _triage_labels(text: str) -> list[str]:
 
     result = triage(text)
     return [
-        label
-        for label in result.labels
-        if not (label == HEALTH_DATA and label in result.by_model)
+        label for label in result.labels if not (label == HEALTH_DATA and label in result.by_model)
     ]

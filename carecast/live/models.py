@@ -19,7 +19,11 @@ from carecast.stories.models import Story
 class LiveSession(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("department"),
     )
     title = models.CharField(_("title"), max_length=200)

@@ -16,7 +16,10 @@ from carecast.stories.services import save_story
 
 def recap_text(session: LiveSession) -> str:
     answered = session.questions.filter(status=Status.ANSWERED).order_by("-votes", "answered_at")
-    lines = [_("Thank you for your questions at our live consultation “%(title)s”!") % {"title": session.title}]
+    lines = [
+        _("Thank you for your questions at our live consultation “%(title)s”!")
+        % {"title": session.title}
+    ]
     if session.doctors:
         lines.append(_("%(doctors)s answered:") % {"doctors": session.doctors})
     for question in answered:
@@ -29,9 +32,13 @@ def recap_text(session: LiveSession) -> str:
 def create_recap(session: LiveSession, actor=None) -> Story:
     """A story draft on the session's channels; the team shortens and schedules it as usual."""
     story = save_story(
-        session.organisation, title=_("Recap: %(title)s") % {"title": session.title},
-        text=recap_text(session), link=question_page_url(session),
-        channels=session.channels.all(), department=session.department, actor=actor,
+        session.organisation,
+        title=_("Recap: %(title)s") % {"title": session.title},
+        text=recap_text(session),
+        link=question_page_url(session),
+        channels=session.channels.all(),
+        department=session.department,
+        actor=actor,
         story=session.recap_story,
     )
     if session.recap_story_id != story.pk:
@@ -41,8 +48,18 @@ def create_recap(session: LiveSession, actor=None) -> Story:
 
 
 CSV_COLUMNS = [
-    "id", "created_at", "source", "status", "votes", "nickname", "question", "public_wording",
-    "flags", "answer_note", "merged_into", "link",
+    "id",
+    "created_at",
+    "source",
+    "status",
+    "votes",
+    "nickname",
+    "question",
+    "public_wording",
+    "flags",
+    "answer_note",
+    "merged_into",
+    "link",
 ]
 
 
@@ -59,8 +76,18 @@ def export_csv(session: LiveSession) -> str:
 def _row(q: Question) -> list:
     created = timezone.localtime(q.created_at).strftime("%Y-%m-%d %H:%M:%S")
     return [
-        q.pk, created, q.source, q.status, q.votes, q.nickname, q.text, q.public_text,
-        " ".join(q.flags), q.answer_note, q.merged_into_id or "", q.remote_url,
+        q.pk,
+        created,
+        q.source,
+        q.status,
+        q.votes,
+        q.nickname,
+        q.text,
+        q.public_text,
+        " ".join(q.flags),
+        q.answer_note,
+        q.merged_into_id or "",
+        q.remote_url,
     ]
 
 

@@ -59,7 +59,9 @@ def _keep_refreshed_tokens(channel, connector) -> None:
     new = connector.updated_credentials
     if new:
         # Never overwrite a stored token with an empty one.
-        channel.set_credentials({**channel.get_credentials(), **{k: v for k, v in new.items() if v}})
+        channel.set_credentials(
+            {**channel.get_credentials(), **{k: v for k, v in new.items() if v}}
+        )
         channel.save(update_fields=["credentials_encrypted"])
 
 
@@ -71,8 +73,12 @@ def _take(session: LiveSession, source: str, reply: Reply, channel) -> bool:
     try:
         with transaction.atomic():
             actions.submit_question(
-                session, reply.text, nickname=reply.author, source=source,
-                remote_id=reply.remote_id, remote_url=reply.url,
+                session,
+                reply.text,
+                nickname=reply.author,
+                source=source,
+                remote_id=reply.remote_id,
+                remote_url=reply.url,
             )
     except IntegrityError:  # another worker took it a moment ago
         return False

@@ -59,9 +59,7 @@ def public_questions(session: LiveSession) -> list[Question]:
         default=Value(2),
         output_field=IntegerField(),
     )
-    return list(
-        session.questions.filter(status__in=PUBLIC_STATUSES).order_by(rank, "-votes", "pk")
-    )
+    return list(session.questions.filter(status__in=PUBLIC_STATUSES).order_by(rank, "-votes", "pk"))
 
 
 def _board_context(session: LiveSession) -> dict:
@@ -96,8 +94,11 @@ def ask(request, slug: str):
     if form.is_valid():
         try:
             question = actions.submit_question(
-                session, form.cleaned_data["text"], nickname=form.cleaned_data["nickname"],
-                client=visitors.client_of(request), origin=visitors.origin_of(request),
+                session,
+                form.cleaned_data["text"],
+                nickname=form.cleaned_data["nickname"],
+                client=visitors.client_of(request),
+                origin=visitors.origin_of(request),
             )
         except LiveError as exc:
             context["error"] = str(exc)
@@ -124,7 +125,9 @@ def vote(request, slug: str, question_id: int):
 def _queue_context(session: LiveSession) -> dict:
     questions = list(session.questions.exclude(status=Status.MERGED).order_by("created_at", "pk"))
     pending = [q for q in questions if q.status == Status.PENDING]
-    open_ = [q for q in questions if q.status in (Status.PENDING, Status.APPROVED, Status.ANSWERING)]
+    open_ = [
+        q for q in questions if q.status in (Status.PENDING, Status.APPROVED, Status.ANSWERING)
+    ]
     for q in pending:
         q.suggestions = similar.suggestions(q, open_)
     by_votes = lambda qs: sorted(qs, key=lambda q: (-q.votes, q.pk))  # noqa: E731
@@ -202,7 +205,9 @@ def present(request, slug: str):
 
 @desk_required
 def present_board(request, slug: str):
-    return render(request, "live/_present_board.html", _presenter_context(_own_session(request, slug)))
+    return render(
+        request, "live/_present_board.html", _presenter_context(_own_session(request, slug))
+    )
 
 
 # --- setup, announcements, recap ---------------------------------------------------------
@@ -217,7 +222,9 @@ def session_list(request):
 @desk_required
 def session_edit(request, slug: str | None = None):
     session = _own_session(request, slug) if slug else None
-    form = SessionForm(request.POST or None, instance=session, organisation=request.person.organisation)
+    form = SessionForm(
+        request.POST or None, instance=session, organisation=request.person.organisation
+    )
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)
         session.organisation = request.person.organisation

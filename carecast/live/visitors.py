@@ -29,8 +29,11 @@ def cookie_id(request) -> str:
 def ensure_cookie(request, response) -> None:
     if not cookie_id(request):
         response.set_cookie(
-            COOKIE, getattr(request, "_live_new_id", None) or new_id(request),
-            max_age=60 * 60 * 24 * 30, httponly=True, samesite="Lax",
+            COOKIE,
+            getattr(request, "_live_new_id", None) or new_id(request),
+            max_age=60 * 60 * 24 * 30,
+            httponly=True,
+            samesite="Lax",
         )
 
 

@@ -23,15 +23,21 @@ class ChannelStatus(models.TextChoices):
 
 
 class Channel(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="channels")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="channels"
+    )
     department = models.ForeignKey(
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="channels"
     )
     network = models.CharField(_("network"), max_length=32, choices=registry.choices)
     name = models.CharField(_("name"), max_length=120, help_text=_('e.g. "X – Jobs"'))
-    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.NEWS)
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.NEWS
+    )
     handle = models.CharField(_("account"), max_length=200, blank=True)
-    base_url = models.URLField(_("server"), blank=True, help_text=_("API address, e.g. https://mastodon.social"))
+    base_url = models.URLField(
+        _("server"), blank=True, help_text=_("API address, e.g. https://mastodon.social")
+    )
     remote_user_id = models.CharField(max_length=200, blank=True)
     credentials_encrypted = models.TextField(blank=True, editable=False)
     # Network-specific settings, e.g. Mastodon's instance limit {"max_characters": 1000}.
@@ -39,10 +45,14 @@ class Channel(models.Model):
     # [{"days": [0..6], "start": "07:00", "end": "20:00"}], local to ``timezone``.
     posting_windows = models.JSONField(_("posting windows"), default=list, blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
-    status = models.CharField(max_length=16, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE)
+    status = models.CharField(
+        max_length=16, choices=ChannelStatus.choices, default=ChannelStatus.ACTIVE
+    )
     status_reason = models.TextField(blank=True)
     is_sandbox = models.BooleanField(
-        _("sandbox"), default=False, help_text=_("Publishes to a local test server, not the real network.")
+        _("sandbox"),
+        default=False,
+        help_text=_("Publishes to a local test server, not the real network."),
     )
     max_concurrent = models.PositiveSmallIntegerField(default=2)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,7 +21,9 @@ def compose_text(text: str, link: str, hashtags: list[str]) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def fit_text(rules: Network, limit: int, text: str, link: str = "", hashtags: list[str] | None = None) -> str:
+def fit_text(
+    rules: Network, limit: int, text: str, link: str = "", hashtags: list[str] | None = None
+) -> str:
     """The longest version of the post that fits ``limit`` as ``rules`` counts it."""
     tags = list(hashtags or [])
     full = compose_text(text, link, tags)

@@ -11,7 +11,9 @@ from carecast.networks.models import Channel
 
 
 class Campaign(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="campaigns")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="campaigns"
+    )
     name = models.CharField(_("name"), max_length=200)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
@@ -145,7 +147,9 @@ class Variant(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         constraints = [
-            models.UniqueConstraint(fields=["story", "channel"], name="variant_story_channel_unique")
+            models.UniqueConstraint(
+                fields=["story", "channel"], name="variant_story_channel_unique"
+            )
         ]
 
     def __str__(self) -> str:

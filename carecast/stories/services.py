@@ -80,7 +80,9 @@ def save_story(
         text_for_channel = variant_texts.get(channel.pk) or draft_for(
             channel, text, link, story.hashtag_list()
         )
-        Variant.objects.update_or_create(story=story, channel=channel, defaults={"text": text_for_channel})
+        Variant.objects.update_or_create(
+            story=story, channel=channel, defaults={"text": text_for_channel}
+        )
     story.variants.exclude(channel_id__in=chosen).filter(publications__isnull=True).delete()
     audit.record(organisation, "story.saved", story.title, actor=actor, story=story.pk)
     return story

@@ -42,9 +42,13 @@ class ThreadServer:
 
         self.sock = free_socket()
         self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(application, lifespan="on", log_level="warning", ws_ping_interval=None)
+        config = uvicorn.Config(
+            application, lifespan="on", log_level="warning", ws_ping_interval=None
+        )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -74,9 +78,23 @@ class ProcessServer:
     def start(self) -> ProcessServer:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "carecast.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--lifespan", "on", "--log-level", "warning"],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "carecast.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--lifespan",
+                "on",
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         wait_until(self._listening, timeout=30, what=f"uvicorn on port {self.port}")
         return self

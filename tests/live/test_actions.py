@@ -17,7 +17,9 @@ def ask(session, text=QUESTION, client="client-a", **kwargs):
     return actions.submit_question(session, text, client=client, **kwargs)
 
 
-def test_it_queues_a_new_question_for_the_moderator_only(live_session, sent, django_capture_on_commit_callbacks):
+def test_it_queues_a_new_question_for_the_moderator_only(
+    live_session, sent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         question = ask(live_session, nickname="  Lena  ")
     assert question.status == Status.PENDING
@@ -38,7 +40,9 @@ def test_it_sends_nothing_before_commit_and_nothing_after_rollback(live_session,
     assert question.status == Status.PENDING
 
 
-def test_it_announces_approval_after_commit(live_session, sent, anna, django_capture_on_commit_callbacks):
+def test_it_announces_approval_after_commit(
+    live_session, sent, anna, django_capture_on_commit_callbacks
+):
     question = ask(live_session, nickname="Lena")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         actions.approve(question, anna.user)
@@ -48,15 +52,23 @@ def test_it_announces_approval_after_commit(live_session, sent, anna, django_cap
     assert sent.sent[0][1] == {
         "type": "question",
         "question": {
-            "id": question.pk, "text": QUESTION, "name": "Lena", "votes": 0,
-            "status": "approved", "source": "web", "answer": "",
+            "id": question.pk,
+            "text": QUESTION,
+            "name": "Lena",
+            "votes": 0,
+            "status": "approved",
+            "source": "web",
+            "answer": "",
         },
     }
     assert AuditLog.objects.filter(action="live.approved", actor=anna.user).exists()
 
 
 def test_it_pins_one_question_at_a_time(live_session, sent, django_capture_on_commit_callbacks):
-    first, second = ask(live_session), ask(live_session, "Wie lange dauert das Wochenbett?", client="b")
+    first, second = (
+        ask(live_session),
+        ask(live_session, "Wie lange dauert das Wochenbett?", client="b"),
+    )
     for q in (first, second):
         actions.approve(q)
     actions.pin(first)  # outside the capture: its events are never sent (test transaction)
@@ -66,7 +78,11 @@ def test_it_pins_one_question_at_a_time(live_session, sent, django_capture_on_co
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.APPROVED, Status.ANSWERING)
     assert second.pinned_at is not None
-    statuses = [(e["question"]["id"], e["question"]["status"]) for _, e in sent.sent if e["type"] == "question"]
+    statuses = [
+        (e["question"]["id"], e["question"]["status"])
+        for _, e in sent.sent
+        if e["type"] == "question"
+    ]
     assert statuses == [(first.pk, "approved"), (second.pk, "answering")]
 
 
@@ -80,7 +96,9 @@ def test_it_marks_answered_with_a_note(live_session):
     assert question.answer_note == "Ja, eine Begleitperson ist erlaubt."
 
 
-def test_it_edits_the_public_wording_and_keeps_the_original(live_session, sent, django_capture_on_commit_callbacks):
+def test_it_edits_the_public_wording_and_keeps_the_original(
+    live_session, sent, django_capture_on_commit_callbacks
+):
     question = ask(live_session, "Ich bin Anna Schmidt aus der Lindenstraße: darf mein Mann mit?")
     actions.approve(question)
     with django_capture_on_commit_callbacks(execute=True):
@@ -90,8 +108,13 @@ def test_it_edits_the_public_wording_and_keeps_the_original(live_session, sent, 
     assert sent.sent[0][1]["question"]["text"] == "Darf der Partner mit in den Kreißsaal?"
 
 
-def test_it_merges_duplicates_and_their_votes(live_session, sent, django_capture_on_commit_callbacks):
-    original, duplicate = ask(live_session), ask(live_session, "Kann der Partner beim Kaiserschnitt dabei sein?", client="b")
+def test_it_merges_duplicates_and_their_votes(
+    live_session, sent, django_capture_on_commit_callbacks
+):
+    original, duplicate = (
+        ask(live_session),
+        ask(live_session, "Kann der Partner beim Kaiserschnitt dabei sein?", client="b"),
+    )
     for q in (original, duplicate):
         actions.approve(q)
     actions.upvote(duplicate, "voter-1")
@@ -123,7 +146,9 @@ def test_it_counts_one_vote_per_visitor(live_session):
     assert question.votes == 2
 
 
-def test_it_takes_rejected_questions_off_the_page(live_session, sent, django_capture_on_commit_callbacks):
+def test_it_takes_rejected_questions_off_the_page(
+    live_session, sent, django_capture_on_commit_callbacks
+):
     question = ask(live_session)
     actions.approve(question)
     with django_capture_on_commit_callbacks(execute=True):

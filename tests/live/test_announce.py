@@ -20,11 +20,16 @@ def test_it_schedules_four_announcements_with_the_question_page(live_session, ch
     live_session.channels.set([channel_on("mastodon")])
     made = announce.create_announcements(live_session, actor=anna.user)
     assert sorted(p.due_at - start for p in made) == [
-        -dt.timedelta(days=7), -dt.timedelta(days=1), -dt.timedelta(hours=1), dt.timedelta(0)
+        -dt.timedelta(days=7),
+        -dt.timedelta(days=1),
+        -dt.timedelta(hours=1),
+        dt.timedelta(0),
     ]
     assert all(p.state == State.SCHEDULED for p in made)
     assert all("/live/geburt/" in p.text for p in made)
-    assert set(live_session.announcements.values_list("kind", flat=True)) == set(Announcement.Kind.values)
+    assert set(live_session.announcements.values_list("kind", flat=True)) == set(
+        Announcement.Kind.values
+    )
     # Twice is once: the moments already planned are not planned again.
     assert announce.create_announcements(live_session) == []
     assert Publication.objects.count() == 4

@@ -43,9 +43,14 @@ def _pin_from_keyboard(moderator, card, tries: int = 5) -> None:
     now.wait_for()  # one last, full wait: fails with Playwright's own message
 
 
-def test_it_runs_a_question_from_the_audience_to_the_presenter(browser, asgi_server, live_session, anna):
+def test_it_runs_a_question_from_the_audience_to_the_presenter(
+    browser, asgi_server, live_session, anna
+):
     url, errors = asgi_server.url, []
-    audience = watch_errors(browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE").new_page(), errors)
+    audience = watch_errors(
+        browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE").new_page(),
+        errors,
+    )
     moderator = watch_errors(signed_in_context(browser, url, anna).new_page(), errors)
     presenter = watch_errors(signed_in_context(browser, url, anna, height=720).new_page(), errors)
 
@@ -90,6 +95,8 @@ def test_it_falls_back_to_polling_without_a_websocket(browser, asgi_server, live
     page.route_web_socket("**/live/ws/**", lambda ws: ws.close())
     page.goto(f"{asgi_server.url}/live/geburt/")
     page.wait_for_selector("#live-status:not(.is-online)")
-    actions.approve(actions.submit_question(live_session, "Gibt es Familienzimmer im Haus?", client="a"))
+    actions.approve(
+        actions.submit_question(live_session, "Gibt es Familienzimmer im Haus?", client="a")
+    )
     page.locator("#questions li.q", has_text="Familienzimmer").wait_for(timeout=15_000)
     assert "alle paar Sekunden" in page.inner_text("#live-status")

@@ -48,7 +48,8 @@ def test_it_lets_ordinary_questions_through(text):
 
 def test_it_refuses_to_show_a_flagged_question_as_written(live_session):
     question = actions.submit_question(
-        live_session, "Ich habe Diabetes Typ 1 und bin in der 30. Woche, darf ich spontan entbinden?"
+        live_session,
+        "Ich habe Diabetes Typ 1 und bin in der 30. Woche, darf ich spontan entbinden?",
     )
     assert question.flags == ["health_data"]
     with pytest.raises(LiveError):

@@ -49,17 +49,23 @@ def test_it_hides_waiting_and_rejected_questions_from_the_audience(live_session,
 
 
 def test_it_counts_a_visitors_vote_once(live_session, client):
-    question = actions.approve(actions.submit_question(live_session, "Gibt es Familienzimmer?", client="a"))
+    question = actions.approve(
+        actions.submit_question(live_session, "Gibt es Familienzimmer?", client="a")
+    )
     client.get("/live/geburt/")
     assert client.post(f"/live/geburt/vote/{question.pk}/").content == b"1"
     assert client.post(f"/live/geburt/vote/{question.pk}/").status_code == 409
 
 
 def test_it_lets_the_comms_team_moderate(live_session, anna):
-    question = actions.submit_question(live_session, "Darf der Partner mit in den Kreißsaal?", client="a")
+    question = actions.submit_question(
+        live_session, "Darf der Partner mit in den Kreißsaal?", client="a"
+    )
     desk = login(anna)
     assert desk.get("/live/geburt/moderate/").status_code == 200
-    html = desk.post(f"/live/geburt/moderate/{question.pk}/approve/", {"public_text": question.text}).content.decode()
+    html = desk.post(
+        f"/live/geburt/moderate/{question.pk}/approve/", {"public_text": question.text}
+    ).content.decode()
     assert "Freigegeben" in html
     desk.post(f"/live/geburt/moderate/{question.pk}/pin/")
     question.refresh_from_db()
@@ -71,19 +77,29 @@ def test_it_lets_the_comms_team_moderate(live_session, anna):
 
 
 def test_it_shows_the_moderator_why_a_question_is_held(live_session, anna):
-    question = actions.submit_question(live_session, "Ich habe Brustschmerzen und Atemnot, was tun?", client="a")
+    question = actions.submit_question(
+        live_session, "Ich habe Brustschmerzen und Atemnot, was tun?", client="a"
+    )
     desk = login(anna)
     html = desk.get("/live/geburt/moderate/").content.decode()
     assert "Notfall?" in html
-    html = desk.post(f"/live/geburt/moderate/{question.pk}/approve/", {"public_text": question.text}).content.decode()
+    html = desk.post(
+        f"/live/geburt/moderate/{question.pk}/approve/", {"public_text": question.text}
+    ).content.decode()
     assert 'role="alert"' in html
     question.refresh_from_db()
     assert question.status == Status.PENDING
 
 
 def test_it_suggests_similar_questions_to_merge(live_session, anna):
-    first = actions.approve(actions.submit_question(live_session, "Darf der Partner beim Kaiserschnitt dabei sein?", client="a"))
-    actions.submit_question(live_session, "Kann der Partner beim Kaiserschnitt dabei sein?", client="b")
+    first = actions.approve(
+        actions.submit_question(
+            live_session, "Darf der Partner beim Kaiserschnitt dabei sein?", client="a"
+        )
+    )
+    actions.submit_question(
+        live_session, "Kann der Partner beim Kaiserschnitt dabei sein?", client="b"
+    )
     html = login(anna).get("/live/geburt/moderate/queue/").content.decode()
     assert f'name="into" value="{first.pk}"' in html
 
@@ -102,9 +118,14 @@ def test_it_sets_up_a_session(anna, geburtshilfe):
     response = desk.post(
         "/live/new/",
         {
-            "title": "Live-Sprechstunde Diabetes", "slug": "diabetes", "department": geburtshilfe.pk,
-            "doctors": "Dr. Jonas Brandt", "starts_at": "2027-11-14T18:00", "ends_at": "2027-11-14T19:00",
-            "stream_links": "https://www.youtube.com/watch?v=abc", "accepting": "on",
+            "title": "Live-Sprechstunde Diabetes",
+            "slug": "diabetes",
+            "department": geburtshilfe.pk,
+            "doctors": "Dr. Jonas Brandt",
+            "starts_at": "2027-11-14T18:00",
+            "ends_at": "2027-11-14T19:00",
+            "stream_links": "https://www.youtube.com/watch?v=abc",
+            "accepting": "on",
         },
     )
     assert response.status_code == 302
@@ -114,7 +135,9 @@ def test_it_sets_up_a_session(anna, geburtshilfe):
 
 
 def test_it_exports_the_questions_as_csv(live_session, anna):
-    question = actions.submit_question(live_session, "=HYPERLINK(\"http://x\") Wann ist Besuchszeit?", nickname="Lena", client="a")
+    question = actions.submit_question(
+        live_session, '=HYPERLINK("http://x") Wann ist Besuchszeit?', nickname="Lena", client="a"
+    )
     actions.approve(actions.edit(question, "Wann ist Besuchszeit?"))
     response = login(anna).get("/live/geburt/questions.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -125,7 +148,9 @@ def test_it_exports_the_questions_as_csv(live_session, anna):
 
 def test_it_drafts_the_recap_story(live_session, anna, channel_on):
     live_session.channels.set([channel_on("mastodon")])
-    question = actions.approve(actions.submit_question(live_session, "Darf der Partner mit in den Kreißsaal?", client="a"))
+    question = actions.approve(
+        actions.submit_question(live_session, "Darf der Partner mit in den Kreißsaal?", client="a")
+    )
     actions.mark_answered(question, "Ja, eine Begleitperson ist immer erlaubt.")
     actions.approve(actions.submit_question(live_session, "Gibt es Familienzimmer?", client="b"))
     response = login(anna).post("/live/geburt/recap/")

@@ -27,7 +27,9 @@ def announced(live_session, channel_on, sandbox):
     return published
 
 
-def mastodon_reply(sandbox, status_id: str, text: str, handle: str = "lena", token: str = "") -> None:
+def mastodon_reply(
+    sandbox, status_id: str, text: str, handle: str = "lena", token: str = ""
+) -> None:
     token = token or f"token-{handle}"
     if not sandbox.store.account("mastodon", handle):
         sandbox.add_account("mastodon", handle, token)
@@ -44,14 +46,22 @@ def bluesky_reply(sandbox, parent_uri: str, text: str, handle: str = "jonas.bsky
         sandbox.add_account("bluesky", handle, password="pw-jonas")
     xrpc = f"{sandbox.base_url}/xrpc"
     session = httpx.post(
-        f"{xrpc}/com.atproto.server.createSession", json={"identifier": handle, "password": "pw-jonas"}
+        f"{xrpc}/com.atproto.server.createSession",
+        json={"identifier": handle, "password": "pw-jonas"},
     ).json()
-    parent = httpx.get(f"{xrpc}/com.atproto.repo.getRecord", params={
-        "repo": parent_uri.split("/")[2], "collection": "app.bsky.feed.post", "rkey": parent_uri.rsplit("/", 1)[1],
-    }).json()
+    parent = httpx.get(
+        f"{xrpc}/com.atproto.repo.getRecord",
+        params={
+            "repo": parent_uri.split("/")[2],
+            "collection": "app.bsky.feed.post",
+            "rkey": parent_uri.rsplit("/", 1)[1],
+        },
+    ).json()
     ref = {"uri": parent["uri"], "cid": parent["cid"]}
     record = {
-        "$type": "app.bsky.feed.post", "text": text, "createdAt": timezone.now().isoformat(),
+        "$type": "app.bsky.feed.post",
+        "text": text,
+        "createdAt": timezone.now().isoformat(),
         "reply": {"root": ref, "parent": ref},
     }
     response = httpx.post(
@@ -69,7 +79,11 @@ def test_it_announces_with_the_link_to_the_question_page(announced, sandbox):
 
 
 def test_it_turns_mastodon_replies_into_questions(announced, sandbox, live_session):
-    mastodon_reply(sandbox, announced["mastodon"].remote_id, "@klinikum Gibt es im Klinikum <b>Familienzimmer</b>?")
+    mastodon_reply(
+        sandbox,
+        announced["mastodon"].remote_id,
+        "@klinikum Gibt es im Klinikum <b>Familienzimmer</b>?",
+    )
     assert replies.collect(live_session) == 1
     question = Question.objects.get()
     assert question.source == Source.MASTODON and question.status == Status.PENDING
@@ -79,7 +93,9 @@ def test_it_turns_mastodon_replies_into_questions(announced, sandbox, live_sessi
 
 
 def test_it_turns_bluesky_replies_into_questions(announced, sandbox, live_session):
-    bluesky_reply(sandbox, announced["bluesky"].remote_id, "Wie lange dauert das Wochenbett bei Ihnen?")
+    bluesky_reply(
+        sandbox, announced["bluesky"].remote_id, "Wie lange dauert das Wochenbett bei Ihnen?"
+    )
     assert replies.collect(live_session) == 1
     question = Question.objects.get()
     assert (question.source, question.nickname) == (Source.BLUESKY, "jonas.bsky.test")
@@ -90,14 +106,24 @@ def test_it_takes_each_reply_once_and_skips_our_own(announced, sandbox, live_ses
     status_id = announced["mastodon"].remote_id
     mastodon_reply(sandbox, status_id, "Darf ich meine Hebamme mitbringen?")
     assert tasks.poll_replies.call_local() == 1
-    mastodon_reply(sandbox, status_id, "Danke für die Frage, wir beantworten sie gleich live!", handle="klinikum", token="token-mastodon-klinikum")
+    mastodon_reply(
+        sandbox,
+        status_id,
+        "Danke für die Frage, wir beantworten sie gleich live!",
+        handle="klinikum",
+        token="token-mastodon-klinikum",
+    )
     mastodon_reply(sandbox, status_id, "Und wie ist das mit dem Parken?", handle="ole")
     assert tasks.poll_replies.call_local() == 1
     assert Question.objects.count() == 2
 
 
 def test_it_flags_replies_like_any_question(announced, sandbox, live_session):
-    mastodon_reply(sandbox, announced["mastodon"].remote_id, "Ich habe Diabetes Typ 1, darf ich spontan entbinden?")
+    mastodon_reply(
+        sandbox,
+        announced["mastodon"].remote_id,
+        "Ich habe Diabetes Typ 1, darf ich spontan entbinden?",
+    )
     replies.collect(live_session)
     assert Question.objects.get().flags == ["health_data"]
 

@@ -21,7 +21,6 @@ LONG = "Schwangerschaftsdiabetesvorsorgeuntersuchungsergebnisse"
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture
 def shoot(browser, asgi_server):
     contexts = []
@@ -38,7 +37,9 @@ def shoot(browser, asgi_server):
         page.wait_for_timeout(1100)  # one tick of the presenter's clock
         page.screenshot(path=str(OUT / f"live-{name}.png"), full_page=True)
         assert not errors, errors
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{name}: page is {overflow}px wider than the window"
         return page
 
@@ -52,11 +53,22 @@ def busy(session):
         ("Darf der Partner bei einem Kaiserschnitt dabei sein?", "Lena", Source.WEB),
         ("Gibt es im Klinikum Familienzimmer, und was kosten sie pro Nacht?", "", Source.WEB),
         (f"Was bedeuten die {LONG} für die Geburtsplanung?", "Ole", Source.MASTODON),
-        ("Wie lange dauert das Wochenbett auf der Station normalerweise?", "jonas.bsky.social", Source.BLUESKY),
+        (
+            "Wie lange dauert das Wochenbett auf der Station normalerweise?",
+            "jonas.bsky.social",
+            Source.BLUESKY,
+        ),
         ("Kann ich eine PDA auch noch spät bekommen?", "", Source.WEB),
     ]
     made = [
-        actions.submit_question(session, t, nickname=n, source=s, client=f"c{i}", remote_id=str(i) if s != Source.WEB else "")
+        actions.submit_question(
+            session,
+            t,
+            nickname=n,
+            source=s,
+            client=f"c{i}",
+            remote_id=str(i) if s != Source.WEB else "",
+        )
         for i, (t, n, s) in enumerate(texts)
     ]
     for q in made[:4]:
@@ -65,10 +77,23 @@ def busy(session):
         for v in range(i + 2):
             actions.upvote(q, f"voter-{q.pk}-{v}")
     actions.pin(made[0])
-    actions.submit_question(session, "Ich habe Schwangerschaftsdiabetes und mein Zucker liegt bei 180 mg/dl – ist das gefährlich für mein Baby?", nickname="Maria", client="x")
-    actions.submit_question(session, "Kann der Partner beim Kaiserschnitt mit in den OP?", client="y")
-    actions.submit_question(session, "Meine Frau hat seit einer Stunde starke Blutungen, was sollen wir tun?", client="z")
-    answered = actions.submit_question(session, "Gibt es eine Stillberatung nach der Entlassung?", client="w")
+    actions.submit_question(
+        session,
+        "Ich habe Schwangerschaftsdiabetes und mein Zucker liegt bei 180 mg/dl – ist das gefährlich für mein Baby?",
+        nickname="Maria",
+        client="x",
+    )
+    actions.submit_question(
+        session, "Kann der Partner beim Kaiserschnitt mit in den OP?", client="y"
+    )
+    actions.submit_question(
+        session,
+        "Meine Frau hat seit einer Stunde starke Blutungen, was sollen wir tun?",
+        client="z",
+    )
+    answered = actions.submit_question(
+        session, "Gibt es eine Stillberatung nach der Entlassung?", client="w"
+    )
     actions.approve(answered)
     actions.mark_answered(answered, "Ja, die Stillambulanz berät auch nach der Entlassung.")
 
@@ -86,7 +111,9 @@ def test_no_sessions_yet(shoot, anna):
 
 
 def test_busy_pages(shoot, anna, live_session):
-    live_session.stream_links = "https://www.youtube.com/watch?v=klinikum\nhttps://www.facebook.com/klinikum/live"
+    live_session.stream_links = (
+        "https://www.youtube.com/watch?v=klinikum\nhttps://www.facebook.com/klinikum/live"
+    )
     live_session.save()
     busy(live_session)
     for lang in ("de", "en"):
@@ -102,11 +129,20 @@ def test_busy_pages(shoot, anna, live_session):
 def test_long_german_words(shoot, anna, org):
     now = timezone.now()
     LiveSession.objects.create(
-        organisation=org, title=f"{LONG}sprechstunde", slug="lang", doctors=f"Prof. Dr. {LONG}",
-        starts_at=now, ends_at=now + dt.timedelta(hours=1), topic=LONG * 2,
+        organisation=org,
+        title=f"{LONG}sprechstunde",
+        slug="lang",
+        doctors=f"Prof. Dr. {LONG}",
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=1),
+        topic=LONG * 2,
     )
     session = LiveSession.objects.get(slug="lang")
-    q = actions.approve(actions.submit_question(session, f"{LONG}{LONG}?", nickname="Wöchnerinnenstationsbesucherin", client="a"))
+    q = actions.approve(
+        actions.submit_question(
+            session, f"{LONG}{LONG}?", nickname="Wöchnerinnenstationsbesucherin", client="a"
+        )
+    )
     actions.pin(q)
     actions.approve(actions.submit_question(session, f"Und die {LONG}?", client="b"))
     shoot("long-audience-mobile", "/live/lang/", width=390, height=844)

@@ -56,7 +56,8 @@ def test_scheduled_can_be_cancelled_once(anna_client, publication_factory, masto
     assert publication.state == State.CANCELLED
     response = anna_client.post(f"/publications/{publication.pk}/cancel/", follow=True)
     assert (
-        "Nur Entwürfe, geplante und fehlgeschlagene Beiträge können abgebrochen werden." in response.content.decode()
+        "Nur Entwürfe, geplante und fehlgeschlagene Beiträge können abgebrochen werden."
+        in response.content.decode()
     )
 
 

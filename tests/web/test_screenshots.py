@@ -20,7 +20,6 @@ pytestmark = pytest.mark.browser
 LONG = "Veröffentlichungsfehlerbenachrichtigungseinstellungen"
 
 
-
 @pytest.fixture
 def shoot(browser, live_server):
     """shoot(person, name, path, lang="de", width=1280, full_page=True, before=callable)"""

@@ -7,96 +7,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('networks', '0001_initial'),
-        ('stories', '0001_initial'),
+        ("core", "0001_initial"),
+        ("networks", "0001_initial"),
+        ("stories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LiveSession',
+            name="LiveSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='address')),
-                ('topic', models.TextField(blank=True, verbose_name='topic')),
-                ('doctors', models.CharField(blank=True, help_text='e.g. Dr. Maria Weber, Chefärztin', max_length=300, verbose_name='doctors')),
-                ('starts_at', models.DateTimeField(verbose_name='start')),
-                ('ends_at', models.DateTimeField(verbose_name='end')),
-                ('stream_links', models.TextField(blank=True, help_text='One per line', verbose_name='stream links')),
-                ('accepting', models.BooleanField(default=True, verbose_name='accepting questions')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('channels', models.ManyToManyField(blank=True, related_name='+', to='networks.channel', verbose_name='channels for announcements')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.department', verbose_name='department')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.organisation')),
-                ('recap_story', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='stories.story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="address")),
+                ("topic", models.TextField(blank=True, verbose_name="topic")),
+                (
+                    "doctors",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. Dr. Maria Weber, Chefärztin",
+                        max_length=300,
+                        verbose_name="doctors",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="start")),
+                ("ends_at", models.DateTimeField(verbose_name="end")),
+                (
+                    "stream_links",
+                    models.TextField(
+                        blank=True, help_text="One per line", verbose_name="stream links"
+                    ),
+                ),
+                (
+                    "accepting",
+                    models.BooleanField(default=True, verbose_name="accepting questions"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "channels",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="networks.channel",
+                        verbose_name="channels for announcements",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "recap_story",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="stories.story",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'live consultation',
-                'verbose_name_plural': 'live consultations',
-                'ordering': ['-starts_at'],
+                "verbose_name": "live consultation",
+                "verbose_name_plural": "live consultations",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='question')),
-                ('public_text', models.TextField(verbose_name='public wording')),
-                ('nickname', models.CharField(blank=True, max_length=40, verbose_name='name')),
-                ('status', models.CharField(choices=[('pending', 'waiting'), ('approved', 'approved'), ('answering', 'being answered'), ('answered', 'answered'), ('rejected', 'rejected'), ('merged', 'merged')], default='pending', max_length=12)),
-                ('flags', models.JSONField(blank=True, default=list)),
-                ('source', models.CharField(choices=[('web', 'question page'), ('mastodon', 'Mastodon'), ('bluesky', 'Bluesky')], default='web', max_length=12)),
-                ('remote_id', models.CharField(blank=True, max_length=300)),
-                ('remote_url', models.URLField(blank=True, max_length=1000)),
-                ('client', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('origin', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('votes', models.PositiveIntegerField(default=0)),
-                ('answer_note', models.TextField(blank=True, verbose_name='short answer')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('pinned_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged', to='live.question')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='live.livesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="question")),
+                ("public_text", models.TextField(verbose_name="public wording")),
+                ("nickname", models.CharField(blank=True, max_length=40, verbose_name="name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting"),
+                            ("approved", "approved"),
+                            ("answering", "being answered"),
+                            ("answered", "answered"),
+                            ("rejected", "rejected"),
+                            ("merged", "merged"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("flags", models.JSONField(blank=True, default=list)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("web", "question page"),
+                            ("mastodon", "Mastodon"),
+                            ("bluesky", "Bluesky"),
+                        ],
+                        default="web",
+                        max_length=12,
+                    ),
+                ),
+                ("remote_id", models.CharField(blank=True, max_length=300)),
+                ("remote_url", models.URLField(blank=True, max_length=1000)),
+                ("client", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("origin", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("votes", models.PositiveIntegerField(default=0)),
+                ("answer_note", models.TextField(blank=True, verbose_name="short answer")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("pinned_at", models.DateTimeField(blank=True, null=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged",
+                        to="live.question",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="live.livesession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Upvote',
+            name="Upvote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='upvotes', to='live.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="upvotes",
+                        to="live.question",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Announcement',
+            name="Announcement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('week', 'a week before'), ('day', 'the day before'), ('hour', 'an hour before'), ('start', 'at the start')], max_length=8)),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stories.story')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='announcements', to='live.livesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("week", "a week before"),
+                            ("day", "the day before"),
+                            ("hour", "an hour before"),
+                            ("start", "at the start"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="stories.story",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="announcements",
+                        to="live.livesession",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('session', 'kind'), name='live_announcement_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("session", "kind"), name="live_announcement_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(condition=models.Q(('remote_id', ''), _negated=True), fields=('session', 'source', 'remote_id'), name='live_question_remote_unique'),
+            model_name="question",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("remote_id", ""), _negated=True),
+                fields=("session", "source", "remote_id"),
+                name="live_question_remote_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='upvote',
-            constraint=models.UniqueConstraint(fields=('question', 'client'), name='live_upvote_once'),
+            model_name="upvote",
+            constraint=models.UniqueConstraint(
+                fields=("question", "client"), name="live_upvote_once"
+            ),
         ),
     ]

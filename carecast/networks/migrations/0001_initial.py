@@ -7,40 +7,109 @@ import carecast.networks.registry
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(choices=carecast.networks.registry.choices, max_length=32, verbose_name='network')),
-                ('name', models.CharField(help_text='e.g. "X – Jobs"', max_length=120, verbose_name='name')),
-                ('purpose', models.CharField(choices=[('news', 'News'), ('jobs', 'Jobs'), ('department', 'Department')], default='news', max_length=16, verbose_name='purpose')),
-                ('handle', models.CharField(blank=True, max_length=200, verbose_name='account')),
-                ('base_url', models.URLField(blank=True, help_text='API address, e.g. https://mastodon.social', verbose_name='server')),
-                ('remote_user_id', models.CharField(blank=True, max_length=200)),
-                ('credentials_encrypted', models.TextField(blank=True, editable=False)),
-                ('config', models.JSONField(blank=True, default=dict)),
-                ('posting_windows', models.JSONField(blank=True, default=list, verbose_name='posting windows')),
-                ('timezone', models.CharField(default='Europe/Berlin', max_length=64, verbose_name='time zone')),
-                ('status', models.CharField(choices=[('active', 'active'), ('paused', 'paused')], default='active', max_length=16)),
-                ('status_reason', models.TextField(blank=True)),
-                ('is_sandbox', models.BooleanField(default=False, help_text='Publishes to a local test server, not the real network.', verbose_name='sandbox')),
-                ('max_concurrent', models.PositiveSmallIntegerField(default=2)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='channels', to='core.department')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "network",
+                    models.CharField(
+                        choices=carecast.networks.registry.choices,
+                        max_length=32,
+                        verbose_name="network",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text='e.g. "X – Jobs"', max_length=120, verbose_name="name"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("news", "News"), ("jobs", "Jobs"), ("department", "Department")],
+                        default="news",
+                        max_length=16,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("handle", models.CharField(blank=True, max_length=200, verbose_name="account")),
+                (
+                    "base_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="API address, e.g. https://mastodon.social",
+                        verbose_name="server",
+                    ),
+                ),
+                ("remote_user_id", models.CharField(blank=True, max_length=200)),
+                ("credentials_encrypted", models.TextField(blank=True, editable=False)),
+                ("config", models.JSONField(blank=True, default=dict)),
+                (
+                    "posting_windows",
+                    models.JSONField(blank=True, default=list, verbose_name="posting windows"),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="Europe/Berlin", max_length=64, verbose_name="time zone"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "active"), ("paused", "paused")],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True)),
+                (
+                    "is_sandbox",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Publishes to a local test server, not the real network.",
+                        verbose_name="sandbox",
+                    ),
+                ),
+                ("max_concurrent", models.PositiveSmallIntegerField(default=2)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="channels",
+                        to="core.department",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channels",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'channel',
-                'verbose_name_plural': 'channels',
-                'ordering': ['organisation', 'name'],
+                "verbose_name": "channel",
+                "verbose_name_plural": "channels",
+                "ordering": ["organisation", "name"],
             },
         ),
     ]

@@ -6,106 +6,256 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('networks', '0001_initial'),
+        ("core", "0001_initial"),
+        ("networks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('starts_on', models.DateField(blank=True, null=True)),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaigns', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("starts_on", models.DateField(blank=True, null=True)),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaigns",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
             },
         ),
         migrations.CreateModel(
-            name='MediaAsset',
+            name="MediaAsset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='media/%Y/%m/', verbose_name='file')),
-                ('kind', models.CharField(choices=[('image', 'image'), ('video', 'video')], default='image', max_length=8)),
-                ('mime_type', models.CharField(max_length=64)),
-                ('size_bytes', models.PositiveBigIntegerField(default=0)),
-                ('width', models.PositiveIntegerField(blank=True, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, null=True)),
-                ('alt_text', models.TextField(blank=True, verbose_name='alt text')),
-                ('credit', models.CharField(blank=True, max_length=200, verbose_name='credit')),
-                ('music_title', models.CharField(blank=True, max_length=200, verbose_name='music')),
-                ('music_licence', models.CharField(blank=True, choices=[('own', 'own recording'), ('licensed', 'licensed'), ('commercial_library', 'platform commercial library'), ('none', 'no licence')], max_length=24, verbose_name='music licence')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='media', to='core.organisation')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="media/%Y/%m/", verbose_name="file")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("image", "image"), ("video", "video")],
+                        default="image",
+                        max_length=8,
+                    ),
+                ),
+                ("mime_type", models.CharField(max_length=64)),
+                ("size_bytes", models.PositiveBigIntegerField(default=0)),
+                ("width", models.PositiveIntegerField(blank=True, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, null=True)),
+                ("alt_text", models.TextField(blank=True, verbose_name="alt text")),
+                ("credit", models.CharField(blank=True, max_length=200, verbose_name="credit")),
+                ("music_title", models.CharField(blank=True, max_length=200, verbose_name="music")),
+                (
+                    "music_licence",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("own", "own recording"),
+                            ("licensed", "licensed"),
+                            ("commercial_library", "platform commercial library"),
+                            ("none", "no licence"),
+                        ],
+                        max_length=24,
+                        verbose_name="music licence",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="media",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'media file',
-                'verbose_name_plural': 'media library',
-                'ordering': ['-created_at'],
+                "verbose_name": "media file",
+                "verbose_name_plural": "media library",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PersonShown',
+            name="PersonShown",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('consent', models.CharField(choices=[('none', 'no consent'), ('given', 'consent given'), ('withdrawn', 'consent withdrawn')], default='none', max_length=12)),
-                ('consent_reference', models.CharField(blank=True, max_length=200, verbose_name='consent reference')),
-                ('is_patient', models.BooleanField(default=False, verbose_name='patient')),
-                ('health_data_visible', models.BooleanField(default=False, verbose_name='health data visible (Art. 9 GDPR)')),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='people', to='stories.mediaasset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("none", "no consent"),
+                            ("given", "consent given"),
+                            ("withdrawn", "consent withdrawn"),
+                        ],
+                        default="none",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "consent_reference",
+                    models.CharField(blank=True, max_length=200, verbose_name="consent reference"),
+                ),
+                ("is_patient", models.BooleanField(default=False, verbose_name="patient")),
+                (
+                    "health_data_visible",
+                    models.BooleanField(
+                        default=False, verbose_name="health data visible (Art. 9 GDPR)"
+                    ),
+                ),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="people",
+                        to="stories.mediaasset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person shown',
-                'verbose_name_plural': 'people shown',
+                "verbose_name": "person shown",
+                "verbose_name_plural": "people shown",
             },
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('link', models.URLField(blank=True, max_length=1000, verbose_name='link')),
-                ('hashtags', models.CharField(blank=True, max_length=500, verbose_name='hashtags')),
-                ('evergreen', models.BooleanField(default=False, verbose_name='evergreen')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stories', to='stories.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stories', to='core.department')),
-                ('media', models.ManyToManyField(blank=True, related_name='stories', to='stories.mediaasset')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stories', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("link", models.URLField(blank=True, max_length=1000, verbose_name="link")),
+                ("hashtags", models.CharField(blank=True, max_length=500, verbose_name="hashtags")),
+                ("evergreen", models.BooleanField(default=False, verbose_name="evergreen")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="stories",
+                        to="stories.campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="stories",
+                        to="core.department",
+                    ),
+                ),
+                (
+                    "media",
+                    models.ManyToManyField(
+                        blank=True, related_name="stories", to="stories.mediaasset"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stories",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story',
-                'verbose_name_plural': 'stories',
-                'ordering': ['-created_at'],
+                "verbose_name": "story",
+                "verbose_name_plural": "stories",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Variant',
+            name="Variant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='variants', to='networks.channel')),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='variants', to='stories.story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="variants",
+                        to="networks.channel",
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="variants",
+                        to="stories.story",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'post',
-                'verbose_name_plural': 'posts',
-                'constraints': [models.UniqueConstraint(fields=('story', 'channel'), name='variant_story_channel_unique')],
+                "verbose_name": "post",
+                "verbose_name_plural": "posts",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("story", "channel"), name="variant_story_channel_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -4,46 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('networks', '0001_initial'),
-        ('stories', '0001_initial'),
+        ("networks", "0001_initial"),
+        ("stories", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='personshown',
-            name='art9_consent',
-            field=models.BooleanField(default=False, verbose_name='explicit consent (Art. 9 GDPR) and release from confidentiality'),
+            model_name="personshown",
+            name="art9_consent",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="explicit consent (Art. 9 GDPR) and release from confidentiality",
+            ),
         ),
         migrations.AddField(
-            model_name='personshown',
-            name='consent_all_channels',
-            field=models.BooleanField(default=False, verbose_name='all channels'),
+            model_name="personshown",
+            name="consent_all_channels",
+            field=models.BooleanField(default=False, verbose_name="all channels"),
         ),
         migrations.AddField(
-            model_name='personshown',
-            name='consent_channels',
-            field=models.ManyToManyField(blank=True, related_name='+', to='networks.channel', verbose_name='channels consented to'),
+            model_name="personshown",
+            name="consent_channels",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                to="networks.channel",
+                verbose_name="channels consented to",
+            ),
         ),
         migrations.AddField(
-            model_name='personshown',
-            name='consent_document',
-            field=models.FileField(blank=True, upload_to='consent/%Y/', verbose_name='signed consent'),
+            model_name="personshown",
+            name="consent_document",
+            field=models.FileField(
+                blank=True, upload_to="consent/%Y/", verbose_name="signed consent"
+            ),
         ),
         migrations.AddField(
-            model_name='personshown',
-            name='consent_purpose',
-            field=models.CharField(blank=True, max_length=200, verbose_name='purpose'),
+            model_name="personshown",
+            name="consent_purpose",
+            field=models.CharField(blank=True, max_length=200, verbose_name="purpose"),
         ),
         migrations.AddField(
-            model_name='personshown',
-            name='consent_until',
-            field=models.DateField(blank=True, null=True, verbose_name='consent until'),
+            model_name="personshown",
+            name="consent_until",
+            field=models.DateField(blank=True, null=True, verbose_name="consent until"),
         ),
         migrations.AddField(
-            model_name='personshown',
-            name='withdrawn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at'),
+            model_name="personshown",
+            name="withdrawn_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="withdrawn at"),
         ),
     ]

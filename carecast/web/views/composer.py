@@ -70,13 +70,16 @@ def _compose(request, story):
     elif action == "schedule":
         due = form.cleaned_data["due"]
         done = _publish(
-            request, story, state, lambda variant, actor: schedule_local(
+            request,
+            story,
+            state,
+            lambda variant, actor: schedule_local(
                 variant,
                 due,
                 actor,
                 zone=request.person.organisation.timezone,
                 override_reason=override,
-            )
+            ),
         )
         _report_done(request, done, scheduled=True)
     else:
@@ -100,7 +103,8 @@ def _override_reason(request, form, state) -> str:
         form.add_error(None, _("Give a reason to override the blocking check, or change the post."))
     else:
         form.add_error(
-            None, _("Only the communications lead can override a blocking check: ask them to review.")
+            None,
+            _("Only the communications lead can override a blocking check: ask them to review."),
         )
     return ""
 
@@ -177,7 +181,9 @@ def _render(request, form, story, state):
         "chosen_ids": {p.channel.pk for p in state["panels"]},
         "due_value": request.POST.get("due", "") if request.method == "POST" else "",
         "may_override": may_override(request.user),
-        "override_reason": request.POST.get("override_reason", "") if request.method == "POST" else "",
+        "override_reason": request.POST.get("override_reason", "")
+        if request.method == "POST"
+        else "",
     }
     return render(request, "web/composer/page.html", context)
 
