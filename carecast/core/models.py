@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,10 @@ class Organisation(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
     website = models.URLField(_("website"), blank=True)
     imprint_url = models.URLField(_("imprint"), blank=True)
+    # Copies of other people's comments are kept only this long (GDPR Art. 5; inbox.retention).
+    comment_retention_days = models.PositiveSmallIntegerField(
+        _("keep comments for (days)"), default=90, validators=[MinValueValidator(1)]
+    )
 
     class Meta:
         verbose_name = _("organisation")

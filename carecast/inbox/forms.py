@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecast.core.models import Person
+from carecast.core.models import Organisation, Person
 from carecast.inbox.labels import label_choices
 from carecast.inbox.models import DutyShift, Status
 
@@ -65,3 +65,25 @@ class ShiftForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("ends_at", _("The shift must end after it starts."))
         return data
+
+
+class RetentionForm(forms.ModelForm):
+    """How long copies of comments stay in carecast (inbox.retention erases them after)."""
+
+    MIN_DAYS, MAX_DAYS = 7, 3650
+
+    class Meta:
+        model = Organisation
+        fields = ["comment_retention_days"]
+        widgets = {
+            "comment_retention_days": forms.NumberInput(attrs={"min": 7, "max": 3650, "step": 1})
+        }
+
+    def clean_comment_retention_days(self) -> int:
+        days = self.cleaned_data["comment_retention_days"]
+        if not self.MIN_DAYS <= days <= self.MAX_DAYS:
+            raise forms.ValidationError(
+                _("Between %(min)s and %(max)s days."),
+                params={"min": self.MIN_DAYS, "max": self.MAX_DAYS},
+            )
+        return days

@@ -28,6 +28,11 @@ class Status(models.TextChoices):
     DONE = "done", _("done")
 
 
+class Erasure(models.TextChoices):
+    RETENTION = "retention", _("retention period over")
+    REQUEST = "request", _("on request")
+
+
 class InboxItem(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="inbox_items")
@@ -57,6 +62,9 @@ class InboxItem(models.Model):
     handled_at = models.DateTimeField(null=True, blank=True)
     # Set once, by the one worker that notifies the people on duty (conditional UPDATE).
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Text, author and link erased (inbox.retention); labels and times stay for the numbers.
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erasure = models.CharField(max_length=16, choices=Erasure.choices, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]

@@ -1,4 +1,4 @@
-"""Huey tasks: read every channel's comments each minute, send replies.
+"""Huey tasks: read every channel's comments each minute, send replies, erase old copies.
 
 Thin wrappers around ``fetch`` and ``send``; a channel that fails is recorded on its
 ``ChannelInbox`` and does not stop the others.
@@ -67,3 +67,11 @@ def reconcile_replies() -> int:
     for reply_id in ids:
         send_reply(reply_id)
     return len(ids)
+
+
+@db_periodic_task(crontab(hour="3", minute="30"))
+def purge_expired_comments() -> int:
+    """Each night: erase comment copies older than the organisation's retention period."""
+    from carecast.inbox.retention import purge_expired
+
+    return purge_expired()

@@ -9,8 +9,10 @@ urlpatterns = [
     path("<int:item_id>/", views.item_detail, name="item"),
     path("<int:item_id>/reply/", views.reply, name="reply"),
     path("<int:item_id>/status/", views.set_status, name="status"),
+    path("<int:item_id>/erase/", views.erase, name="erase"),
     path("replies/<int:reply_id>/settle/", views.settle, name="settle"),
     path("duty/", views.duty, name="duty"),
     path("duty/take/", views.duty_take, name="duty_take"),
+    path("retention/", views.retention_period, name="retention"),
     path("duty/<int:shift_id>/delete/", views.duty_delete, name="duty_delete"),
 ]

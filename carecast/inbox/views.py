@@ -16,10 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecast.core import audit
 from carecast.core.models import Role
 from carecast.inbox import duty as duty_service
-from carecast.inbox import services
-from carecast.inbox.forms import FilterForm, ShiftForm
+from carecast.inbox import retention, services
+from carecast.inbox.forms import FilterForm, RetentionForm, ShiftForm
 from carecast.inbox.labels import LABEL_NAMES, stored_triage
 from carecast.inbox.models import (
     ChannelInbox,
@@ -44,6 +45,15 @@ def items_for(person):
 
 def _own_item(request, item_id: int) -> InboxItem:
     return get_object_or_404(items_for(request.person), pk=item_id)
+
+
+# Who may erase a comment's copy on request: the communications team, not departments.
+ERASERS = {Role.ADMIN, Role.EDITOR}
+
+
+def _card(request, item: InboxItem, can_reply: bool) -> dict:
+    """What one item card (inbox/_item.html) needs beside the item."""
+    return {"item": item, "can_reply": can_reply, "can_erase": request.person.role in ERASERS}
 
 
 def _back(request, default: str = "/inbox/") -> str:
@@ -136,6 +146,9 @@ def _inbox_context(request, drafts: dict | None = None) -> dict:
         "filtered": bool(request.GET.get("label") or request.GET.get("channel") or status),
         "on_duty": duty_service.on_duty(person.organisation),
         "can_reply": person.can_publish,
+        "can_erase": person.role in ERASERS,
+        "retention_days": person.organisation.comment_retention_days,
+        "sets_retention": person.role == Role.ADMIN,
     }
 
 
@@ -149,7 +162,7 @@ def item_detail(request, item_id: int):
     """One item: the link in the emergency email, and what htmx polls while a reply is sending."""
     item = _own_item(request, item_id)
     decorate([item], request.LANGUAGE_CODE)
-    context = {"item": item, "can_reply": request.person.can_publish, "nav": "inbox"}
+    context = {**_card(request, item, request.person.can_publish), "nav": "inbox"}
     template = "inbox/_item.html" if _is_htmx(request) else "inbox/item.html"
     return render(request, template, context)
 
@@ -169,7 +182,7 @@ def reply(request, item_id: int):
     item.refresh_from_db()
     if _is_htmx(request):
         decorate([item], request.LANGUAGE_CODE, {item.pk: draft} if draft else None)
-        return render(request, "inbox/_item.html", {"item": item, "can_reply": True})
+        return render(request, "inbox/_item.html", _card(request, item, True))
     if draft:
         # The text is kept and the findings are shown next to it: no redirect.
         context = _inbox_context(request, {item.pk: draft})
@@ -191,7 +204,7 @@ def set_status(request, item_id: int):
     if _is_htmx(request):
         item.refresh_from_db()
         decorate([item], request.LANGUAGE_CODE)
-        return render(request, "inbox/_item.html", {"item": item, "can_reply": True})
+        return render(request, "inbox/_item.html", _card(request, item, True))
     return redirect(_back(request))
 
 
@@ -206,6 +219,28 @@ def settle(request, reply_id: int):
     return redirect(f"{_back(request)}#item-{found.item_id}")
 
 
+@require_POST
+@person_required
+def erase(request, item_id: int):
+    """An erasure request: the comment's text, author and link leave carecast now."""
+    item = _own_item(request, item_id)
+    if request.person.role not in ERASERS:
+        raise PermissionDenied
+    if retention.erase_on_request(item, request.user):
+        messages.success(
+            request,
+            _("The comment's copy in carecast is erased. Its labels still count in the numbers."),
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "Not erased: it was erased already, or a reply to it is still being sent. Try again in a minute."
+            ),
+        )
+    return redirect(f"{_back(request)}#item-{item.pk}")
+
+
 # --- the duty rota ---------------------------------------------------------------------------
 
 
@@ -214,12 +249,11 @@ def _plans_rota(person) -> bool:
 
 
 @person_required
-def duty(request):
+def duty(request, retention_form: RetentionForm | None = None):
     person = request.person
-    form = ShiftForm(
-        request.POST or None, organisation=person.organisation, initial={"person": person}
-    )
-    if request.method == "POST":
+    posted = request.POST if request.method == "POST" and retention_form is None else None
+    form = ShiftForm(posted, organisation=person.organisation, initial={"person": person})
+    if posted is not None:
         if not _plans_rota(person):
             raise PermissionDenied
         if form.is_valid():
@@ -242,8 +276,34 @@ def duty(request):
         "plans_rota": _plans_rota(person),
         "can_take": person.can_publish,
         "quick_hours": int(duty_service.QUICK_SHIFT.total_seconds() // 3600),
+        "retention_form": retention_form or RetentionForm(instance=person.organisation),
+        "sets_retention": person.role == Role.ADMIN,
     }
     return render(request, "inbox/duty.html", context)
+
+
+@require_POST
+@person_required
+def retention_period(request):
+    """The communications lead sets how long copies of comments are kept."""
+    person = request.person
+    if person.role != Role.ADMIN:
+        raise PermissionDenied
+    before = person.organisation.comment_retention_days
+    form = RetentionForm(request.POST, instance=person.organisation)
+    if not form.is_valid():
+        return duty(request, retention_form=form)
+    form.save()
+    audit.record(
+        person.organisation,
+        "inbox.retention_period",
+        "",
+        actor=request.user,
+        before=before,
+        after=form.instance.comment_retention_days,
+    )
+    messages.success(request, _("Retention period saved."))
+    return redirect("inbox:duty")
 
 
 @require_POST
