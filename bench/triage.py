@@ -5,7 +5,7 @@ scans the same texts with one combined pattern of every triage word list (``find
 in the same run: what triage costs beyond finding the words (reasons, sentence windows,
 emergency context, sarcasm) shows as the ratio. CPU time of this one process = one core.
 
-    python -m bench triage            # N=20000
+    python -m bench triage            # N=10000, 5 rounds
     BENCH_TRIAGE_N=5000 python -m bench triage
 """
 
@@ -17,7 +17,7 @@ import re
 import time
 from pathlib import Path
 
-N = int(os.environ.get("BENCH_TRIAGE_N", "20000"))
+N = int(os.environ.get("BENCH_TRIAGE_N", "10000"))
 TARGET = 2_000  # comments per second per core (issue 5)
 
 
@@ -38,11 +38,25 @@ def _combined_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
 
+ROUNDS = 5
+
+
 def _rate(work, texts: list[str]) -> float:
     started = time.process_time()
     for text in texts:
         work(text)
     return len(texts) / (time.process_time() - started)
+
+
+def _best_rates(works: list, texts: list[str]) -> list[float]:
+    """Each work's best rate over ROUNDS rounds, the works taking turns in every round:
+    a shared machine's slow moment then costs both alike, and the best round is the
+    one least disturbed (as timeit advises)."""
+    best = [0.0] * len(works)
+    for _ in range(ROUNDS):
+        for i, work in enumerate(works):
+            best[i] = max(best[i], _rate(work, texts))
+    return best
 
 
 def main() -> None:
@@ -55,9 +69,8 @@ def main() -> None:
     texts = _texts()
     combined = _combined_pattern()
     triage(texts[0]), combined.findall(texts[0])  # warm caches outside the clock
-    baseline = _rate(combined.findall, texts)
-    ours = _rate(triage, texts)
-    print(f"bench/triage: {len(texts)} comments")
+    baseline, ours = _best_rates([combined.findall, triage], texts)
+    print(f"bench/triage: {len(texts)} comments, best of {ROUNDS} rounds")
     print(f"  triage          {ours:10,.0f} comments/s/core (target ≥ {TARGET:,})")
     print(f"  plain re scan   {baseline:10,.0f} comments/s/core (one combined pattern, findall)")
     print(f"  ratio           {ours / baseline:10.2f} × the plain scan")

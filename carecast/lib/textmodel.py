@@ -242,6 +242,16 @@ def features(text: str) -> dict[str, list[int]]:
     return found
 
 
+def feature_set(text: str) -> set[str]:
+    """The same features as ``features`` without their positions: all scoring needs, and
+    about twice as fast (the positions are only worked out when words are to be shown)."""
+    toks = tokens(text)
+    found = set().union(*map(word_features, toks))
+    words = [t for t in toks if t[0].isalnum()]
+    found.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return found
+
+
 def feature_names(text: str) -> list[str]:
     """The features of a text, for training (the same function the model uses)."""
     return list(features(text))
@@ -266,8 +276,7 @@ class TextModel:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The model's probability for every label (training and evaluation use these)."""
-        found = features(text)
-        return dict(zip(self.labels, self._scores(found), strict=True))
+        return dict(zip(self.labels, self._scores(feature_set(text)), strict=True))
 
     def judge(
         self, text: str, ruled: Collection[str], ruled_out: Collection[str] = ()
@@ -279,11 +288,11 @@ class TextModel:
         the rules give it and the probability reaches the label's veto level (both chosen on
         authors' sets the model never saw; eval/train.py).
         """
-        found = features(text)
         added, vetoed = [], []
         toks: list[str] | None = None
+        found: dict[str, list[int]] | None = None
         for j, (label, probability) in enumerate(
-            zip(self.labels, self._scores(found), strict=True)
+            zip(self.labels, self._scores(feature_set(text)), strict=True)
         ):
             threshold = self.thresholds.get(label)
             if threshold is None:
@@ -295,20 +304,23 @@ class TextModel:
             if probability < threshold or label in ruled_out:
                 continue
             toks = toks or tokens(text, fold=False)
+            found = found or features(text)
             added.append(Opinion(label, probability, self._words(found, toks, j)))
         return added, vetoed
 
-    def _scores(self, found: dict[str, list[int]]) -> list[float]:
+    def _scores(self, found: set[str]) -> list[float]:
         if not found:
             return [1.0 / (1.0 + math.exp(-b)) for b in self.intercepts]
         rows = self.rows
-        known = [i for name in found if (i := rows.get(name)) is not None]
-        if not known:
+        shared = rows.keys() & found
+        if not shared:
             return [1.0 / (1.0 + math.exp(-b)) for b in self.intercepts]
         # The L2-normalised binary vector of training, over the features the model knows:
         # words it never saw (another script, a typo) do not water down the ones it knows.
-        scale = 1.0 / math.sqrt(len(known))
-        totals = self.matrix[known].sum(axis=0)
+        scale = 1.0 / math.sqrt(len(shared))
+        known = np.fromiter(map(rows.__getitem__, shared), dtype=np.intp, count=len(shared))
+        known.sort()  # the same sum in the same order, whatever order the set iterates in
+        totals = self.matrix.take(known, axis=0).sum(axis=0)
         return [
             1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, b + float(t) * scale))))
             for b, t in zip(self.intercepts, totals, strict=True)

@@ -10,6 +10,7 @@ import pytest
 from carecast.inbox import model as triage_model
 from carecast.inbox.model import MODEL_PATH, TriageModel, features, tokens
 from carecast.inbox.triage import LABELS, rule_labels, triage
+from carecast.lib.textmodel import feature_set
 
 
 def test_umlauts_and_case_do_not_change_the_features():
@@ -87,3 +88,12 @@ def test_the_shipped_file_holds_thresholds_for_every_label():
     for label in LABELS:
         assert 0.0 < data["thresholds"][label] < 1.0
         assert 0.0 <= data["thresholds"][label + "/veto"] < data["thresholds"][label]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mein Vater hat Brustschmerzen!", "", "🙏🙏", "Ä Ö ü ß?!", "ngl my chest hurts lol " * 30],
+)
+def test_scoring_sees_the_same_features_as_the_reasons(text):
+    # judge() scores with feature_set and explains with features: they must agree.
+    assert feature_set(text) == set(features(text))
