@@ -19,7 +19,7 @@ from carecast.publishing.models import Publication, State
 # (network, author, text) as people write them, oldest first; on the hospital's news channels.
 COMMENTS = [
     (
-        "mastodon",
+        "x",  # on X the team can hide it under the post (inbox.hide)
         "gewinn_bonus",
         "Krypto-Gewinne garantiert!!! Jetzt klicken: http://gewinn.example/bonus",
     ),

@@ -24,6 +24,7 @@ from carecast.inbox.models import ChannelInbox, InboxItem, Kind
 from carecast.inbox.triage import triage
 from carecast.networks.base import Connector, ConnectorError, Reply
 from carecast.networks.models import Channel, ChannelStatus
+from carecast.networks.services import keep_refreshed_tokens
 
 log = logging.getLogger(__name__)
 
@@ -115,18 +116,8 @@ def _read(channel: Channel, since_id: str) -> list[Reply]:
         log.exception("Inbox fetch of %s failed unexpectedly", channel)
         raise ConnectorError(repr(exc)) from exc
     finally:
-        _keep_refreshed_tokens(channel, connector)
+        keep_refreshed_tokens(channel, connector)
         connector.close()
-
-
-def _keep_refreshed_tokens(channel: Channel, connector: Connector) -> None:
-    new = connector.updated_credentials
-    if new:
-        # Never overwrite a stored token with an empty one.
-        channel.set_credentials(
-            {**channel.get_credentials(), **{k: v for k, v in new.items() if v}}
-        )
-        channel.save(update_fields=["credentials_encrypted"])
 
 
 def _is_own(channel: Channel, reply: Reply) -> bool:

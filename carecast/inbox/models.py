@@ -62,6 +62,8 @@ class InboxItem(models.Model):
     handled_at = models.DateTimeField(null=True, blank=True)
     # Set once, by the one worker that notifies the people on duty (conditional UPDATE).
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Hidden under the hospital's post on the network (inbox.hide); the comment stays there.
+    hidden_at = models.DateTimeField(null=True, blank=True)
     # Text, author and link erased (inbox.retention); labels and times stay for the numbers.
     erased_at = models.DateTimeField(null=True, blank=True)
     erasure = models.CharField(max_length=16, choices=Erasure.choices, blank=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:item_id>/reply/", views.reply, name="reply"),
     path("<int:item_id>/status/", views.set_status, name="status"),
     path("<int:item_id>/erase/", views.erase, name="erase"),
+    path("<int:item_id>/hide/", views.hide_on_network, name="hide"),
     path("replies/<int:reply_id>/settle/", views.settle, name="settle"),
     path("duty/", views.duty, name="duty"),
     path("duty/take/", views.duty_take, name="duty_take"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from carecast.core import audit
 from carecast.core.models import Role
 from carecast.inbox import duty as duty_service
-from carecast.inbox import retention, services
+from carecast.inbox import hide, retention, services
 from carecast.inbox.forms import FilterForm, RetentionForm, ShiftForm
 from carecast.inbox.labels import LABEL_NAMES, stored_triage
 from carecast.inbox.models import (
@@ -97,6 +97,7 @@ def decorate(items, language: str, drafts: dict | None = None) -> list[InboxItem
             for label, words in item.doubted.items()
         ]
         item.hints = moderator_hint(result, language)
+        item.offer_hide = hide.offer_hide(item)
         # The public reply speaks the commenter's language (German when unclear), whatever
         # the moderator's UI language is.
         item.ready = ready_reply(result, guess_language(item.text))
@@ -217,6 +218,20 @@ def settle(request, reply_id: int):
     )
     services.settle_unconfirmed(found, request.POST.get("arrived") == "1", request.user)
     return redirect(f"{_back(request)}#item-{found.item_id}")
+
+
+@require_POST
+@person_required
+def hide_on_network(request, item_id: int):
+    """Hide the comment under the hospital's post on the network (where it can)."""
+    require_publisher(request.person)
+    item = _own_item(request, item_id)
+    problem = hide.hide_on_network(item, request.user)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(request, _("Hidden on the network. It is not deleted there."))
+    return redirect(f"{_back(request)}#item-{item.pk}")
 
 
 @require_POST

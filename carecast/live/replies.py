@@ -17,6 +17,7 @@ from carecast.live import actions
 from carecast.live.announce import published_announcements
 from carecast.live.models import LiveSession, Question, Source
 from carecast.networks.base import ConnectorError, Reply
+from carecast.networks.services import keep_refreshed_tokens
 
 log = logging.getLogger(__name__)
 READS_REPLIES = {"mastodon": Source.MASTODON, "bluesky": Source.BLUESKY}
@@ -51,18 +52,8 @@ def _fetch(channel, remote_id: str) -> list[Reply]:
     try:
         return connector.fetch_replies(remote_id)
     finally:
-        _keep_refreshed_tokens(channel, connector)
+        keep_refreshed_tokens(channel, connector)
         connector.close()
-
-
-def _keep_refreshed_tokens(channel, connector) -> None:
-    new = connector.updated_credentials
-    if new:
-        # Never overwrite a stored token with an empty one.
-        channel.set_credentials(
-            {**channel.get_credentials(), **{k: v for k, v in new.items() if v}}
-        )
-        channel.save(update_fields=["credentials_encrypted"])
 
 
 def _take(session: LiveSession, source: str, reply: Reply, channel) -> bool:

@@ -140,6 +140,8 @@ class Connector:
     idempotent: ClassVar[bool] = False
     # True when ``fetch_mentions`` is implemented and ``publish`` honours ``reply_to``.
     supports_inbox: ClassVar[bool] = False
+    # True when ``hide_reply`` can hide someone else's comment under the account's post.
+    supports_hide: ClassVar[bool] = False
 
     def __init__(self, account: Account) -> None:
         self.account = account
@@ -171,6 +173,11 @@ class Connector:
         unreadable answer is a ``ConnectorError`` too.
         """
         raise NotImplementedError
+
+    def hide_reply(self, remote_id: str) -> None:
+        """Hide a comment under one of the account's posts (it stays reachable behind a
+        "hidden replies" link, as the network shows it). Hiding twice is fine."""
+        raise ConnectorError("This network offers no way to hide a comment.")
 
     def verify_credentials(self) -> str:
         """Return the account's display handle, or raise ConnectorError(auth=True)."""

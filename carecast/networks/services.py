@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from carecast.networks.base import ConnectorError
+from carecast.networks.base import Connector, ConnectorError
 from carecast.networks.models import Channel, ChannelStatus
+
+
+def keep_refreshed_tokens(channel: Channel, connector: Connector) -> None:
+    """Store tokens a connector refreshed while working (encrypted), after every call."""
+    new = connector.updated_credentials
+    if new:
+        # Never overwrite a stored token with an empty one.
+        channel.set_credentials(
+            {**channel.get_credentials(), **{k: v for k, v in new.items() if v}}
+        )
+        channel.save(update_fields=["credentials_encrypted"])
 
 
 def refresh_limits(channel: Channel) -> None:

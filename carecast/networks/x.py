@@ -191,6 +191,7 @@ class XConnector(Connector):
 
     idempotent = False
     supports_inbox = True
+    supports_hide = True
 
     def __init__(self, account: Account, *, timeout: float | None = None) -> None:
         super().__init__(account)
@@ -326,6 +327,14 @@ class XConnector(Connector):
         except ConnectorError as exc:
             if exc.status != 404:
                 raise
+
+    def hide_reply(self, remote_id: str) -> None:
+        """PUT /2/tweets/:id/hidden — only in conversations the account started (else 403)."""
+        answer = self._request(
+            "PUT", f"/2/tweets/{remote_id}/hidden", "Could not hide", json={"hidden": True}
+        )
+        if not (isinstance(answer, dict) and (answer.get("data") or {}).get("hidden") is True):
+            raise ConnectorError(f"Could not hide ({LABEL}): the answer did not confirm it")
 
     def verify_credentials(self) -> str:
         """``@username`` for a working token (refreshing it if needed)."""

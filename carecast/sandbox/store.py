@@ -262,6 +262,16 @@ class Store:
         rows = self._query(sql, (network, post_id))
         return self._post(rows[0]) if rows else None
 
+    def update_post_data(self, network: str, post_id: str, **changes: Any) -> bool:
+        """Merge ``changes`` into a post's stored data (e.g. X's ``hidden``)."""
+        with self.lock:
+            found = self.post(network, post_id)
+            if found is None:
+                return False
+            data = {**found["data"], **changes}
+            sql = "UPDATE posts SET data = ? WHERE network = ? AND id = ?"
+            return self._write(sql, (json.dumps(data), network, post_id)) > 0
+
     def delete_post(self, network: str, post_id: str) -> bool:
         return self._write("DELETE FROM posts WHERE network = ? AND id = ?", (network, post_id)) > 0
 

@@ -328,6 +328,28 @@ def delete_tweet(req: Request, tweet_id: str) -> Response:
     return Response(200, {"data": {"deleted": True}})
 
 
+@router.route("PUT", "/2/tweets/<tweet_id>/hidden")
+def hide_reply(req: Request, tweet_id: str) -> Response:
+    """Hide or unhide a reply in a conversation the account started (idempotent, as X's)."""
+    account = _authenticate(req)
+    body = req.json
+    if not isinstance(body, dict) or not isinstance(body.get("hidden"), bool):
+        raise invalid_request("$.hidden: must be a boolean", "hidden", str(body))
+    post = req.store.post(NETWORK, tweet_id)
+    if post is None:
+        detail = f"Could not find tweet with id: [{tweet_id}]."
+        return error(404, detail, type="https://api.twitter.com/2/problems/resource-not-found")
+    root = req.store.post(NETWORK, str(post["data"].get("conversation_id") or ""))
+    if (
+        not post["data"].get("in_reply_to_tweet_id")
+        or root is None
+        or (root["account"] != account["handle"])
+    ):
+        return error(403, "You cannot hide or unhide replies to conversations you did not start.")
+    req.store.update_post_data(NETWORK, tweet_id, hidden=body["hidden"])
+    return Response(200, {"data": {"hidden": body["hidden"]}})
+
+
 # --- media -------------------------------------------------------------------------------
 
 
