@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from django.test import Client
+
+
+def client_for(person) -> Client:
+    """A browser-less client signed in as ``person``, with the German UI."""
+    client = Client()
+    client.force_login(person.user)
+    client.cookies.load({"django_language": "de"})
+    return client
 
 
 def mastodon_comment(

@@ -4,22 +4,15 @@ sandbox speaks PUT /2/tweets/:id/hidden)."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from carecast.core.models import AuditLog, Person, Role
 from carecast.inbox import fetch
 from carecast.inbox.models import InboxItem
 from carecast.networks.base import PostRequest
+from tests.inbox.conftest import client_for
 
 HEALTH = "Ich bin Diabetikerin und lag letzte Woche bei euch auf Station 4"
-
-
-def _client(person) -> Client:
-    client = Client()
-    client.force_login(person.user)
-    client.cookies.load({"django_language": "de"})
-    return client
 
 
 def _comment_under_our_post(sandbox, channel, text: str) -> InboxItem:
@@ -41,7 +34,7 @@ def x(channel_on):
 def test_the_team_hides_health_data_on_x_from_the_inbox(sandbox, x, ben):
     item = _comment_under_our_post(sandbox, x, HEALTH)
     assert "health_data" in item.labels
-    client = _client(ben)
+    client = client_for(ben)
     assert "Auf X ausblenden" in client.get(reverse("inbox:list")).content.decode()
 
     response = client.post(reverse("inbox:hide", args=[item.pk]), {"next": "/inbox/"})
@@ -61,7 +54,7 @@ def test_hiding_is_not_offered_for_a_complaint_or_where_the_network_cannot(
     _comment_under_our_post(sandbox, x, "Seit 40 Minuten in der Warteschleife. Unmöglich.")
     mastodon = channel_on("mastodon", name="Mastodon – Klinikum")
     _comment_under_our_post(sandbox, mastodon, HEALTH)
-    html = _client(ben).get(reverse("inbox:list")).content.decode()
+    html = client_for(ben).get(reverse("inbox:list")).content.decode()
     assert "Warteschleife" in html and "Diabetikerin" in html
     assert "ausblenden</button>" not in html
 
@@ -69,7 +62,7 @@ def test_hiding_is_not_offered_for_a_complaint_or_where_the_network_cannot(
 def test_an_expired_token_is_said_and_nothing_is_marked(sandbox, x, ben):
     item = _comment_under_our_post(sandbox, x, HEALTH)
     sandbox.revoke(x.get_credentials()["access_token"])
-    client = _client(ben)
+    client = client_for(ben)
     client.post(reverse("inbox:hide", args=[item.pk]), {"next": "/inbox/"})
     html = client.get(reverse("inbox:list")).content.decode()
     assert "Zugang abgelaufen" in html
@@ -81,5 +74,5 @@ def test_viewers_cannot_hide(sandbox, x, org, django_user_model):
     item = _comment_under_our_post(sandbox, x, HEALTH)
     user = django_user_model.objects.create_user("vera", "vera@example.test", "pw")
     viewer = Person.objects.create(user=user, organisation=org, role=Role.VIEWER)
-    assert _client(viewer).post(reverse("inbox:hide", args=[item.pk])).status_code == 403
+    assert client_for(viewer).post(reverse("inbox:hide", args=[item.pk])).status_code == 403
     assert "hidden" not in sandbox.store.post("x", item.remote_id)["data"]

@@ -12,15 +12,9 @@ from django.utils import timezone
 from carecast.inbox import fetch
 from carecast.inbox.models import DutyShift, InboxItem, InboxReply, Notification, ReplyState, Status
 from carecast.networks.models import Channel
+from tests.inbox.conftest import client_for
 
 EMERGENCY = "Hilfe, mein Mann ist bewusstlos! <script>alert(1)</script>"
-
-
-def client_for(person) -> Client:
-    client = Client()
-    client.force_login(person.user)
-    client.cookies.load({"django_language": "de"})
-    return client
 
 
 @pytest.fixture

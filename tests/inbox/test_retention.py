@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from carecast.inbox import fetch
 from carecast.inbox.models import ChannelInbox, Erasure, InboxItem, InboxReply, ReplyState
 from carecast.inbox.retention import erase_on_request, purge_expired
 from carecast.inbox.tasks import purge_expired_comments
+from tests.inbox.conftest import client_for
 
 SECRET = "Ich bin Diabetikerin und liege auf der 4B"
 
@@ -91,16 +91,9 @@ def test_an_erasure_request_erases_one_comment_now_and_is_audited(items, anna):
     assert log.actor == anna.user and "Diabet" not in f"{log.subject}{log.detail}"
 
 
-def _client(person) -> Client:
-    client = Client()
-    client.force_login(person.user)
-    client.cookies.load({"django_language": "de"})
-    return client
-
-
 def test_the_team_erases_from_the_inbox_and_the_page_says_so(items, ben):
     old, _recent = items
-    client = _client(ben)
+    client = client_for(ben)
     response = client.post(reverse("inbox:erase", args=[old.pk]), {"next": "/inbox/?status=all"})
     assert response.status_code == 302
     html = client.get(reverse("inbox:list") + "?status=all").content.decode()
@@ -111,17 +104,17 @@ def test_the_team_erases_from_the_inbox_and_the_page_says_so(items, ben):
 
 def test_department_editors_and_viewers_cannot_erase(items, clara, django_user_model, org):
     old, _recent = items
-    assert _client(clara).post(reverse("inbox:erase", args=[old.pk])).status_code == 404
+    assert client_for(clara).post(reverse("inbox:erase", args=[old.pk])).status_code == 404
     from carecast.core.models import Person, Role
 
     user = django_user_model.objects.create_user("vera", "vera@example.test", "pw")
     viewer = Person.objects.create(user=user, organisation=org, role=Role.VIEWER)
-    assert _client(viewer).post(reverse("inbox:erase", args=[old.pk])).status_code == 403
+    assert client_for(viewer).post(reverse("inbox:erase", args=[old.pk])).status_code == 403
     assert InboxItem.objects.get(pk=old.pk).text
 
 
 def test_the_communications_lead_sets_the_retention_period(org, anna, ben):
-    client = _client(anna)
+    client = client_for(anna)
     assert "Kommentare aufbewahren (Tage)" in client.get(reverse("inbox:duty")).content.decode()
     response = client.post(reverse("inbox:retention"), {"comment_retention_days": "30"})
     assert response.status_code == 302
@@ -138,7 +131,9 @@ def test_the_communications_lead_sets_the_retention_period(org, anna, ben):
     assert org.comment_retention_days == 30
 
     assert (
-        _client(ben).post(reverse("inbox:retention"), {"comment_retention_days": "9"}).status_code
+        client_for(ben)
+        .post(reverse("inbox:retention"), {"comment_retention_days": "9"})
+        .status_code
         == 403
     )
-    assert "nach 30 Tagen gelöscht" in _client(ben).get(reverse("inbox:duty")).content.decode()
+    assert "nach 30 Tagen gelöscht" in client_for(ben).get(reverse("inbox:duty")).content.decode()
