@@ -22,6 +22,9 @@ from carecast.inbox.models import Erasure, InboxItem, InboxReply, ReplyState, St
 ERASED = {"text": "", "author": "", "author_id": "", "url": "", "reasons": {}, "doubted": {}}
 
 
+BATCH = 500  # ids per UPDATE: a long-lowered retention period erases thousands at once
+
+
 def _erase(items, reason: str, now: dt.datetime, actor=None) -> list[int]:
     """Erase the given items (a queryset) except those with a reply still on its way.
 
@@ -31,19 +34,19 @@ def _erase(items, reason: str, now: dt.datetime, actor=None) -> list[int]:
         .exclude(replies__state=ReplyState.SENDING)
         .values_list("pk", flat=True)
     )
-    if not ids:
-        return []
-    with transaction.atomic():
-        InboxItem.objects.filter(pk__in=ids, erased_at__isnull=True).update(
-            **ERASED, erased_at=now, erasure=reason
-        )
-        InboxItem.objects.filter(pk__in=ids, status=Status.OPEN).update(
-            status=Status.DONE, handled_at=now, handled_by=actor
-        )
-        # The hospital's own replies often address the person by name ("Liebe Frau K.").
-        InboxReply.objects.filter(item_id__in=ids).exclude(state=ReplyState.SENDING).update(
-            text="", error=""
-        )
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        with transaction.atomic():
+            InboxItem.objects.filter(pk__in=batch, erased_at__isnull=True).update(
+                **ERASED, erased_at=now, erasure=reason
+            )
+            InboxItem.objects.filter(pk__in=batch, status=Status.OPEN).update(
+                status=Status.DONE, handled_at=now, handled_by=actor
+            )
+            # The hospital's own replies often address the person by name ("Liebe Frau K.").
+            InboxReply.objects.filter(item_id__in=batch).exclude(state=ReplyState.SENDING).update(
+                text="", error=""
+            )
     return ids
 
 

@@ -137,3 +137,13 @@ def test_the_communications_lead_sets_the_retention_period(org, anna, ben):
         == 403
     )
     assert "nach 30 Tagen gelöscht" in client_for(ben).get(reverse("inbox:duty")).content.decode()
+
+
+def test_a_long_backlog_is_erased_in_batches(items, monkeypatch):
+    from carecast.inbox import retention
+
+    monkeypatch.setattr(retention, "BATCH", 1)
+    for item in items:
+        _age(item, 400)
+    assert purge_expired() == 2
+    assert not InboxItem.objects.filter(erased_at__isnull=True).exists()
