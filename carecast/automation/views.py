@@ -37,7 +37,7 @@ def team_only(view):
 
     @person_required
     def wrapper(request, *args, **kwargs):
-        if request.person.role not in (Role.ADMIN, Role.EDITOR):
+        if not request.person.in_comms_team:
             raise PermissionDenied
         request.org = request.person.organisation
         return view(request, *args, **kwargs)

@@ -82,6 +82,11 @@ class Person(models.Model):
     def can_publish(self) -> bool:
         return self.role in {Role.ADMIN, Role.EDITOR, Role.DEPARTMENT_EDITOR}
 
+    @property
+    def in_comms_team(self) -> bool:
+        """The communications department itself, not a department editor or a viewer."""
+        return self.role in {Role.ADMIN, Role.EDITOR}
+
 
 class AuditLog(models.Model):
     """Who did what, when: append-only, written by service functions."""

@@ -24,7 +24,7 @@ from carecast.inbox.models import ChannelInbox, InboxItem, Kind
 from carecast.inbox.triage import triage
 from carecast.networks.base import Connector, ConnectorError, Reply
 from carecast.networks.models import Channel, ChannelStatus
-from carecast.networks.services import keep_refreshed_tokens
+from carecast.networks.services import connector_supports, keep_refreshed_tokens
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,7 @@ class FetchResult:
 
 
 def supports_inbox(channel: Channel) -> bool:
-    try:
-        return bool(channel.rules.connector_type().supports_inbox)
-    except (ConnectorError, KeyError, ImportError, AttributeError):
-        return False
+    return connector_supports(channel, "supports_inbox")
 
 
 def inbox_channels():

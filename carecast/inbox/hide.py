@@ -13,16 +13,7 @@ from django.utils.translation import gettext as _
 from carecast.core import audit
 from carecast.inbox.models import InboxItem, Kind
 from carecast.networks.base import ConnectorError
-from carecast.networks.models import Channel
-from carecast.networks.services import keep_refreshed_tokens
-
-
-def network_can_hide(channel: Channel) -> bool:
-    try:
-        return bool(channel.rules.connector_type().supports_hide)
-    except (ConnectorError, KeyError, ImportError, AttributeError):
-        return False
-
+from carecast.networks.services import connector_supports, keep_refreshed_tokens
 
 # Hiding is offered for what should not stand in public under the hospital's post; never
 # for a complaint, which deserves an answer, not a hiding place.
@@ -35,7 +26,7 @@ def offer_hide(item: InboxItem) -> bool:
         item.kind == Kind.REPLY
         and not item.hidden_at
         and bool(HIDE_FOR & set(item.labels))
-        and network_can_hide(item.channel)
+        and connector_supports(item.channel, "supports_hide")
     )
 
 

@@ -80,3 +80,14 @@ def purge_expired(now: dt.datetime | None = None) -> int:
             )
         count += len(erased)
     return count
+
+
+def set_period(organisation: Organisation, days: int, actor) -> None:
+    """A new retention period (the next nightly purge applies it), audited."""
+    # From the database: a bound form has already written the new value onto the instance.
+    before = Organisation.objects.values_list("comment_retention_days", flat=True).get(
+        pk=organisation.pk
+    )
+    Organisation.objects.filter(pk=organisation.pk).update(comment_retention_days=days)
+    organisation.comment_retention_days = days
+    audit.record(organisation, "inbox.retention_period", "", actor=actor, before=before, after=days)

@@ -16,7 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecast.core import audit
 from carecast.core.models import Role
 from carecast.inbox import duty as duty_service
 from carecast.inbox import hide, retention, services
@@ -47,13 +46,9 @@ def _own_item(request, item_id: int) -> InboxItem:
     return get_object_or_404(items_for(request.person), pk=item_id)
 
 
-# Who may erase a comment's copy on request: the communications team, not departments.
-ERASERS = {Role.ADMIN, Role.EDITOR}
-
-
 def _card(request, item: InboxItem, can_reply: bool) -> dict:
     """What one item card (inbox/_item.html) needs beside the item."""
-    return {"item": item, "can_reply": can_reply, "can_erase": request.person.role in ERASERS}
+    return {"item": item, "can_reply": can_reply, "can_erase": request.person.in_comms_team}
 
 
 def _back(request, default: str = "/inbox/") -> str:
@@ -147,7 +142,7 @@ def _inbox_context(request, drafts: dict | None = None) -> dict:
         "filtered": bool(request.GET.get("label") or request.GET.get("channel") or status),
         "on_duty": duty_service.on_duty(person.organisation),
         "can_reply": person.can_publish,
-        "can_erase": person.role in ERASERS,
+        "can_erase": person.in_comms_team,
         "retention_days": person.organisation.comment_retention_days,
         "sets_retention": person.role == Role.ADMIN,
     }
@@ -239,7 +234,7 @@ def hide_on_network(request, item_id: int):
 def erase(request, item_id: int):
     """An erasure request: the comment's text, author and link leave carecast now."""
     item = _own_item(request, item_id)
-    if request.person.role not in ERASERS:
+    if not request.person.in_comms_team:  # erasure requests are the comms team's, not departments'
         raise PermissionDenied
     if retention.erase_on_request(item, request.user):
         messages.success(
@@ -259,17 +254,14 @@ def erase(request, item_id: int):
 # --- the duty rota ---------------------------------------------------------------------------
 
 
-def _plans_rota(person) -> bool:
-    return person.role in {Role.ADMIN, Role.EDITOR}
-
-
 @person_required
-def duty(request, retention_form: RetentionForm | None = None):
+def duty(request):
     person = request.person
-    posted = request.POST if request.method == "POST" and retention_form is None else None
-    form = ShiftForm(posted, organisation=person.organisation, initial={"person": person})
-    if posted is not None:
-        if not _plans_rota(person):
+    form = ShiftForm(
+        request.POST or None, organisation=person.organisation, initial={"person": person}
+    )
+    if request.method == "POST":
+        if not person.in_comms_team:
             raise PermissionDenied
         if form.is_valid():
             shift = form.save(commit=False)
@@ -277,24 +269,7 @@ def duty(request, retention_form: RetentionForm | None = None):
             shift.save()
             messages.success(request, _("Shift added."))
             return redirect("inbox:duty")
-    now = timezone.now()
-    shifts = (
-        DutyShift.objects.filter(organisation=person.organisation, ends_at__gt=now)
-        .select_related("person__user")
-        .order_by("starts_at", "pk")
-    )
-    context = {
-        "nav": "inbox",
-        "form": form,
-        "current": [s for s in shifts if s.starts_at <= now],
-        "upcoming": [s for s in shifts if s.starts_at > now],
-        "plans_rota": _plans_rota(person),
-        "can_take": person.can_publish,
-        "quick_hours": int(duty_service.QUICK_SHIFT.total_seconds() // 3600),
-        "retention_form": retention_form or RetentionForm(instance=person.organisation),
-        "sets_retention": person.role == Role.ADMIN,
-    }
-    return render(request, "inbox/duty.html", context)
+    return _duty_page(request, shift_form=form)
 
 
 @require_POST
@@ -304,21 +279,38 @@ def retention_period(request):
     person = request.person
     if person.role != Role.ADMIN:
         raise PermissionDenied
-    before = person.organisation.comment_retention_days
     form = RetentionForm(request.POST, instance=person.organisation)
     if not form.is_valid():
-        return duty(request, retention_form=form)
-    form.save()
-    audit.record(
-        person.organisation,
-        "inbox.retention_period",
-        "",
-        actor=request.user,
-        before=before,
-        after=form.instance.comment_retention_days,
+        return _duty_page(request, retention_form=form)
+    retention.set_period(
+        person.organisation, form.cleaned_data["comment_retention_days"], request.user
     )
     messages.success(request, _("Retention period saved."))
     return redirect("inbox:duty")
+
+
+def _duty_page(request, shift_form=None, retention_form=None):
+    """The rota and the retention period; either form comes back with its errors."""
+    person = request.person
+    now = timezone.now()
+    shifts = (
+        DutyShift.objects.filter(organisation=person.organisation, ends_at__gt=now)
+        .select_related("person__user")
+        .order_by("starts_at", "pk")
+    )
+    context = {
+        "nav": "inbox",
+        "form": shift_form
+        or ShiftForm(organisation=person.organisation, initial={"person": person}),
+        "current": [s for s in shifts if s.starts_at <= now],
+        "upcoming": [s for s in shifts if s.starts_at > now],
+        "plans_rota": person.in_comms_team,
+        "can_take": person.can_publish,
+        "quick_hours": int(duty_service.QUICK_SHIFT.total_seconds() // 3600),
+        "retention_form": retention_form or RetentionForm(instance=person.organisation),
+        "sets_retention": person.role == Role.ADMIN,
+    }
+    return render(request, "inbox/duty.html", context)
 
 
 @require_POST
@@ -336,7 +328,7 @@ def duty_delete(request, shift_id: int):
     shift = get_object_or_404(
         DutyShift, pk=shift_id, organisation_id=request.person.organisation_id
     )
-    if shift.person_id != request.person.pk and not _plans_rota(request.person):
+    if shift.person_id != request.person.pk and not request.person.in_comms_team:
         raise PermissionDenied
     shift.delete()
     messages.success(request, _("Shift deleted."))

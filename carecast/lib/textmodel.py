@@ -236,10 +236,19 @@ def features(text: str) -> dict[str, list[int]]:
     for i, tok in enumerate(toks):
         for f in word_features(tok):
             found.setdefault(f, []).append(i)
-    words = [i for i, t in enumerate(toks) if t[0].isalnum()]
-    for a, b in zip(words, words[1:], strict=False):
-        found.setdefault(f"b:{toks[a]} {toks[b]}", []).extend((a, b))
+    for a, b in _word_pairs(toks):
+        found.setdefault(_bigram(toks[a], toks[b]), []).extend((a, b))
     return found
+
+
+def _word_pairs(toks: list[str]) -> list[tuple[int, int]]:
+    """Positions of neighbouring words (symbols and emoji in between are skipped)."""
+    words = [i for i, t in enumerate(toks) if t[0].isalnum()]
+    return list(zip(words, words[1:], strict=False))
+
+
+def _bigram(a: str, b: str) -> str:
+    return f"b:{a} {b}"
 
 
 def feature_set(text: str) -> set[str]:
@@ -247,8 +256,7 @@ def feature_set(text: str) -> set[str]:
     about twice as fast (the positions are only worked out when words are to be shown)."""
     toks = tokens(text)
     found = set().union(*map(word_features, toks))
-    words = [t for t in toks if t[0].isalnum()]
-    found.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    found.update(_bigram(toks[a], toks[b]) for a, b in _word_pairs(toks))
     return found
 
 

@@ -6,6 +6,15 @@ from carecast.networks.base import Connector, ConnectorError
 from carecast.networks.models import Channel, ChannelStatus
 
 
+def connector_supports(channel: Channel, capability: str) -> bool:
+    """Whether the channel's connector has a capability flag set (``supports_inbox``,
+    ``supports_hide``); a network without a connector, or one that fails to import, has none."""
+    try:
+        return bool(getattr(channel.rules.connector_type(), capability, False))
+    except (ConnectorError, KeyError, ImportError, AttributeError):
+        return False
+
+
 def keep_refreshed_tokens(channel: Channel, connector: Connector) -> None:
     """Store tokens a connector refreshed while working (encrypted), after every call."""
     new = connector.updated_credentials
