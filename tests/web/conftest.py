@@ -208,9 +208,26 @@ def jpeg_with_gps() -> bytes:
     return out.getvalue()
 
 
+# A Wednesday morning in Berlin: yesterday and tomorrow are in the same calendar week,
+# whatever day or hour the suite runs (it failed on weekends and after 23:00 UTC before).
+WEDNESDAY_MORNING = dt.datetime(2026, 11, 18, 10, 0, tzinfo=BERLIN)
+
+
 @pytest.fixture
-def busy_week(publication_factory, mastodon, bluesky, x_jobs, babytown, failed, unconfirmed):
-    """This week on the desk: posts in every state on several channels (times in Berlin)."""
+def wednesday(time_machine) -> dt.datetime:
+    """Pin the clock to ``WEDNESDAY_MORNING`` (it ticks on from there)."""
+    time_machine.move_to(WEDNESDAY_MORNING, tick=True)
+    return WEDNESDAY_MORNING
+
+
+@pytest.fixture
+def busy_week(
+    wednesday, publication_factory, mastodon, bluesky, x_jobs, babytown, failed, unconfirmed
+):
+    """This week on the desk: posts in every state on several channels (times in Berlin).
+
+    The clock is pinned to a Wednesday (``wednesday``), so every post lands in this week.
+    """
     today = timezone.localdate(timezone=BERLIN)
     at = lambda days, hour, minute=0: dt.datetime.combine(  # noqa: E731
         today + dt.timedelta(days=days), dt.time(hour, minute), tzinfo=BERLIN
