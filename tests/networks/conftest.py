@@ -1,8 +1,9 @@
 """Where the networks' own conformance data lives, and how a test gets at it.
 
-The reference files are in the shared directory beside the repository (``../shared``), or
-wherever ``CARECAST_SHARED_DIR`` points. A missing file fails its tests with the path in the
-message: a skipped conformance suite would look green.
+The vectors are copied into the repository (``tests/fixtures/conformance/``, with their
+licence and source), so a fresh clone alone passes; ``CARECAST_CONFORMANCE_DIR`` points the
+tests at another copy. A missing file fails its tests with the path in the message: a
+skipped conformance suite would look green.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from typing import Any
 import pytest
 
 
-def shared_dir() -> Path:
-    """``$CARECAST_SHARED_DIR``, else the ``shared`` directory next to the repository."""
-    configured = os.environ.get("CARECAST_SHARED_DIR")
-    return Path(configured) if configured else Path(__file__).resolve().parents[3] / "shared"
+def conformance_dir() -> Path:
+    """``$CARECAST_CONFORMANCE_DIR``, else the copies in ``tests/fixtures/conformance``."""
+    configured = os.environ.get("CARECAST_CONFORMANCE_DIR")
+    return (
+        Path(configured)
+        if configured
+        else Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
+    )
 
 
 def conformance_file(*parts: str) -> Path:
-    return shared_dir().joinpath("reference", "conformance", *parts)
+    return conformance_dir().joinpath(*parts)
 
 
 @dataclass(frozen=True)
@@ -41,8 +46,8 @@ def require(case: Any) -> Any:
     """The case itself, or a failure that says which reference file is missing."""
     if isinstance(case, MissingReference):
         pytest.fail(
-            f"Conformance data not found: {case.path}. Check out the shared reference "
-            "directory next to the repository or set CARECAST_SHARED_DIR.",
+            f"Conformance data not found: {case.path} (copies live in "
+            "tests/fixtures/conformance/; CARECAST_CONFORMANCE_DIR points elsewhere).",
             pytrace=False,
         )
     return case
