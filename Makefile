@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HTMX_VERSION := 2.0.4
 VENDOR := carecast/web/static/vendor
 
-.PHONY: demo test test-services bench lint lint-check typecheck migrations-check install vendor pds compiled-messages
+.PHONY: demo test test-services bench lint lint-check typecheck migrations-check install vendor pds compiled-messages system-packages
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -29,11 +29,15 @@ $(VENDOR)/htmx.min.js:
 demo: install
 	$(BIN)/carecast demo
 
-test: install
+# chromium, ffmpeg and gettext: installed when missing (as root), else the one command to run.
+system-packages:
+	@scripts/ensure-system-packages
+
+test: system-packages install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL + Redis (both run on these machines).
-test-services: install
+test-services: system-packages install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/carecast} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/python -m pytest -m "not training" $(PYTEST_ARGS)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "carecast.core.middleware.OrganisationTimezoneMiddleware",
+    "carecast.core.middleware.SetupRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "carecast.urls"
@@ -168,7 +169,16 @@ CARECAST_CLAIM_LEASE_SECONDS = env_int("CARECAST_CLAIM_LEASE_SECONDS", 120, mini
 CARECAST_HTTP_TIMEOUT = env_int("CARECAST_HTTP_TIMEOUT", 20, minimum=1)
 # Sandbox network servers (demo and tests) run on loopback; never on in production.
 CARECAST_SANDBOX = env_bool("CARECAST_SANDBOX", DEBUG)
-CARECAST_PUBLIC_URL = env_str("CARECAST_PUBLIC_URL", "http://127.0.0.1:8000")
+# Where people reach this carecast: the base of every link it sends out (e-mails, live
+# announcements). Defaults to the address ``carecast serve`` listens on, so a demo on
+# another port links to that port; a server bound to every interface is reached on loopback.
+_listen_host = env_str("CARECAST_HOST", "127.0.0.1")
+_public_host = "127.0.0.1" if _listen_host in {"0.0.0.0", "::", ""} else _listen_host  # noqa: S104
+if ":" in _public_host:
+    _public_host = f"[{_public_host}]"  # an IPv6 address in a URL
+CARECAST_PUBLIC_URL = env_str(
+    "CARECAST_PUBLIC_URL", f"http://{_public_host}:{env_int('CARECAST_PORT', 8000, minimum=1)}"
+).rstrip("/")
 
 # Email: emergency notifications to whoever is on duty. With CARECAST_EMAIL_HOST set,
 # mail goes out over SMTP; without it, to the console (the demo) — or to whatever

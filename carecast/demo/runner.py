@@ -3,6 +3,9 @@
 Starts the sandbox network server (Mastodon, X and Bluesky APIs on 127.0.0.1),
 migrates, seeds "Klinikum Musterstadt" once, then runs the worker and the web UI
 until Ctrl-C. Nothing leaves the machine.
+
+``carecast demo --no-serve`` seeds the demo into the database and exits (for scripts
+and CI); the sandbox runs only while seeding publishes the demo's history to it.
 """
 
 from __future__ import annotations
@@ -44,9 +47,8 @@ def _stop_on_sigterm(signum, frame) -> None:
 def run_demo(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     sandbox_url = f"http://127.0.0.1:{SANDBOX_PORT}"
-    host = os.environ.get("CARECAST_HOST", "127.0.0.1")
-    port = int(os.environ.get("CARECAST_PORT", "8000"))
-    public_url = f"http://{host}:{port}"
+    # Derived from CARECAST_HOST/CARECAST_PORT unless CARECAST_PUBLIC_URL says otherwise.
+    public_url = settings.CARECAST_PUBLIC_URL
     children = [
         _spawn(
             "-m",
@@ -63,6 +65,9 @@ def run_demo(argv: list[str]) -> int:
         from carecast.demo.seed import DEMO_LOGIN, DEPARTMENT_LOGIN, seed
 
         seed(sandbox_url, public_url)
+        if "--no-serve" in argv:
+            print(f"carecast demo: seeded into {settings.DATABASES['default']['NAME']}", flush=True)
+            return 0
         children.append(_spawn("-m", "carecast.cli", "worker"))
         children.append(_spawn("-m", "carecast.cli", "serve"))
         _wait_until_up(f"{public_url}/login/", 30)
