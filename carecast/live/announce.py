@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from carecast.live.models import Announcement, LiveSession
 from carecast.publishing.models import Publication
 from carecast.publishing.services import PublishingError, schedule
+from carecast.rights import person_of, unpublishable
 from carecast.stories.services import save_story
 
 BEFORE = {
@@ -46,12 +47,33 @@ def announcement_text(session: LiveSession, kind: str) -> str:
     return f"{lead}{who}{ask}"
 
 
+def check_channel_rights(session: LiveSession, channels: list, actor=None) -> None:
+    """Refuse channels the person behind the announcements may not publish to.
+
+    That person is ``actor`` or, for work without one (a task), the session's creator;
+    with neither, nobody vouches for the posts and nothing goes out.
+    """
+    person = person_of(actor if actor is not None else session.created_by)
+    refused = unpublishable(person, channels)
+    if refused:
+        names = ", ".join(f"“{channel.name}”" for channel in refused)
+        raise PublishingError(
+            _("You may not publish on %(channels)s: announcements are not planned there.")
+            % {"channels": names}
+        )
+
+
 @transaction.atomic
 def create_announcements(session: LiveSession, actor=None) -> list[Publication]:
-    """Draft and schedule the announcements still ahead, one story per moment."""
+    """Draft and schedule the announcements still ahead, one story per moment.
+
+    Only on channels ``actor`` (or the session's creator) may publish to, see
+    ``check_channel_rights``.
+    """
     channels = list(session.channels.all())
     if not channels:
         raise PublishingError(_("Choose at least one channel for the announcements."))
+    check_channel_rights(session, channels, actor)
     link, now, made = question_page_url(session), timezone.now(), []
     for kind, before in BEFORE.items():
         due = session.starts_at - before

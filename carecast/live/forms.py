@@ -6,10 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from carecast.core.models import Department
+from carecast.core.models import Department, Person
 from carecast.live.limits import limit
 from carecast.live.models import LiveSession
-from carecast.networks.models import Channel
+from carecast.rights import is_department_scoped, publishable_channels_for
 
 RESERVED_SLUGS = {"new", "ws"}
 
@@ -41,14 +41,33 @@ class SessionForm(forms.ModelForm):
             "channels": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, person: Person, **kwargs):
+        """Offers only the channels ``person`` may publish to, and a department editor
+        only their own department (announcements go out under the person's rights)."""
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
-        self.fields["department"].empty_label = _("— whole hospital —")
-        self.fields["channels"].queryset = Channel.objects.filter(
-            organisation=organisation
-        ).exclude(network="feed")
+        departments = Department.objects.filter(organisation_id=person.organisation_id)
+        if is_department_scoped(person):
+            departments = departments.filter(pk=person.department_id)
+            self.fields["department"].required = True
+            self.fields["department"].empty_label = None
+        else:
+            self.fields["department"].empty_label = _("— whole hospital —")
+        self.fields["department"].queryset = departments
+        self.fields["channels"].queryset = (
+            publishable_channels_for(person).exclude(network="feed").order_by("name")
+        )
+        # Channels chosen by someone with wider rights stay chosen when this person saves.
+        self.kept_channels = (
+            list(self.instance.channels.exclude(pk__in=self.fields["channels"].queryset))
+            if self.instance.pk
+            else []
+        )
         self.fields["slug"].help_text = _("Part of the question page's address, e.g. diabetes-2026")
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.kept_channels:
+            self.instance.channels.add(*self.kept_channels)
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

@@ -6,10 +6,7 @@ and render. Nothing a visitor typed is marked safe anywhere.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponse
@@ -17,36 +14,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecast.core.models import Person
 from carecast.live import actions, announce, recap, retention, similar, visitors
 from carecast.live.actions import LiveError
 from carecast.live.forms import QuestionForm, SessionForm
 from carecast.live.models import PUBLIC_STATUSES, LiveSession, Question, Status
 from carecast.publishing.services import PublishingError
+from carecast.rights import (
+    can_publish,
+    live_sessions_for,
+    person_passes,
+    require,
+    unpublishable,
+)
 
 # --- who may moderate --------------------------------------------------------------------
 
-
-def desk_required(view):
-    """Signed in with a role that may publish; the session must be of their organisation."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            person = request.user.person
-        except Person.DoesNotExist:
-            raise PermissionDenied from None
-        if not person.can_publish:
-            raise PermissionDenied
-        request.person = person
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed in with a role that may publish; which sessions is ``live_sessions_for``'s rule.
+desk_required = person_passes(can_publish)
 
 
 def _own_session(request, slug: str) -> LiveSession:
-    return get_object_or_404(LiveSession, slug=slug, organisation_id=request.person.organisation_id)
+    """A session this person may run: another department's is not found (404)."""
+    return get_object_or_404(live_sessions_for(request.person), slug=slug)
 
 
 # --- the audience ------------------------------------------------------------------------
@@ -215,17 +204,18 @@ def present_board(request, slug: str):
 
 @desk_required
 def session_list(request):
-    sessions = LiveSession.objects.filter(organisation_id=request.person.organisation_id)
+    sessions = live_sessions_for(request.person)
     return render(request, "live/sessions.html", {"sessions": sessions, "nav": "live"})
 
 
 @desk_required
 def session_edit(request, slug: str | None = None):
     session = _own_session(request, slug) if slug else None
-    form = SessionForm(
-        request.POST or None, instance=session, organisation=request.person.organisation
-    )
+    form = SessionForm(request.POST or None, instance=session, person=request.person)
     if request.method == "POST" and form.is_valid():
+        # The form offers only the person's channels; checked again so that no later
+        # change to the form can let a department post on the hospital's main accounts.
+        require(not unpublishable(request.person, form.cleaned_data["channels"]))
         session = form.save(commit=False)
         session.organisation = request.person.organisation
         session.created_by = session.created_by or request.user
