@@ -180,6 +180,20 @@ CARECAST_PUBLIC_URL = env_str(
     "CARECAST_PUBLIC_URL", f"http://{_public_host}:{env_int('CARECAST_PORT', 8000, minimum=1)}"
 ).rstrip("/")
 
+# Connecting accounts (carecast/networks/connect). X: the operator's app at developer.x.com
+# (OAuth 2.0, type "Web App", callback <public address>/channels/connect/callback/).
+CARECAST_X_CLIENT_ID = env_str("CARECAST_X_CLIENT_ID", "")
+CARECAST_X_CLIENT_SECRET = env_str("CARECAST_X_CLIENT_SECRET", "")
+CARECAST_X_AUTHORIZE_URL = env_str("CARECAST_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
+CARECAST_X_API_URL = env_str("CARECAST_X_API_URL", "https://api.x.com")
+# Bluesky: where did:plc documents are read; a resolveHandle server instead of DNS (tests).
+CARECAST_BLUESKY_PLC_URL = env_str("CARECAST_BLUESKY_PLC_URL", "https://plc.directory")
+CARECAST_BLUESKY_RESOLVER = env_str("CARECAST_BLUESKY_RESOLVER", "")
+# Refresh access tokens this long before they expire (X's live two hours).
+CARECAST_TOKEN_REFRESH_AHEAD_MINUTES = env_int(
+    "CARECAST_TOKEN_REFRESH_AHEAD_MINUTES", 30, minimum=1
+)
+
 # Email: emergency notifications to whoever is on duty. With CARECAST_EMAIL_HOST set,
 # mail goes out over SMTP; without it, to the console (the demo) — or to whatever
 # CARECAST_EMAIL_BACKEND names, e.g. django.core.mail.backends.locmem.EmailBackend.

@@ -17,6 +17,7 @@ import email.utils
 import functools
 import ipaddress
 import os
+import re
 import socket
 import ssl
 import time
@@ -228,6 +229,9 @@ def error_from_response(response: HTTPResponse, network_label: str, message: str
         text = f"{text}: {detail}"
     if status == 401 or (status == 403 and _looks_like_auth(detail, response)):
         return ConnectorError(text, auth=True, status=status)
+    if status in (400, 403) and _looks_like_dead_token(detail, response):
+        # Some servers answer a dead token with 400/403 instead of 401: still pause, not fail.
+        return ConnectorError(text, auth=True, status=status)
     if status == 429 or status >= 500 or status == 408:
         return ConnectorError(text, retry_after=parse_retry_after(response), status=status)
     if status in PERMANENT_STATUSES or 400 <= status < 500:
@@ -244,6 +248,25 @@ def _looks_like_auth(detail: str, response: HTTPResponse) -> bool:
     except ValueError:
         pass
     return any(hint in haystack for hint in _AUTH_HINTS)
+
+
+_DEAD_TOKEN = re.compile(
+    r"\b(invalid|expired|revoked)[_ ]?(access[_ ]?)?(token|grant)\b"
+    r"|\btoken\b[^.]{0,40}\b(invalid|expired|revoked|was invalid)\b",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_dead_token(detail: str, response: HTTPResponse) -> bool:
+    """A 400/403 whose words say the token is invalid, expired or revoked (not the post)."""
+    haystack = detail
+    try:
+        body = response.json()
+        if isinstance(body, dict):
+            haystack += " " + " ".join(str(body.get(k, "")) for k in ("error", "type"))
+    except ValueError:
+        pass
+    return bool(_DEAD_TOKEN.search(haystack))
 
 
 _NEVER_SENT = (

@@ -20,6 +20,8 @@ class Purpose(models.TextChoices):
 class ChannelStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     PAUSED = "paused", _("paused")
+    # Kept with its history, never posts again; its account may be connected anew.
+    ARCHIVED = "archived", _("archived")
 
 
 class Channel(models.Model):
@@ -56,11 +58,26 @@ class Channel(models.Model):
     )
     max_concurrent = models.PositiveSmallIntegerField(default=2)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the access token stops working unless refreshed (X: two hours); null: no expiry.
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    # The last time carecast asked the network whether the token works, and the answer.
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_ok = models.BooleanField(null=True, blank=True)
+    check_message = models.TextField(blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation", "name"]
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
+        constraints = [
+            # One account, one channel per organisation (archived channels keep their history).
+            models.UniqueConstraint(
+                fields=["organisation", "network", "remote_user_id"],
+                condition=~models.Q(remote_user_id="") & ~models.Q(status="archived"),
+                name="channel_one_account_per_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -77,6 +94,10 @@ class Channel(models.Model):
     def is_paused(self) -> bool:
         return self.status == ChannelStatus.PAUSED
 
+    @property
+    def is_archived(self) -> bool:
+        return self.status == ChannelStatus.ARCHIVED
+
     def set_credentials(self, credentials: dict[str, str]) -> None:
         self.credentials_encrypted = encrypt_json(credentials)
 
@@ -91,3 +112,37 @@ class Channel(models.Model):
             credentials=self.get_credentials(),
             config=dict(self.config),
         )
+
+
+class ServerApp(models.Model):
+    """carecast's app registration on one Mastodon-API server (``POST /api/v1/apps``).
+
+    Registered once per server, redirect address and scopes, and reused for every account
+    connected there: servers rate-limit app creation and keep every app they were sent.
+    """
+
+    base_url = models.URLField(_("server"))
+    redirect_uri = models.URLField()
+    scopes = models.CharField(max_length=200)
+    client_id = models.CharField(max_length=200)
+    client_secret_encrypted = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("server app registration")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base_url", "redirect_uri", "scopes"], name="server_app_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.base_url
+
+    @property
+    def client_secret(self) -> str:
+        return decrypt_json(self.client_secret_encrypted).get("client_secret", "")
+
+    @client_secret.setter
+    def client_secret(self, value: str) -> None:
+        self.client_secret_encrypted = encrypt_json({"client_secret": value})

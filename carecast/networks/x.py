@@ -243,6 +243,14 @@ class XConnector(Connector):
         return not self._refreshed and bool(self.credentials.get("refresh_token"))
 
     def _refresh(self) -> None:
+    def refresh_token(self) -> None:
+        """Refresh now, before the access token expires (``publishing.health``); the new
+        tokens land in ``updated_credentials``. ``ConnectorError(auth=True)`` if refused."""
+        if not self.credentials.get("refresh_token"):
+            raise ConnectorError("No refresh token stored: reconnect the account", auth=True)
+        self._refreshed = False
+        self._refresh()
+
         """Trade the refresh token for new tokens; keep the old refresh token if none comes back."""
         self._refreshed = True
         old = self.credentials

@@ -61,10 +61,11 @@ def reconcile() -> int:
 
 @db_periodic_task(crontab(minute="*/10"))
 def check_channels() -> int:
-    """Every ten minutes: pause channels whose token died, before their next post is due."""
-    from carecast.publishing.health import check_upcoming
+    """Every ten minutes: refresh tokens about to expire, and pause channels whose token
+    died, before their next post is due."""
+    from carecast.publishing.health import check_upcoming, refresh_expiring
 
-    return len(check_upcoming())
+    return len(refresh_expiring()) + len(check_upcoming())
 
 
 @db_task()

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from carecast.sandbox import bluesky_api, control, mastodon_api, viewer, visitors, x_api
+from carecast.sandbox import bluesky_api, control, mastodon_api, oauth, viewer, visitors, x_api
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import Store
 
 log = logging.getLogger(__name__)
 ROUTERS: list[Router] = [
     control.router,
+    oauth.router,  # before x_api: it answers /2/oauth2/token's authorization_code grant
     mastodon_api.router,
     x_api.router,
     bluesky_api.router,

@@ -3,6 +3,7 @@ from django.urls import path
 
 from carecast.web.views import (
     calendar,
+    channel_connect,
     channels,
     composer,
     dashboard,
@@ -40,6 +41,26 @@ urlpatterns = [
         name="publication_confirm",
     ),
     path("channels/", channels.channel_list, name="channels"),
+    path(
+        "channels/connect/callback/",
+        channel_connect.connect_callback,
+        name="channel_connect_callback",
+    ),
+    path(
+        "channels/connect/<str:network>/", channel_connect.connect_start, name="channel_connect"
+    ),
+    path(
+        "channels/connect/<str:network>/<int:channel_id>/",
+        channel_connect.connect_start,
+        name="channel_reconnect",
+    ),
+    path("channels/<int:channel_id>/", channels.channel_detail, name="channel"),
+    path(
+        "channels/<int:channel_id>/settings/", channels.channel_settings, name="channel_settings"
+    ),
+    path("channels/<int:channel_id>/pause/", channels.channel_pause, name="channel_pause"),
+    path("channels/<int:channel_id>/resume/", channels.channel_resume, name="channel_resume"),
+    path("channels/<int:channel_id>/archive/", channels.channel_archive, name="channel_archive"),
     path("media-library/", media_library.library_page, name="media_library"),
     path("media-library/upload/", media_library.upload, name="media_upload"),
     path("media-library/<int:asset_id>/", media_library.asset_detail, name="media_asset"),

@@ -1,0 +1,94 @@
+"""The one path by which an account becomes a channel, whatever the network.
+
+Each network offers a *flow*: either a sign-in at the network (``OAuthFlow``: ``begin``
+returns the address to send the browser to, ``complete`` reads the callback) or a form
+carecast asks itself (``FormFlow``: ``connect`` takes the typed data). Both end in a
+``ConnectedAccount``, which ``carecast.networks.services.save_connected`` turns into a channel.
+Flows speak to the network over HTTP only; they never write channels themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+class ConnectError(Exception):
+    """Connecting failed; ``message`` is for the person connecting (translated)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class ConnectedAccount:
+    """An account the network confirmed, with what carecast needs to act for it."""
+
+    remote_user_id: str
+    handle: str
+    base_url: str
+    credentials: dict[str, str]
+    config: dict[str, Any] = field(default_factory=dict)
+    token_expires_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """Where to send the browser, and what to remember until it comes back (in the session)."""
+
+    url: str
+    pending: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of a flow's start form: ``name``, label, help text and input type."""
+
+    name: str
+    label: str
+    help: str = ""
+    input_type: str = "text"
+    help_link: str = ""
+
+
+class Flow:
+    """How one network's accounts are connected. ``kind``: ``"oauth"`` or ``"form"``."""
+
+    network: ClassVar[str]
+    kind: ClassVar[str]
+
+    @property
+    def label(self) -> str:
+        from carecast.networks import registry
+
+        return registry.get(self.network).label
+
+    def fields(self) -> list[FormField]:
+        """What the start form asks (the Mastodon server, a Bluesky handle, ...)."""
+        return []
+
+    def available(self) -> str:
+        """Empty when the flow can run; otherwise why not (e.g. X without client id)."""
+        return ""
+
+
+class OAuthFlow(Flow):
+    kind = "oauth"
+
+    def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
+        raise NotImplementedError
+
+    def complete(self, pending: dict[str, Any], params: dict[str, str]) -> ConnectedAccount:
+        raise NotImplementedError
+
+
+class FormFlow(Flow):
+    kind = "form"
+
+    def connect(self, data: dict[str, str]) -> ConnectedAccount:
+        raise NotImplementedError
