@@ -164,8 +164,11 @@ else:
 CARECAST_DISPATCH_LEAD_SECONDS = env_int("CARECAST_DISPATCH_LEAD_SECONDS", 2, minimum=0)
 # Threads one dispatch task uses to publish a burst of due posts.
 CARECAST_DISPATCH_THREADS = env_int("CARECAST_DISPATCH_THREADS", 4, minimum=1)
-# A publication stuck in "publishing" longer than this was claimed by a worker that died.
+# A publication stuck in "publishing" longer than this was claimed by a worker that died
+# (a live worker renews its claims several times per lease).
 CARECAST_CLAIM_LEASE_SECONDS = env_int("CARECAST_CLAIM_LEASE_SECONDS", 120, minimum=5)
+# First retry after a transient error (doubling up to 30 minutes); lower only in tests/benches.
+CARECAST_RETRY_BASE_SECONDS = env_int("CARECAST_RETRY_BASE_SECONDS", 30, minimum=1)
 CARECAST_HTTP_TIMEOUT = env_int("CARECAST_HTTP_TIMEOUT", 20, minimum=1)
 # Sandbox network servers (demo and tests) run on loopback; never on in production.
 CARECAST_SANDBOX = env_bool("CARECAST_SANDBOX", DEBUG)

@@ -33,16 +33,18 @@ from carecast.networks.base import (
     PostResult,
 )
 from carecast.networks.models import Channel, ChannelStatus
-from carecast.publishing import states
+from carecast.publishing import leases, states
 from carecast.publishing.models import Attempt, Publication, State
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-BACKOFF_BASE = dt.timedelta(seconds=30)
+# A look-up of an unknown outcome that failed this often (with backoff) asks a person.
+LOOKUP_ATTEMPTS = 4
 BACKOFF_CAP = dt.timedelta(minutes=30)
-# Big enough that a whole burst is claimed and prepared before its due moment.
-BATCH_SIZE = 1000
+# Claimed, prepared and sent together: small, so that a worker living only a few
+# seconds still sends something, yet enough to keep the send threads busy.
+SLICE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class Connectors:
         cache = self._local.__dict__.setdefault("cache", {})
         if channel.pk not in cache:
             connector = channel.rules.connector(channel.account())
+            # Look-ups that fail for a moment are retried later, not turned "unconfirmed".
+            connector.find_existing = _patient(connector.find_existing)  # type: ignore[method-assign]
             cache[channel.pk] = connector
             with self._lock:
                 self._all.append(connector)
@@ -86,9 +90,43 @@ class Connectors:
             connector.close()
 
 
+class LookupUnavailable(Exception):  # noqa: N818 - not an error of ours: the network's state
+    """A look-up failed for a reason that passes (429, 5xx, timeout): look again later.
+
+    Deliberately not a ``ConnectorError``: it must not be taken for "cannot verify".
+    """
+
+    def __init__(self, error: ConnectorError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _lookup_may_pass(exc: ConnectorError) -> bool:
+    """A 429/5xx/timeout, not a look-up that can never succeed (or a dead token)."""
+    if exc.permanent or exc.auth:
+        return False
+    # A ``CannotVerify`` of its own (no network error behind it) will not change.
+    return not isinstance(exc, CannotVerify) or exc.__cause__ is not None
+
+
+def _patient(find_existing):
+    """Wrap a connector's ``find_existing`` so that failures that pass are deferred."""
+
+    def look(post: PostRequest) -> PostResult | None:
+        try:
+            return find_existing(post)
+        except ConnectorError as exc:
+            if _lookup_may_pass(exc):
+                raise LookupUnavailable(exc) from exc
+            raise
+
+    return look
+
+
 def backoff(attempt: int, retry_after: float | None = None) -> dt.timedelta:
     """Exponential backoff with ±25 % jitter; never sooner than the network asked."""
-    delay = min(BACKOFF_BASE * (2 ** max(attempt - 1, 0)), BACKOFF_CAP)
+    base = dt.timedelta(seconds=settings.CARECAST_RETRY_BASE_SECONDS)
+    delay = min(base * (2 ** max(attempt - 1, 0)), BACKOFF_CAP)
     delay *= random.uniform(0.75, 1.25)
     if retry_after is not None:
         delay = max(delay, dt.timedelta(seconds=retry_after))
@@ -127,16 +165,18 @@ def publish_one(publication_id: int) -> Outcome | None:
     if token is None:
         return None
     connectors = Connectors()
-    try:
-        [publication] = _load(token)
-        prepared = _prepare(publication, token, connectors)
-        if isinstance(prepared, Outcome):
-            return prepared
-        if not _start([prepared]):
-            return Outcome(publication_id, publication.state, "lost claim")
-        return _send(prepared)
-    finally:
-        connectors.close()
+    with leases.Heartbeat() as heartbeat:
+        heartbeat.hold(token)
+        try:
+            [publication] = _load(token)
+            prepared = _prepare_or_defer(publication, token, connectors)
+            if isinstance(prepared, Outcome):
+                return prepared
+            if not _start(prepared):
+                return Outcome(publication_id, publication.state, "lost claim")
+            return _send(prepared)
+        finally:
+            connectors.close()
 
 
 # --- the burst -------------------------------------------------------------------------------
@@ -145,30 +185,39 @@ def publish_one(publication_id: int) -> Outcome | None:
 def drain(
     workers: int = 1, until: dt.datetime | None = None, ids: list[int] | None = None
 ) -> list[Outcome]:
-    """Publish everything due by ``until`` (default: now), in batches, with ``workers`` threads.
+    """Publish everything due by ``until`` (default: now), in slices, with ``workers`` threads.
 
-    Work that needs the database (claim, checks, attempt rows) happens before
-    ``until``; at ``until`` the threads only send. Per-channel concurrency is
-    capped by ``Channel.max_concurrent``.
+    Each slice of ``SLICE_SIZE`` is claimed and checked (before ``until`` for the
+    first slice of a burst), then sent; each post is marked "outcome unknown" only
+    right before its own request leaves. A heartbeat keeps the claims while we hold
+    them. Per-channel concurrency is capped by ``Channel.max_concurrent``.
     """
     until = until or timezone.now()
     connectors = Connectors()
     outcomes: list[Outcome] = []
-    try:
-        while token := states.claim_due(until, BATCH_SIZE, ids):
-            jobs: list[Job] = []
-            for publication in _load(token):
-                prepared = _prepare(publication, token, connectors)
-                if isinstance(prepared, Outcome):
-                    outcomes.append(prepared)
-                else:
-                    jobs.append(prepared)
-            jobs = _start(jobs)
-            _sleep_until(until)
-            outcomes.extend(_send_all(jobs, workers))
-    finally:
-        connectors.close()
+    with leases.Heartbeat() as heartbeat:
+        try:
+            while token := states.claim_due(until, SLICE_SIZE, ids):
+                heartbeat.hold(token)
+                jobs = _prepare_slice(token, connectors, outcomes)
+                _sleep_until(until)
+                outcomes.extend(_send_all(jobs, workers))
+                heartbeat.release(token)
+        finally:
+            connectors.close()
     return outcomes
+
+
+def _prepare_slice(token: str, connectors: Connectors, outcomes: list[Outcome]) -> list[Job]:
+    """Check each claimed publication; those already settled go to ``outcomes``."""
+    jobs: list[Job] = []
+    for publication in _load(token):
+        prepared = _prepare_or_defer(publication, token, connectors)
+        if isinstance(prepared, Outcome):
+            outcomes.append(prepared)
+        else:
+            jobs.append(prepared)
+    return jobs
 
 
 def _sleep_until(moment: dt.datetime) -> None:
@@ -198,8 +247,11 @@ def _send_all(jobs: list[Job], workers: int) -> list[Outcome]:
                         return
                     job = pending.pop()
                 with caps[job.publication.channel_id]:
-                    result = _call(job)
-                if isinstance(result, PostResult):
+                    result = _call(job) if _start(job) else None
+                if result is None:  # the claim is gone: another worker has it now
+                    with lock:
+                        outcomes.append(Outcome(job.publication.pk, State.PUBLISHING, "lost claim"))
+                elif isinstance(result, PostResult):
                     writer.add(job, result)
                 else:
                     outcome = _complete(job, result)
@@ -261,7 +313,7 @@ class SuccessWriter(threading.Thread):
             return
         states.finish_published_many(
             [
-                (job.publication.pk, job.token, result.remote_id, result.url, _when(job))
+                (job.publication.pk, job.token, result.remote_id, result.url, _when(job), _aid(job))
                 for job, result in items
             ]
         )
@@ -316,27 +368,60 @@ def _recover(job: Job) -> Outcome | None:
     return Outcome(publication.pk, State.PUBLISHED)
 
 
-def _start(jobs: list[Job]) -> list[Job]:
-    """Mark the posts as possibly sent and open an attempt for each, before anything leaves."""
-    if not jobs:
-        return []
-    held: list[Job] = []
-    for token in {job.token for job in jobs}:
-        mine = [job for job in jobs if job.token == token]
-        still = {p.pk for p in states.mark_sending([job.publication for job in mine], token)}
-        held.extend(job for job in mine if job.publication.pk in still)
-    now = timezone.now()
-    attempts = Attempt.objects.bulk_create(
-        [
-            Attempt(
-                publication=job.publication, number=job.publication.attempt_count, started_at=now
-            )
-            for job in held
-        ]
+def _prepare_or_defer(
+    publication: Publication, token: str, connectors: Connectors
+) -> Job | Outcome:
+    """``_prepare``, except that a look-up failing for a moment comes back later."""
+    try:
+        return _prepare(publication, token, connectors)
+    except LookupUnavailable as unavailable:
+        return _defer_lookup(publication, token, unavailable.error)
+
+
+def _defer_lookup(publication: Publication, token: str, exc: ConnectorError) -> Outcome:
+    """Retry a failed look-up with backoff (honouring Retry-After); ask a person only at last."""
+    failures = publication.lookup_failures + 1
+    if failures >= LOOKUP_ATTEMPTS:
+        message = _(
+            "An earlier attempt may have been published, and %(network)s could not be checked "
+            "%(count)s times: please look at the channel and confirm or resend. (%(error)s)"
+        ) % {"network": publication.channel.rules.label, "count": failures, "error": exc}
+        target, fields = State.UNCONFIRMED, {}
+    else:
+        message = _(
+            "Could not check whether an earlier attempt was published; looking again later. "
+            "(%(error)s)"
+        ) % {"error": exc}
+        retry_at = timezone.now() + backoff(failures, exc.retry_after)
+        target, fields = State.SCHEDULED, {"claimed_at": None, "next_attempt_at": retry_at}
+    if states.finish(
+        publication, token, target, lookup_failures=failures, last_error=message, **fields
+    ):
+        outcome = Attempt.Outcome.UNKNOWN if target == State.UNCONFIRMED else Attempt.Outcome.RETRY
+        _record_attempt(publication, outcome, message)
+        if target == State.SCHEDULED:
+            _enqueue_on_commit(fields["next_attempt_at"])
+    return Outcome(publication.pk, target, message)
+
+
+def _enqueue_on_commit(retry_at: dt.datetime) -> None:
+    from carecast.publishing.tasks import enqueue_dispatch
+
+    transaction.on_commit(lambda: enqueue_dispatch(retry_at))
+
+
+def _start(job: Job) -> bool:
+    """Right before the request leaves: mark the post possibly sent and open its attempt.
+
+    False if the claim is no longer ours; then nothing may be sent.
+    """
+    publication = job.publication
+    if not states.mark_sending(publication, job.token):
+        return False
+    job.attempt = Attempt.objects.create(
+        publication=publication, number=publication.attempt_count, started_at=timezone.now()
     )
-    for job, attempt in zip(held, attempts, strict=True):
-        job.attempt = attempt
-    return held
+    return True
 
 
 def _send(job: Job) -> Outcome:
@@ -406,9 +491,7 @@ def _handle_error(job: Job, exc: ConnectorError) -> Outcome:
         outcome_unknown=unknown,
         last_error=str(exc),
     )
-    from carecast.publishing.tasks import enqueue_dispatch
-
-    transaction.on_commit(lambda: enqueue_dispatch(retry_at))
+    _enqueue_on_commit(retry_at)
     return Outcome(publication.pk, State.SCHEDULED, str(exc))
 
 
@@ -441,6 +524,11 @@ def _record_attempt(publication, outcome, message: str) -> None:
 
 def _when(job: Job) -> dt.datetime:
     return job.finished_at or timezone.now()
+
+
+def _aid(job: Job) -> int:
+    assert job.attempt is not None, "an attempt is opened before sending"
+    return job.attempt.pk
 
 
 def _finish_attempt(job: Job, outcome, message: str = "", status: int | None = None) -> None:

@@ -42,7 +42,11 @@ class Publication(models.Model):
     # Retry bookkeeping: transient errors come back at ``next_attempt_at``.
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempt_count = models.PositiveIntegerField(default=0)
-    # Claim: who is publishing it now and since when (a lease; see reconciler).
+    # Look-ups of an unknown outcome that failed (429/5xx/timeout): retried with backoff,
+    # and only after several is the post ``unconfirmed``.
+    lookup_failures = models.PositiveSmallIntegerField(default=0)
+    # Claim: who is publishing it now; ``claimed_at`` is renewed by the holder's heartbeat
+    # (a lease; see ``states.release_stale_claims``).
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
     # True once a request may have reached the network: a retry must not blindly re-send.

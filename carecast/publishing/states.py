@@ -40,15 +40,25 @@ def claim_due(until: dt.datetime, limit: int, ids: list[int] | None = None) -> s
     from carecast.networks.models import ChannelStatus
 
     now = timezone.now()
+    # Posts never sent go first: under a crash loop they still make progress, while
+    # posts of unknown outcome (each needs a look-up read) wait for the next slice.
     candidates = (
         Publication.objects.filter(state=State.SCHEDULED, due_at__lte=until)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=until))
         .exclude(channel__status=ChannelStatus.PAUSED)
-        .order_by("due_at", "id")
+        .order_by("outcome_unknown", "due_at", "id")
     )
     if ids is not None:
         candidates = candidates.filter(pk__in=ids)
-    chosen = list(candidates.values_list("id", flat=True)[:limit])
+    return claim_ids(list(candidates.values_list("id", flat=True)[:limit]), now)
+
+
+def claim_ids(chosen: list[int], now: dt.datetime) -> str | None:
+    """Claim the chosen publications that are still ``scheduled``; the token, if any were.
+
+    Between choosing and claiming another worker may have taken some: the state
+    guard leaves those to it.
+    """
     if not chosen:
         return None
     token = secrets.token_hex(8)
@@ -58,11 +68,26 @@ def claim_due(until: dt.datetime, limit: int, ids: list[int] | None = None) -> s
     return token if claimed else None
 
 
-def release_stale_claims(lease: dt.timedelta, now: dt.datetime | None = None) -> int:
-    """Give publications back whose worker died mid-flight (claim older than ``lease``).
+def heartbeat(tokens: list[str], now: dt.datetime | None = None) -> int:
+    """Renew the lease of every publication still held under ``tokens``.
 
-    ``outcome_unknown`` stays as it was: if the dead worker had started sending,
-    the next attempt checks the network before it sends again.
+    A live worker calls this well within the lease, so ``release_stale_claims`` only
+    ever sees claims whose holder stopped beating: it died.
+    """
+    if not tokens:
+        return 0
+    now = now or timezone.now()
+    return Publication.objects.filter(state=State.PUBLISHING, claim_token__in=tokens).update(
+        claimed_at=now
+    )
+
+
+def release_stale_claims(lease: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Give publications back whose worker died mid-flight (no heartbeat for ``lease``).
+
+    Only ``publishing`` rows: a finished post keeps its old ``claimed_at``, and giving
+    it back would send it again. ``outcome_unknown`` stays as it was: if the dead
+    worker had started sending, the next attempt checks the network before it sends.
     """
     now = now or timezone.now()
     return Publication.objects.filter(state=State.PUBLISHING, claimed_at__lt=now - lease).update(
@@ -83,12 +108,17 @@ def finish(publication: Publication, token: str, state: State, **fields) -> bool
     return bool(updated)
 
 
-def finish_published_many(rows: list[tuple[int, str, str, str, dt.datetime]]) -> int:
-    """Record a burst of successes at once: ``(id, token, remote_id, remote_url, published_at)``.
+PublishedRow = tuple[int, str, str, str, dt.datetime, int]
 
-    The hot path of a burst: one transaction with a prepared UPDATE per row
-    (``executemany``) instead of an ORM query each — measured in bench/dispatch.
-    The same guard as ``finish``: only rows still ``publishing`` under our token.
+
+def finish_published_many(rows: list[PublishedRow]) -> int:
+    """Record a burst of successes at once; returns how many publications were still ours.
+
+    A row is ``(id, token, remote_id, remote_url, published_at, attempt_id)``. The hot
+    path of a burst: one transaction with a prepared UPDATE per row (``executemany``)
+    instead of an ORM query each — measured in bench/dispatch. The same guard as
+    ``finish``: only rows still ``publishing`` under our token; each attempt row is
+    closed by its own id, never another worker's attempt of the same publication.
     """
     from django.db import connection, transaction
 
@@ -102,45 +132,42 @@ def finish_published_many(rows: list[tuple[int, str, str, str, dt.datetime]]) ->
     )
     attempt_sql = (
         f"UPDATE {attempts} SET outcome = %s, finished_at = %s "  # noqa: S608
-        "WHERE publication_id = %s AND outcome = %s"
+        "WHERE id = %s AND outcome = %s"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             sql,
             [
                 (State.PUBLISHED, remote_id, url, at, False, now, pk, State.PUBLISHING, token)
-                for pk, token, remote_id, url, at in rows
+                for pk, token, remote_id, url, at, _a in rows
             ],
         )
+        recorded = cursor.rowcount
         cursor.executemany(
             attempt_sql,
             [
-                (Attempt.Outcome.SUCCESS, at, pk, Attempt.Outcome.PENDING)
-                for pk, _t, _r, _u, at in rows
+                (Attempt.Outcome.SUCCESS, at, attempt_id, Attempt.Outcome.PENDING)
+                for _p, _t, _r, _u, at, attempt_id in rows
             ],
         )
-    return len(rows)
+    return recorded
 
 
-def mark_sending(publications: list[Publication], token: str) -> list[Publication]:
-    """Record, before the requests leave, that the network may get these posts.
+def mark_sending(publication: Publication, token: str) -> bool:
+    """Record that the network may get this post; called right before its request leaves.
 
-    Returns the publications still held under ``token`` (normally all of them).
+    One post at a time, never for a batch: a worker killed before it sent a post
+    leaves that post a plain retry, not one that needs a look-up first. False if
+    the claim is no longer ours (then nothing may be sent).
     """
-    ids = [p.pk for p in publications]
-    Publication.objects.filter(pk__in=ids, state=State.PUBLISHING, claim_token=token).update(
-        outcome_unknown=True, attempt_count=F("attempt_count") + 1
-    )
-    held = dict(
-        Publication.objects.filter(pk__in=ids, claim_token=token, outcome_unknown=True).values_list(
-            "id", "attempt_count"
-        )
-    )
-    for publication in publications:
-        if publication.pk in held:
-            publication.outcome_unknown = True
-            publication.attempt_count = held[publication.pk]
-    return [p for p in publications if p.pk in held]
+    updated = Publication.objects.filter(
+        pk=publication.pk, state=State.PUBLISHING, claim_token=token
+    ).update(outcome_unknown=True, attempt_count=F("attempt_count") + 1)
+    if updated:
+        # We hold the claim, so nobody else changed the count in between.
+        publication.outcome_unknown = True
+        publication.attempt_count += 1
+    return bool(updated)
 
 
 def move(publication: Publication, expected: set[State], target: State, **fields) -> bool:

@@ -120,7 +120,7 @@ def test_it_recovers_a_post_whose_worker_died_mid_flight(mastodon, story_for, sa
 
     token = states.claim(publication.pk)
     publication.refresh_from_db()
-    states.mark_sending([publication], token)
+    states.mark_sending(publication, token)
     mastodon.rules.connector(mastodon.account()).publish(dispatch.build_request(publication))
     assert len(sandbox.posts("mastodon")) == 1
 

@@ -1,0 +1,101 @@
+"""The burst path in-process: ``drain`` over several networks, in slices, with a heartbeat.
+
+These tests commit (``transactional_db``): the send threads and the heartbeat use
+their own database connections and must see the rows.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from carecast.publishing import dispatch, leases, services, states
+from carecast.publishing.models import Attempt, Publication, State
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _schedule(story_for, channel, count: int, due: dt.datetime) -> list[Publication]:
+    """Scheduled for later (no dispatch task runs in-process), then made due at ``due``."""
+    later = due + dt.timedelta(hours=1)
+    publications = [
+        services.schedule(
+            story_for(
+                channel, text=f"Beitrag {channel.network} Nr. {n}: Besuchszeiten."
+            ).variants.get(),
+            later,
+        )
+        for n in range(count)
+    ]
+    Publication.objects.filter(pk__in=[p.pk for p in publications]).update(due_at=due)
+    return publications
+
+
+def test_it_publishes_a_burst_over_every_network_exactly_once(channel_on, story_for, sandbox):
+    now = timezone.now()
+    channels = [channel_on(network) for network in ("mastodon", "x", "bluesky")]
+    for channel in channels:
+        _schedule(story_for, channel, 25, now)
+    outcomes = dispatch.drain(workers=4, until=now)
+    assert len(outcomes) == 75
+    assert set(Publication.objects.values_list("state", flat=True)) == {State.PUBLISHED}
+    for network in ("mastodon", "x", "bluesky"):
+        texts = [p["text"] for p in sandbox.posts(network)]
+        assert sorted(texts) == sorted(set(texts)) and len(texts) == 25, network
+    assert set(Attempt.objects.values_list("outcome", flat=True)) == {Attempt.Outcome.SUCCESS}
+    assert not Publication.objects.filter(outcome_unknown=True).exists()
+    assert set(Publication.objects.values_list("attempt_count", flat=True)) == {1}
+
+
+def test_it_claims_in_slices_and_sends_each_slice_before_claiming_more(
+    channel_on, story_for, sandbox, monkeypatch
+):
+    monkeypatch.setattr(dispatch, "SLICE_SIZE", 5)
+    now = timezone.now()
+    _schedule(story_for, channel_on("mastodon"), 12, now)
+    seen: list[tuple[int, int]] = []
+    claim_due = states.claim_due
+
+    def watching(until, limit, ids=None):
+        # What had reached the network when the next slice was claimed.
+        seen.append((limit, len(sandbox.posts("mastodon"))))
+        return claim_due(until, limit, ids)
+
+    monkeypatch.setattr(states, "claim_due", watching)
+    dispatch.drain(workers=2, until=now)
+    assert seen == [(5, 0), (5, 5), (5, 10), (5, 12)]
+
+
+def test_it_retries_only_the_post_that_failed_in_a_burst(channel_on, story_for, sandbox):
+    now = timezone.now()
+    mastodon = channel_on("mastodon", max_concurrent=1)
+    publications = _schedule(story_for, mastodon, 3, now)
+    sandbox.inject_fault(network="mastodon", path="/api/v1/statuses", status=500)
+    dispatch.drain(workers=1, until=now)
+    states_now = {p.pk: p.state for p in Publication.objects.all()}
+    assert states_now[publications[0].pk] == State.SCHEDULED
+    assert [states_now[p.pk] for p in publications[1:]] == [State.PUBLISHED] * 2
+    first = Publication.objects.get(pk=publications[0].pk)
+    assert first.next_attempt_at > now and not first.outcome_unknown  # a 500 created nothing
+    assert len(sandbox.posts("mastodon")) == 2
+
+
+def test_it_renews_the_claims_it_holds_and_stops_when_released(channel_on, story_for):
+    now = timezone.now()
+    [publication] = _schedule(story_for, channel_on("mastodon"), 1, now)
+    token = states.claim_due(now, 10)
+    Publication.objects.filter(pk=publication.pk).update(claimed_at=now - dt.timedelta(hours=1))
+    with leases.Heartbeat(interval=3600) as heartbeat:
+        heartbeat.hold(token)
+        assert heartbeat.beat() == 1
+        renewed = Publication.objects.get(pk=publication.pk).claimed_at
+        assert renewed >= now
+        heartbeat.release(token)
+        assert heartbeat.beat() == 0
+    assert states.release_stale_claims(dt.timedelta(seconds=120), now) == 0
+
+
+def test_it_beats_a_few_times_per_lease(settings):
+    settings.CARECAST_CLAIM_LEASE_SECONDS = 120
+    assert leases.beat_interval() == 30
+    assert leases.Heartbeat().interval == 30
