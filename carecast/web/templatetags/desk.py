@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
+from carecast.lib.links import http_url as _http_url
+
 register = template.Library()
 
 # One pass over the text finds links, hashtags and mentions, so they never overlap.
@@ -27,6 +29,12 @@ def _display_url(url: str) -> str:
     """Networks show links without the scheme, cut after 30 characters."""
     shown = re.sub(r"^https?://(www\.)?", "", url)
     return shown if len(shown) <= URL_DISPLAY_LENGTH else shown[:URL_DISPLAY_LENGTH] + "…"
+
+
+@register.filter
+def http_url(value) -> str:
+    """Only http(s) links from the networks become an ``href`` (else empty)."""
+    return _http_url(value)
 
 
 @register.filter
