@@ -1,5 +1,5 @@
 """The API's operations. Same rules as the web pages: session sign-in, organisation and
-department scoping through ``carecast.web.access``, work done by the apps' services."""
+department scoping through ``carecast.rights``, work done by the apps' services."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from ninja import NinjaAPI, Query, Status
 from ninja.security import SessionAuth
 
 from carecast.api.schemas import CountIn, CountOut, ErrorOut, ProblemOut, PublicationOut
+from carecast.rights import channels_for, media_for, person_of, publications_for
 from carecast.stories.services import report
-from carecast.web.access import channels_for, media_for, person_of, publications_for
 
 MAX_RANGE = dt.timedelta(days=62)
 

@@ -8,7 +8,6 @@ editors), not for department editors.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,18 +26,15 @@ from carecast.automation.models import (
 )
 from carecast.automation.slots import settings_of
 from carecast.automation.trends import draft_story
-from carecast.core.models import Role
 from carecast.networks.models import Channel
-from carecast.web.access import person_required
+from carecast.rights import may_allow_hosts, may_use_automation, person_passes
 
 
 def team_only(view):
-    """Signed in, in an organisation, and in the communications team."""
+    """Signed in, in an organisation, and allowed automation (``rights.may_use_automation``)."""
 
-    @person_required
+    @person_passes(may_use_automation)
     def wrapper(request, *args, **kwargs):
-        if not request.person.in_comms_team:
-            raise PermissionDenied
         request.org = request.person.organisation
         return view(request, *args, **kwargs)
 
@@ -55,7 +51,7 @@ def _page(request, template, tab, **context):
 
 @team_only
 def sources(request):
-    is_admin = request.person.role == Role.ADMIN
+    is_admin = may_allow_hosts(request.person)
     form = SourceForm(request.POST or None, organisation=request.org, can_allow_hosts=is_admin)
     if request.method == "POST" and form.is_valid():
         source = form.save(commit=False)

@@ -1,14 +1,13 @@
 """The inbox pages: items with guarded replies, and the duty rota.
 
-Thin: access through ``carecast.web.access`` (department editors see their
-department's channels only), work through ``services``/``duty``. The comment text
+Thin: access through ``carecast.rights`` (department editors see their department's
+channels only and are never on duty), work through ``services``/``duty``. The comment text
 is untrusted and is only ever auto-escaped.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecast.core.models import Role
 from carecast.inbox import duty as duty_service
 from carecast.inbox import hide, retention, services
 from carecast.inbox.forms import FilterForm, RetentionForm, ShiftForm
@@ -31,15 +29,24 @@ from carecast.inbox.models import (
 )
 from carecast.inbox.replies import moderator_hint, ready_reply
 from carecast.lib.language import guess_language
-from carecast.web.access import channels_for, person_required, require_publisher
+from carecast.rights import (
+    can_publish,
+    channels_for,
+    inbox_items_for,
+    may_change_settings,
+    may_erase_comments,
+    may_plan_rota,
+    may_take_duty,
+    person_required,
+    require,
+    require_publisher,
+)
 
 PAGE_SIZE = 30
 
 
 def items_for(person):
-    return InboxItem.objects.filter(channel__in=channels_for(person)).select_related(
-        "channel", "handled_by"
-    )
+    return inbox_items_for(person).select_related("channel", "handled_by")
 
 
 def _own_item(request, item_id: int) -> InboxItem:
@@ -48,7 +55,7 @@ def _own_item(request, item_id: int) -> InboxItem:
 
 def _card(request, item: InboxItem, can_reply: bool) -> dict:
     """What one item card (inbox/_item.html) needs beside the item."""
-    return {"item": item, "can_reply": can_reply, "can_erase": request.person.in_comms_team}
+    return {"item": item, "can_reply": can_reply, "can_erase": may_erase_comments(request.person)}
 
 
 def _back(request, default: str = "/inbox/") -> str:
@@ -141,10 +148,10 @@ def _inbox_context(request, drafts: dict | None = None) -> dict:
         .select_related("channel"),
         "filtered": bool(request.GET.get("label") or request.GET.get("channel") or status),
         "on_duty": duty_service.on_duty(person.organisation),
-        "can_reply": person.can_publish,
-        "can_erase": person.in_comms_team,
+        "can_reply": can_publish(person),
+        "can_erase": may_erase_comments(person),
         "retention_days": person.organisation.comment_retention_days,
-        "sets_retention": person.role == Role.ADMIN,
+        "sets_retention": may_change_settings(person),
     }
 
 
@@ -158,7 +165,7 @@ def item_detail(request, item_id: int):
     """One item: the link in the emergency email, and what htmx polls while a reply is sending."""
     item = _own_item(request, item_id)
     decorate([item], request.LANGUAGE_CODE)
-    context = {**_card(request, item, request.person.can_publish), "nav": "inbox"}
+    context = {**_card(request, item, can_publish(request.person)), "nav": "inbox"}
     template = "inbox/_item.html" if _is_htmx(request) else "inbox/item.html"
     return render(request, template, context)
 
@@ -234,8 +241,7 @@ def hide_on_network(request, item_id: int):
 def erase(request, item_id: int):
     """An erasure request: the comment's text, author and link leave carecast now."""
     item = _own_item(request, item_id)
-    if not request.person.in_comms_team:  # erasure requests are the comms team's, not departments'
-        raise PermissionDenied
+    require(may_erase_comments(request.person))
     if retention.erase_on_request(item, request.user):
         messages.success(
             request,
@@ -261,8 +267,7 @@ def duty(request):
         request.POST or None, organisation=person.organisation, initial={"person": person}
     )
     if request.method == "POST":
-        if not person.in_comms_team:
-            raise PermissionDenied
+        require(may_plan_rota(person))
         if form.is_valid():
             shift = form.save(commit=False)
             shift.organisation, shift.created_by = person.organisation, request.user
@@ -277,8 +282,7 @@ def duty(request):
 def retention_period(request):
     """The communications lead sets how long copies of comments are kept."""
     person = request.person
-    if person.role != Role.ADMIN:
-        raise PermissionDenied
+    require(may_change_settings(person))
     form = RetentionForm(request.POST, instance=person.organisation)
     if not form.is_valid():
         return _duty_page(request, retention_form=form)
@@ -304,11 +308,11 @@ def _duty_page(request, shift_form=None, retention_form=None):
         or ShiftForm(organisation=person.organisation, initial={"person": person}),
         "current": [s for s in shifts if s.starts_at <= now],
         "upcoming": [s for s in shifts if s.starts_at > now],
-        "plans_rota": person.in_comms_team,
-        "can_take": person.can_publish,
+        "plans_rota": may_plan_rota(person),
+        "can_take": may_take_duty(person),
         "quick_hours": int(duty_service.QUICK_SHIFT.total_seconds() // 3600),
         "retention_form": retention_form or RetentionForm(instance=person.organisation),
-        "sets_retention": person.role == Role.ADMIN,
+        "sets_retention": may_change_settings(person),
     }
     return render(request, "inbox/duty.html", context)
 
@@ -316,7 +320,8 @@ def _duty_page(request, shift_form=None, retention_form=None):
 @require_POST
 @person_required
 def duty_take(request):
-    require_publisher(request.person)
+    # Whoever is on duty is told of emergencies on every channel: not a department editor.
+    require(may_take_duty(request.person))
     duty_service.take_over_now(request.person, actor=request.user)
     messages.success(request, _("You are on duty for the next eight hours."))
     return redirect("inbox:duty")
@@ -328,8 +333,7 @@ def duty_delete(request, shift_id: int):
     shift = get_object_or_404(
         DutyShift, pk=shift_id, organisation_id=request.person.organisation_id
     )
-    if shift.person_id != request.person.pk and not request.person.in_comms_team:
-        raise PermissionDenied
+    require(shift.person_id == request.person.pk or may_plan_rota(request.person))
     shift.delete()
     messages.success(request, _("Shift deleted."))
     return redirect("inbox:duty")

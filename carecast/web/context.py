@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from carecast.networks.models import ChannelStatus
-from carecast.web.access import channels_for, person_of
+from carecast.rights import Can, channels_for, person_of
 
 
 def navigation(request):
-    """Values every page's layout needs: who is signed in, and which channels are paused."""
+    """Values every page's layout needs: who is signed in, what they may do (``can``, the
+    same answers as ``carecast.rights``), and which channels are paused."""
     person = person_of(request.user) if hasattr(request, "user") else None
     if person is None:
-        return {"person": None, "organisation": None, "paused_channels": []}
+        return {"person": None, "organisation": None, "paused_channels": [], "can": Can(None)}
     paused = (
         channels_for(person)
         .filter(status=ChannelStatus.PAUSED)
@@ -18,4 +19,5 @@ def navigation(request):
         "person": person,
         "organisation": person.organisation,
         "paused_channels": list(paused),
+        "can": Can(person),
     }

@@ -1,0 +1,191 @@
+"""The RBAC matrix: every URL name of carecast → the answer each role gets.
+
+``tests/web/test_rbac_matrix.py`` walks the URL configuration and fails for any URL name
+that has no row here, so a new view cannot ship without deciding who may use it.
+
+Adding a view
+-------------
+1. Add one row to ``RULES`` below, in its app's block::
+
+       "web:people": GET(LOGIN, 403, 403, 403, 403, OK),
+
+   The six answers are, in this order (``ROLES``): anonymous, read-only, editor of
+   department A (Clara, Geburtshilfe), editor of department B (Dora, Brustzentrum), comms
+   team (Ben), lead (Anna). ``OK`` is any 2xx or a redirect that is not to the login page;
+   ``LOGIN`` a redirect to the login page; a number is that exact status (403, 404, 401…).
+   Use ``POST(...)`` for views that only take POST (the request is sent with ``data``).
+   Every request runs in its own rolled-back transaction, so a POST changes nothing for
+   the next role.
+2. URL arguments are filled by name from the objects of department A in
+   ``test_rbac_matrix.world`` (see ``KWARGS``): ``story_id``, ``channel_id``, ``slug``…
+   A new argument name needs one line in ``KWARGS``; a view whose argument means something
+   else passes ``kwargs={"person_id": lambda w: w.ben.pk}`` in its row.
+3. Run ``pytest tests/web/test_rbac_matrix.py -k <url name>``: the failure lists the
+   answers each role actually got.
+
+Objects belong to department A, so the editor of department B shows what a department
+editor gets for another department's things (usually 404: not even its existence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "viewer", "dept_a", "dept_b", "team", "lead")
+OK = "ok"
+LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    expect: tuple
+    data: dict = field(default_factory=dict)
+    kwargs: dict[str, Callable] = field(default_factory=dict)
+    query: str = ""
+    content_type: str | None = None
+
+
+def GET(*expect, **options) -> Rule:  # noqa: N802 - reads like the HTTP method in the table
+    assert len(expect) == len(ROLES), expect
+    return Rule("GET", expect, **options)
+
+
+def POST(*expect, **options) -> Rule:  # noqa: N802
+    assert len(expect) == len(ROLES), expect
+    return Rule("POST", expect, **options)
+
+
+# Shorthands for the common rows.
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK)  # anyone with a place in the organisation
+PUBLIC = (OK, OK, OK, OK, OK, OK)
+PUBLISHERS = (LOGIN, 403, OK, OK, OK, OK)  # everyone but read-only people
+TEAM = (LOGIN, 403, 403, 403, OK, OK)  # the communications team (automation, rota)
+LEAD = (LOGIN, 403, 403, 403, 403, OK)  # settings of the organisation
+OWN_DEPARTMENT = (LOGIN, OK, OK, 404, OK, OK)  # department A's thing, to look at
+ACT_OWN_DEPARTMENT = (LOGIN, 403, OK, 404, OK, OK)  # department A's thing, to change
+RUN_OWN_SESSION = (LOGIN, 403, OK, 404, OK, OK)  # department A's live session, on the desk
+
+# URL names not in the matrix, and why.
+EXEMPT = {
+    "set_language": "Django's language switch: public by design",
+    "login": "the login page itself",
+    "logout": "Django's logout: POST only, harmless for anyone",
+}
+EXEMPT_NAMESPACES = {"admin": "Django's admin checks is_staff itself"}
+
+RULES: dict[str, Rule] = {
+    # --- public -------------------------------------------------------------------------
+    "channel-feed": GET(*PUBLIC, kwargs={"channel_id": lambda w: w.feed.pk}),
+    "channel-feed-atom": GET(*PUBLIC, kwargs={"channel_id": lambda w: w.feed.pk}),
+    "live:audience": GET(*PUBLIC),
+    "live:board": GET(*PUBLIC),
+    "live:ask": POST(*PUBLIC, data={"text": "Wann ist Besuchszeit im Kreißsaal?"}),
+    "live:vote": POST(*PUBLIC, kwargs={"question_id": lambda w: w.public_question.pk}),
+    # --- API ----------------------------------------------------------------------------
+    "api-v1:openapi-json": GET(LOGIN, OK, OK, OK, OK, OK),
+    "api-v1:openapi-view": GET(LOGIN, OK, OK, OK, OK, OK),
+    "api-v1:api-root": GET(404, 404, 404, 404, 404, 404),
+    "api-v1:count": POST(
+        401,
+        OK,
+        OK,
+        OK,
+        OK,
+        OK,
+        data='{"text": "Hallo", "channels": []}',
+        content_type="application/json",
+    ),
+    "api-v1:publications": GET(
+        401, OK, OK, OK, OK, OK, query="start=2026-11-01T00:00&end=2026-11-30T00:00"
+    ),
+    # --- the desk -----------------------------------------------------------------------
+    "web:dashboard": GET(*SIGNED_IN),
+    "web:stories": GET(*SIGNED_IN),
+    "web:story_new": GET(*PUBLISHERS),
+    "web:story_detail": GET(*OWN_DEPARTMENT),
+    "web:story_edit": GET(*ACT_OWN_DEPARTMENT),
+    # The composer's live previews compute from what was typed; channels are filtered by
+    # ``rights.channels_for`` (another department's channel gives an empty panel).
+    "web:compose_live_variants": POST(*SIGNED_IN),
+    "web:compose_live_variant": POST(*SIGNED_IN),
+    "web:compose_live_due": POST(*SIGNED_IN),
+    "web:compose_upload": POST(LOGIN, 403, OK, OK, OK, OK),
+    "web:calendar": GET(*SIGNED_IN),
+    "web:publication": GET(*OWN_DEPARTMENT),
+    "web:publication_cancel": POST(*ACT_OWN_DEPARTMENT),
+    "web:publication_resend": POST(*ACT_OWN_DEPARTMENT),
+    "web:publication_confirm": POST(*ACT_OWN_DEPARTMENT),
+    "web:channels": GET(*SIGNED_IN),
+    # --- media --------------------------------------------------------------------------
+    "web:media": GET(*OWN_DEPARTMENT),
+    "web:media_library": GET(*SIGNED_IN),
+    "web:media_upload": POST(*PUBLISHERS),
+    "web:media_asset": GET(*OWN_DEPARTMENT),
+    "web:media_person_new": GET(*ACT_OWN_DEPARTMENT),
+    "web:media_person_edit": GET(*ACT_OWN_DEPARTMENT),
+    "web:media_consent_document": GET(*OWN_DEPARTMENT),
+    "web:media_withdraw": GET(*ACT_OWN_DEPARTMENT),
+    "web:media_withdrawn": GET(*OWN_DEPARTMENT),
+    # --- live consultation (the desk side) ----------------------------------------------
+    "live:sessions": GET(*PUBLISHERS),
+    "live:new": GET(*PUBLISHERS),
+    "live:moderate": GET(*RUN_OWN_SESSION),
+    "live:queue": GET(*RUN_OWN_SESSION),
+    "live:act": POST(*RUN_OWN_SESSION, kwargs={"action": lambda w: "reject"}),
+    "live:present": GET(*RUN_OWN_SESSION),
+    "live:present_board": GET(*RUN_OWN_SESSION),
+    "live:setup": GET(*RUN_OWN_SESSION),
+    "live:announce": POST(*RUN_OWN_SESSION),
+    "live:recap": POST(*RUN_OWN_SESSION),
+    "live:csv": GET(*RUN_OWN_SESSION),
+    # --- inbox --------------------------------------------------------------------------
+    "inbox:list": GET(*SIGNED_IN),
+    "inbox:item": GET(*OWN_DEPARTMENT),
+    "inbox:reply": POST(*ACT_OWN_DEPARTMENT, data={"text": "Danke für Ihre Nachricht!"}),
+    "inbox:status": POST(*ACT_OWN_DEPARTMENT, data={"status": "done"}),
+    "inbox:erase": POST(LOGIN, 403, 403, 404, OK, OK),
+    "inbox:hide": POST(*ACT_OWN_DEPARTMENT),
+    "inbox:settle": POST(*ACT_OWN_DEPARTMENT, data={"arrived": "1"}),
+    "inbox:duty": GET(*SIGNED_IN),
+    "inbox:duty_take": POST(*TEAM),
+    "inbox:retention": POST(*LEAD, data={"comment_retention_days": "30"}),
+    "inbox:duty_delete": POST(*TEAM),
+    # --- automation ---------------------------------------------------------------------
+    "automation:sources": GET(*TEAM),
+    "automation:source": GET(*TEAM),
+    "automation:source_fetch": POST(*TEAM),
+    "automation:rules": GET(*TEAM),
+    "automation:rule": GET(*TEAM),
+    "automation:rule_run": POST(*TEAM),
+    "automation:gaps": GET(*TEAM),
+    "automation:channel_settings": POST(*TEAM),
+    "automation:days": GET(*TEAM),
+    "automation:days_remind": POST(*TEAM),
+    "automation:day": GET(*TEAM),
+    "automation:trends": GET(*TEAM),
+    "automation:trends_refresh": POST(*TEAM),
+    "automation:trend_draft": POST(*TEAM),
+    "automation:trend_dismiss": POST(*TEAM),
+    # --- set-up, people, departments, channel connections (register new pages here) ----
+    # First start only: once an organisation exists the setup page is gone for everyone.
+    "web:setup": GET(404, 404, 404, 404, 404, 404),
+    "web:people": GET(*LEAD),
+    "web:person_new": GET(*LEAD),
+    "web:person_edit": GET(*LEAD, kwargs={"person_id": lambda w: w.clara.pk}),
+    "web:person_active": POST(*LEAD, kwargs={"person_id": lambda w: w.clara.pk}),
+    # An invitation link is for someone not signed in yet; an unknown one is gone (410).
+    "web:invitation": GET(410, 410, 410, 410, 410, 410),
+    "web:departments": GET(*TEAM),
+    "web:department_edit": GET(*LEAD),
+    "web:department_archive": POST(*LEAD),
+    "web:channel": GET(*OWN_DEPARTMENT),
+    "web:channel_settings": GET(LOGIN, 403, 403, 404, OK, OK),
+    "web:channel_pause": POST(LOGIN, 403, 403, 404, OK, OK),
+    "web:channel_resume": POST(LOGIN, 403, 403, 404, OK, OK),
+    "web:channel_archive": POST(LOGIN, 403, 403, 404, OK, OK),
+    "web:channel_connect": GET(*TEAM),
+    "web:channel_connect_callback": GET(*TEAM),
+    "web:channel_reconnect": GET(*TEAM),
+}
