@@ -48,3 +48,24 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_fernet_key(name: str) -> str:
+    """A Fernet key (32 url-safe base64 bytes), or empty; nonsense stops the start-up.
+
+    Checked here so that a mistyped key is refused before anything is encrypted with it,
+    not found out at the first token that cannot be decrypted.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(raw.encode())
+    except (ValueError, TypeError):
+        raise ConfigError(
+            f"{name} is not a valid key: it must be 32 url-safe base64-encoded bytes, e.g. from "
+            '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`'
+        ) from None
+    return raw

@@ -7,13 +7,14 @@ Redis. ``CARECAST_DEBUG=false`` is production: demo secrets are refused there.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from carecast.env import ConfigError, env_bool, env_int, env_list, env_str
+from carecast.env import ConfigError, env_bool, env_fernet_key, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CARECAST_VAR_DIR", str(BASE_DIR / "var")))
@@ -24,7 +25,7 @@ DEBUG = env_bool("CARECAST_DEBUG", True)
 SECRET_KEY = env_str("CARECAST_SECRET_KEY", DEMO_SECRET)
 # Network tokens are encrypted at rest with this key (Fernet, 32 url-safe base64 bytes).
 # Empty means: derive one from SECRET_KEY, which is acceptable for the demo only.
-TOKEN_ENCRYPTION_KEY = env_str("CARECAST_TOKEN_KEY", "")
+TOKEN_ENCRYPTION_KEY = env_fernet_key("CARECAST_TOKEN_KEY")
 if not DEBUG and (SECRET_KEY == DEMO_SECRET or not TOKEN_ENCRYPTION_KEY):
     raise ConfigError(
         "Production (CARECAST_DEBUG=false) needs CARECAST_SECRET_KEY and CARECAST_TOKEN_KEY "
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "axes",
+    "ninja",  # serves the API docs' Swagger UI from this installation, not a CDN
     "carecast.core",
     "carecast.networks",
     "carecast.stories",
@@ -66,7 +69,53 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "carecast.core.middleware.OrganisationTimezoneMiddleware",
     "carecast.core.middleware.SetupRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): after CARECAST_LOGIN_FAILURE_LIMIT wrong passwords for
+# one user name from one address, that pair waits CARECAST_LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CARECAST_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("CARECAST_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts only from this server, no inline script and
+# no eval (htmx runs with allowEval=false); network images in previews may come from https.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# HTTPS in production: on by default when not in debug, each settable from the environment
+# (e.g. CARECAST_SSL_REDIRECT=false behind a proxy that already redirects).
+SECURE_SSL_REDIRECT = env_bool("CARECAST_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("CARECAST_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CARECAST_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+# The preload directive alone enrols nobody: a domain is listed only once submitted.
+SECURE_HSTS_PRELOAD = env_bool("CARECAST_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("CARECAST_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if env_bool("CARECAST_BEHIND_PROXY", False):
+    # The proxy terminates TLS and says so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
 
 ROOT_URLCONF = "carecast.urls"
 WSGI_APPLICATION = "carecast.wsgi.application"
@@ -179,8 +228,9 @@ _listen_host = env_str("CARECAST_HOST", "127.0.0.1")
 _public_host = "127.0.0.1" if _listen_host in {"0.0.0.0", "::", ""} else _listen_host  # noqa: S104
 if ":" in _public_host:
     _public_host = f"[{_public_host}]"  # an IPv6 address in a URL
-CARECAST_PUBLIC_URL = env_str(
-    "CARECAST_PUBLIC_URL", f"http://{_public_host}:{env_int('CARECAST_PORT', 8000, minimum=1)}"
+CARECAST_PUBLIC_URL = (
+    env_str("CARECAST_PUBLIC_URL", "")
+    or f"http://{_public_host}:{env_int('CARECAST_PORT', 8000, minimum=1)}"
 ).rstrip("/")
 
 # Connecting accounts (carecast/networks/connect). X: the operator's app at developer.x.com

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.decorators import login_required
 from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
@@ -30,6 +31,8 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     auth=PersonSessionAuth(),
+    # The docs are for the hospital's own people: signed in, assets served from here.
+    docs_decorator=login_required,
     description="Counting posts the networks' way and reading the calendar. Sign in through the web UI.",
 )
 

@@ -19,6 +19,10 @@
     window.htmx.trigger(target, "live-refresh");
   }
   document.addEventListener("focusout", function () { if (pendingRefresh) setTimeout(refresh, 50); });
+  // A poll every 10 s in case the socket missed something; never while someone types.
+  setInterval(function () {
+    if (!window.liveEditing() && window.htmx) window.htmx.trigger(target, "live-poll");
+  }, 10000);
 
   function showStatus(online) {
     window.liveConnected = online;

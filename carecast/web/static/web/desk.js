@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // An image input is emptied after its upload, so choosing the same file again uploads it.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.target.id === "id_images") event.target.value = "";
+  });
+
   // A post typed by hand is kept: changes to the story no longer overwrite it.
   document.addEventListener("input", function (event) {
     var box = event.target.closest && event.target.closest("textarea[data-variant]");
