@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from carecast.core.models import Organisation, Person, Role
 from carecast.inbox.models import DutyShift, InboxItem, Notification
+from carecast.rights import may_publish_to
 
 log = logging.getLogger(__name__)
 QUICK_SHIFT = dt.timedelta(hours=8)
@@ -41,10 +42,8 @@ def on_duty(organisation: Organisation, now: dt.datetime | None = None) -> list[
 
 
 def can_see(person: Person, channel) -> bool:
-    """Department editors see their department's channels only (as in ``web.access``)."""
-    if person.role == Role.DEPARTMENT_EDITOR:
-        return bool(person.department_id) and person.department_id == channel.department_id
-    return person.can_publish
+    """Whether ``person`` can act on the channel's items (``rights.may_publish_to``)."""
+    return may_publish_to(person, channel)
 
 
 def recipients(
