@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from carecast.automation.errors import SourceError
+from carecast.lib.text import clean_text
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
@@ -60,13 +61,14 @@ class FeedItem(BaseModel):
     @field_validator("summary")
     @classmethod
     def _plain_text(cls, value: str) -> str:
-        text = html.unescape(strip_tags(value or ""))
+        text = clean_text(html.unescape(strip_tags(value or "")))
         return re.sub(r"\s+", " ", text).strip()[:SUMMARY_LIMIT]
 
     @field_validator("title")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        return re.sub(r"\s+", " ", html.unescape(strip_tags(value or ""))).strip()[:500]
+        text = clean_text(html.unescape(strip_tags(value or "")))
+        return re.sub(r"\s+", " ", text).strip()[:500]
 
 
 def parse(body: bytes, url: str = "", *, jobs: bool = False) -> list[FeedItem]:

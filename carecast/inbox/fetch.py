@@ -22,6 +22,7 @@ from carecast.core import audit
 from carecast.inbox.duty import notify_emergency
 from carecast.inbox.models import ChannelInbox, InboxItem, Kind
 from carecast.inbox.triage import triage
+from carecast.lib.text import clean_text
 from carecast.networks.base import Connector, ConnectorError, Reply
 from carecast.networks.models import Channel, ChannelStatus
 from carecast.networks.services import connector_supports, keep_refreshed_tokens
@@ -142,15 +143,16 @@ def _store(channel: Channel, reply: Reply) -> bool:
 
 
 def _build(channel: Channel, reply: Reply) -> InboxItem:
-    result = triage(reply.text)
+    text = clean_text(reply.text)
+    result = triage(text)
     item = InboxItem(
         organisation=channel.organisation,
         channel=channel,
         remote_id=reply.remote_id[:300],
         kind=reply.kind if reply.kind in Kind.values else Kind.REPLY,
-        author=reply.author[:200],
+        author=clean_text(reply.author)[:200],
         author_id=reply.author_id[:300],
-        text=reply.text,
+        text=text,
         url=reply.url[:1000],
         in_reply_to=reply.in_reply_to[:300],
         received_at=_when(reply.created_at),

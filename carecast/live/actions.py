@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecast.core import audit
+from carecast.lib.text import clean_text
 from carecast.live import events, guard
 from carecast.live.limits import limit, minute_ago
 from carecast.live.models import PUBLIC_STATUSES, LiveSession, Question, Source, Status, Upvote
@@ -37,8 +38,8 @@ def submit_question(
     remote_url: str = "",
 ) -> Question:
     """A new question, waiting for the moderator. Visitors' questions are length- and rate-limited."""
-    text = " ".join(text.split())
-    nickname = " ".join(nickname.split())[: limit("NICKNAME_LENGTH")]
+    text = " ".join(clean_text(text).split())
+    nickname = " ".join(clean_text(nickname).split())[: limit("NICKNAME_LENGTH")]
     if source == Source.WEB:
         _check_visitor(session, text, client, origin)
     else:

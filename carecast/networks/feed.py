@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
+from carecast.lib.text import clean_text
 from carecast.networks.base import Connector, Network, PostRequest, PostResult
 
 
@@ -51,6 +52,8 @@ def render_feed(
     *, title: str, feed_url: str, site_url: str, entries: list[FeedEntry], atom: bool = False
 ) -> bytes:
     """RSS 2.0 (or Atom) bytes for ``entries``, newest first."""
+    # Rows stored before texts were cleaned on the way in still render (XML refuses controls).
+    title = clean_text(title)
     generator = FeedGenerator()
     generator.id(feed_url)
     generator.title(title)
@@ -62,8 +65,8 @@ def render_feed(
         item = generator.add_entry()
         item.id(f"{feed_url}#{entry.key}")
         item.guid(f"{feed_url}#{entry.key}", permalink=False)
-        item.title(entry.title)
-        item.description(entry.text)
+        item.title(clean_text(entry.title))
+        item.description(clean_text(entry.text))
         item.published(entry.published)
         item.updated(entry.published)
         if entry.link:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from carecast.core import audit
 from carecast.core.models import Department, Organisation
+from carecast.lib.text import clean_text
 from carecast.networks.base import Problem
 from carecast.networks.models import Channel
 from carecast.stories.fitting import fit_text
@@ -70,11 +71,12 @@ def save_story(
     longer chosen lose their post unless it was already scheduled or published.
     """
     story = story or Story(organisation=organisation, created_by=actor)
+    title, text, link, hashtags = map(clean_text, (title, text, link, hashtags))
     story.title, story.text, story.link, story.hashtags = title, text, link, hashtags
     story.department = department
     story.save()
     story.media.set(list(media))
-    variant_texts = variant_texts or {}
+    variant_texts = {pk: clean_text(t) for pk, t in (variant_texts or {}).items()}
     chosen = {c.pk: c for c in channels}
     for channel in chosen.values():
         text_for_channel = variant_texts.get(channel.pk) or draft_for(

@@ -154,3 +154,10 @@ def test_it_takes_rejected_questions_off_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         actions.reject(question)
     assert sent.sent[0][1] == {"type": "remove", "id": question.pk}
+
+
+def test_it_cleans_control_characters_from_questions(live_session):
+    from carecast.live.actions import submit_question
+
+    question = submit_question(live_session, "Darf ich\x0bStillen\x00?", nickname="Ka\x07i")
+    assert question.text == "Darf ich Stillen?" and question.nickname == "Kai"
