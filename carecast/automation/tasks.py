@@ -18,10 +18,12 @@ log = logging.getLogger(__name__)
 def poll_due_sources() -> int:
     """Every minute: enqueue each source whose interval has passed (one task per source)."""
     from carecast.automation.polling import claim_due
+    from carecast.core import pacing
 
+    if not pacing.periodic_may_run("poll_due_sources"):
+        return 0  # just started, or posts are due: publishing goes first
     ids = claim_due()
-    for source_id in ids:
-        poll_source(source_id)
+    pacing.enqueue_spread(poll_source, ids)
     return len(ids)
 
 

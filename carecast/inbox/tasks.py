@@ -17,11 +17,13 @@ log = logging.getLogger(__name__)
 @db_periodic_task(crontab(minute="*"))
 def fetch_inbox() -> int:
     """Every minute: one task per inbox-capable channel, so a slow network delays no other."""
+    from carecast.core import pacing
     from carecast.inbox.fetch import inbox_channels
 
+    if not pacing.periodic_may_run("fetch_inbox"):
+        return 0  # just started, or posts are due: publishing goes first
     ids = [channel.pk for channel in inbox_channels()]
-    for channel_id in ids:
-        fetch_channel(channel_id)
+    pacing.enqueue_spread(fetch_channel, ids)
     return len(ids)
 
 

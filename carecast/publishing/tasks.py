@@ -17,6 +17,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
+from carecast.core import pacing
 from carecast.publishing import dispatch
 
 
@@ -76,6 +77,12 @@ def reconcile_soon() -> int:
     return 0
 
 
+def posts_due() -> bool:
+    """Whether any post is due now: periodic work (inbox, feeds) steps aside meanwhile."""
+    return bool(dispatch.due_ids(limit=1))
+
+
+pacing.register_busy_check(posts_due)
 _startup_lock = threading.Lock()
 _started = False
 
@@ -92,6 +99,7 @@ def reconcile_on_start() -> None:
         if _started:
             return
         _started = True
+    pacing.worker_started()
     reconcile_soon()
     lease = settings.CARECAST_CLAIM_LEASE_SECONDS
     reconcile_soon.schedule(delay=lease + 1)
