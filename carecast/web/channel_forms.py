@@ -25,10 +25,10 @@ DAYS = [
 SLOTS = 2  # windows per day, e.g. morning and evening
 
 
-def _time(field: str) -> forms.TimeField:
-    return forms.TimeField(
-        required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+def _time(label: str) -> forms.TimeField:
+    """One time input of the window editor; its label is read out, the table shows the day."""
+    widget = forms.TimeInput(attrs={"type": "time", "aria-label": label}, format="%H:%M")
+    return forms.TimeField(required=False, widget=widget)
 
 
 class ChannelSettingsForm(forms.Form):
@@ -53,8 +53,11 @@ class ChannelSettingsForm(forms.Form):
         )
         for day in range(7):
             for slot in range(SLOTS):
-                self.fields[f"w{day}_{slot}_start"] = _time("start")
-                self.fields[f"w{day}_{slot}_end"] = _time("end")
+                names = {"day": DAYS[day], "n": slot + 1}
+                self.fields[f"w{day}_{slot}_start"] = _time(
+                    _("%(day)s, window %(n)d: from") % names
+                )
+                self.fields[f"w{day}_{slot}_end"] = _time(_("%(day)s, window %(n)d: to") % names)
         if not self.is_bound:
             self.initial.update(initial_for(channel))
 
@@ -102,6 +105,26 @@ class ChannelSettingsForm(forms.Form):
                 if start and end:
                     by_times.setdefault((_hhmm(start), _hhmm(end)), []).append(day)
         return [{"days": days, "start": s, "end": e} for (s, e), days in by_times.items()]
+
+
+SHORT_DAYS = [
+    gettext_lazy("Mon"),
+    gettext_lazy("Tue"),
+    gettext_lazy("Wed"),
+    gettext_lazy("Thu"),
+    gettext_lazy("Fri"),
+    gettext_lazy("Sat"),
+    gettext_lazy("Sun"),
+]
+
+
+def describe_windows(windows: list[dict]) -> list[str]:
+    """``["Mon, Tue 08:00–18:00", ...]`` for the channel page."""
+    lines = []
+    for window in windows or []:
+        days = ", ".join(str(SHORT_DAYS[d]) for d in window.get("days", []) if 0 <= d <= 6)
+        lines.append(f"{days} {window.get('start', '')}–{window.get('end', '')}")
+    return lines
 
 
 def _hhmm(value: dt.time) -> str:

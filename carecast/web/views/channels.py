@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from carecast.publishing.channel_posts import archive_channel, scheduled_count
 from carecast.publishing.models import Attempt, Publication, State
 from carecast.rights.roles import in_comms_team
 from carecast.web.access import channels_for, person_required, require
-from carecast.web.channel_forms import ArchiveForm, ChannelSettingsForm
+from carecast.web.channel_forms import ArchiveForm, ChannelSettingsForm, describe_windows
 
 
 @person_required
@@ -66,6 +67,7 @@ def channel_detail(request, channel_id: int):
         "last_published": last,
         "errors": errors,
         "limits": _limits(channel),
+        "windows": describe_windows(channel.posting_windows),
         "may_manage": in_comms_team(request.person),
         "can_reconnect": channel.network in FLOWS,
     }
@@ -79,7 +81,7 @@ def _limits(channel) -> list[tuple[str, str]]:
     images = config.get("max_media_attachments") or rules.max_images
     rows.append((_("Images per post"), str(images)))
     size = config.get("image_size_limit") or rules.max_image_bytes
-    rows.append((_("Image size"), _("%(mb).1f MB") % {"mb": int(size) / 1e6}))
+    rows.append((_("Image size"), _("%(mb)s MB") % {"mb": number_format(int(size) / 1e6, 1)}))
     return rows
 
 
