@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,11 +47,12 @@ class ChannelSettingsForm(forms.Form):
     def __init__(self, *args, channel: Channel, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.channel = channel
-        self.fields["department"].queryset = (
-            Department.objects.filter(organisation=channel.organisation).filter(archived=False)
-            if hasattr(Department, "archived")
-            else Department.objects.filter(organisation=channel.organisation)
-        )
+        departments = Department.objects.filter(organisation=channel.organisation)
+        if any(f.name == "archived" for f in Department._meta.get_fields()):
+            # Archived departments are not offered, unless the channel still has one.
+            keep = Q(archived=False) | Q(pk=channel.department_id)
+            departments = departments.filter(keep)
+        self.fields["department"].queryset = departments
         for day in range(7):
             for slot in range(SLOTS):
                 names = {"day": DAYS[day], "n": slot + 1}

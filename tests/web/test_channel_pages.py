@@ -140,3 +140,10 @@ def test_a_callback_nobody_started_is_refused(anna_client):
     answer = anna_client.get(reverse("web:channel_connect_callback"), {"state": "x", "code": "y"})
     assert answer.status_code == 302
     assert not Channel.objects.exists()
+
+
+def test_a_feed_has_nothing_to_reconnect(anna_client, feed_channel):
+    url = reverse("web:channel_reconnect", args=["feed", feed_channel.pk])
+    assert anna_client.get(url).status_code == 404
+    page = anna_client.get(reverse("web:channel", args=[feed_channel.pk])).content.decode()
+    assert url not in page

@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.utils.functional import Promise
+
 
 class ConnectError(Exception):
     """Connecting failed; ``message`` is for the person connecting (translated)."""
@@ -50,8 +52,8 @@ class FormField:
     """One input of a flow's start form: ``name``, label, help text and input type."""
 
     name: str
-    label: str
-    help: str = ""
+    label: str | Promise  # translated lazily: the flows are built at import
+    help: str | Promise = ""
     input_type: str = "text"
     help_link: str = ""
 
@@ -61,6 +63,8 @@ class Flow:
 
     network: ClassVar[str]
     kind: ClassVar[str]
+    # Whether a paused channel can sign in again (a feed has nothing to sign in to).
+    reconnectable: ClassVar[bool] = True
 
     @property
     def label(self) -> str:

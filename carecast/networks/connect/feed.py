@@ -14,6 +14,7 @@ _PATH = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 class FeedFlow(FormFlow):
     network = "feed"
+    reconnectable = False
 
     def fields(self) -> list[FormField]:
         return [

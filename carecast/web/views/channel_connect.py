@@ -42,6 +42,8 @@ def connect_start(request, network: str, channel_id: int | None = None):
     flow = _flow(network)
     channel = None
     if channel_id is not None:
+        if not flow.reconnectable:
+            raise Http404
         channel = get_object_or_404(
             channels_for(request.person).exclude(status=ChannelStatus.ARCHIVED),
             pk=channel_id,

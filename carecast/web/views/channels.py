@@ -69,7 +69,7 @@ def channel_detail(request, channel_id: int):
         "limits": _limits(channel),
         "windows": describe_windows(channel.posting_windows),
         "may_manage": in_comms_team(request.person),
-        "can_reconnect": channel.network in FLOWS,
+        "can_reconnect": channel.network in FLOWS and FLOWS[channel.network].reconnectable,
     }
     return render(request, "web/channels/detail.html", context)
 
