@@ -90,20 +90,36 @@ def _check_visitor(session: LiveSession, text: str, client: str, origin: str) ->
         raise LiveError(_("You have sent several questions just now. Please wait a moment."))
 
 
-def upvote(question: Question, client: str) -> Question:
-    """One vote per visitor and question; only for questions the audience can see."""
+def upvote(question: Question, client: str, origin: str = "") -> Question:
+    """One vote per visitor and question; only for questions the audience can see.
+
+    Visitors are told apart by a cookie, which anyone can drop: votes are also counted
+    per address (``origin``), generously, since a ward's Wi-Fi is one address for many.
+    """
     try:
         with transaction.atomic():
             question = _locked(question)
             if question.status not in PUBLIC_STATUSES or not client:
                 raise LiveError(_("This question cannot be voted on."))
-            Upvote.objects.create(question=question, client=client)
+            _check_votes_from(question, origin)
+            Upvote.objects.create(question=question, client=client, origin=origin)
             Question.objects.filter(pk=question.pk).update(votes=F("votes") + 1)
             question.refresh_from_db(fields=["votes"])
             events.after_commit(question.session.slug, events.question_event(question))
     except IntegrityError:
         raise LiveError(_("You have already voted for this question.")) from None
     return question
+
+
+def _check_votes_from(question: Question, origin: str) -> None:
+    if not origin:
+        return
+    votes = Upvote.objects.filter(origin=origin)
+    if votes.filter(question=question).count() >= limit("VOTES_PER_ORIGIN_PER_QUESTION") or (
+        votes.filter(question__session_id=question.session_id, created_at__gte=minute_ago()).count()
+        >= limit("VOTES_PER_ORIGIN_PER_MINUTE")
+    ):
+        raise LiveError(_("Very many votes are coming from your network. Please wait a moment."))
 
 
 # --- the moderator -----------------------------------------------------------------------

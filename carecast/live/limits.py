@@ -21,6 +21,10 @@ DEFAULTS = {
     "PER_CLIENT_PER_SESSION": 12,
     # One address (a hospital's Wi-Fi is one address for many people): more generous.
     "PER_ORIGIN_PER_MINUTE": 20,
+    # Votes from one address (a ward's Wi-Fi is one address for many people): per question,
+    # and per minute over the whole session. A dropped cookie does not reset these.
+    "VOTES_PER_ORIGIN_PER_QUESTION": 25,
+    "VOTES_PER_ORIGIN_PER_MINUTE": 60,
     # The whole session: beyond this the page asks everyone to wait a moment.
     "PER_SESSION_PER_MINUTE": 120,
 }

@@ -167,12 +167,16 @@ class Question(models.Model):
 class Upvote(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="upvotes")
     client = models.CharField(max_length=64)
+    # The visitor's address, hashed like ``Question.origin``: a dropped cookie is a new
+    # client, not a new address, so votes are also limited per address.
+    origin = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["question", "client"], name="live_upvote_once")
         ]
+        indexes = [models.Index(fields=["question", "origin"], name="live_upvote_origin")]
 
     def __str__(self) -> str:
         return f"+1 {self.question_id}"

@@ -102,7 +102,9 @@ def ask(request, slug: str):
 def vote(request, slug: str, question_id: int):
     question = get_object_or_404(Question, pk=question_id, session__slug=slug)
     try:
-        question = actions.upvote(question, visitors.client_of(request))
+        question = actions.upvote(
+            question, visitors.client_of(request), visitors.origin_of(request)
+        )
     except LiveError as exc:
         return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
     return HttpResponse(str(question.votes), content_type="text/plain")
