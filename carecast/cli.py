@@ -3,6 +3,7 @@
 carecast demo      migrate, seed the demo hospital, run sandbox + web + worker
 carecast serve     the web UI (uvicorn, ASGI) on CARECAST_HOST:CARECAST_PORT
 carecast worker    the Huey consumer that publishes
+carecast createlead  first start from the shell: the organisation and its first lead
 carecast <cmd>     any Django management command (migrate, createsuperuser, …)
 """
 
@@ -28,7 +29,15 @@ def serve(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    uvicorn.run("carecast.asgi:application", host=host, port=port, log_level="warning")
+    from carecast.live.asgi import server_options
+
+    uvicorn.run(
+        "carecast.asgi:application",
+        host=host,
+        port=port,
+        log_level="warning",
+        **server_options(),
+    )
     return 0
 
 

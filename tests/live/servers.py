@@ -15,6 +15,7 @@ import uvicorn
 from websockets.sync.client import connect
 
 from carecast.live import events
+from carecast.live.asgi import WS_MAX_BYTES
 
 
 def free_socket() -> socket.socket:
@@ -42,9 +43,10 @@ class ThreadServer:
 
         self.sock = free_socket()
         self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(
-            application, lifespan="on", log_level="warning", ws_ping_interval=None
-        )
+        from carecast.live.asgi import server_options
+
+        options = {**server_options(), "ws_ping_interval": None}
+        config = uvicorn.Config(application, lifespan="on", log_level="warning", **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
@@ -91,6 +93,8 @@ class ProcessServer:
                 "on",
                 "--log-level",
                 "warning",
+                "--ws-max-size",
+                str(WS_MAX_BYTES),
             ],
             env=self.env,
             stdout=log,

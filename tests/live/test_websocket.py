@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from websockets.exceptions import InvalidStatus, WebSocketException
@@ -73,3 +74,41 @@ def test_it_delivers_across_two_server_processes_over_redis(worker_env, live_ses
     finally:
         for server in servers:
             server.stop()
+
+
+def test_it_closes_a_visitor_who_sends_anything(asgi_server, live_session):
+    from websockets.exceptions import ConnectionClosed
+
+    visitor = Listener(asgi_server.port, "geburt")
+    visitor.ws.send("hallo")
+    with pytest.raises(ConnectionClosed) as closed:
+        visitor.ws.recv(timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+
+def test_it_refuses_a_large_frame_without_buffering_it(asgi_server, live_session):
+    from websockets.exceptions import ConnectionClosed
+
+    visitor = Listener(asgi_server.port, "geburt")
+    visitor.ws.send("x" * 1_000_000)
+    with pytest.raises(ConnectionClosed) as closed:
+        visitor.ws.recv(timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # message too big
+
+
+def test_it_caps_connections_per_address(asgi_server, live_session, settings):
+    settings.CARECAST_LIVE_WS_PER_ADDRESS = 3
+    open_ = [Listener(asgi_server.port, "geburt") for _ in range(3)]
+    with pytest.raises((InvalidStatus, WebSocketException)):
+        Listener(asgi_server.port, "geburt").next_event(timeout=2)
+    open_.pop().close()
+    # A place became free: the next visitor is let in (the count follows disconnects).
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            open_.append(Listener(asgi_server.port, "geburt"))
+            break
+        except (InvalidStatus, WebSocketException):
+            assert time.monotonic() < deadline
+    for listener in open_:
+        listener.close()
