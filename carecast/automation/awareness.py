@@ -138,7 +138,7 @@ def departments_for(day: AwarenessDay) -> list[Department]:
         return chosen
     keys = words(day.keywords) + [day.name.casefold()]
     found = []
-    for department in Department.objects.filter(organisation_id=day.organisation_id):
+    for department in Department.objects.active().filter(organisation_id=day.organisation_id):
         topics = words(department.topics) + [department.name.casefold()]
         if any(k in t or t in k for k in keys for t in topics):
             found.append(department)

@@ -34,7 +34,9 @@ class SourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["channel"].queryset = Channel.objects.filter(organisation=organisation)
         self.fields["channel"].help_text = _("Only for the kind “another channel”.")
-        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["department"].queryset = Department.objects.for_picker(
+            organisation, keep=[self.instance.department_id]
+        )
         self.fields["department"].empty_label = _("— whole hospital —")
         self.fields["channel"].empty_label = _("— none —")
         self.fields["interval_minutes"].min_value = 5
@@ -88,7 +90,9 @@ class RuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sources"].queryset = Source.objects.filter(organisation=organisation)
         self.fields["channels"].queryset = Channel.objects.filter(organisation=organisation)
-        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["department"].queryset = Department.objects.for_picker(
+            organisation, keep=[self.instance.department_id]
+        )
         self.fields["department"].empty_label = _("— any —")
         for network in _networks():
             self.fields[f"template_{network.name}"] = forms.CharField(
@@ -147,6 +151,9 @@ class AwarenessDayForm(forms.ModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = Department.objects.filter(organisation=organisation)
+        chosen = self.instance.departments.values_list("pk", flat=True) if self.instance.pk else []
+        self.fields["departments"].queryset = Department.objects.for_picker(
+            organisation, keep=chosen
+        )
         self.fields["month"].min_value, self.fields["month"].max_value = 1, 12
         self.fields["day"].help_text = _("Empty: the whole month.")

@@ -121,7 +121,9 @@ def match(tag: str, departments: list[Department]) -> list[tuple[Department, str
 
 def refresh(organisation: Organisation, now: dt.datetime | None = None) -> list[TrendSuggestion]:
     now = now or timezone.now()
-    departments = list(Department.objects.filter(organisation=organisation).exclude(topics=""))
+    departments = list(
+        Department.objects.active().filter(organisation=organisation).exclude(topics="")
+    )
     if not departments:
         return []
     made = []

@@ -17,6 +17,10 @@ class Organisation(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
     website = models.URLField(_("website"), blank=True)
     imprint_url = models.URLField(_("imprint"), blank=True)
+    privacy_url = models.URLField(_("privacy policy"), blank=True)
+    # Where people reach this carecast: every link it sends out (invitations, media the
+    # networks fetch) starts here, so it must be the address the outside world sees.
+    public_url = models.URLField(_("public address of carecast"), blank=True)
     # Copies of other people's comments are kept only this long (GDPR Art. 5; inbox.retention).
     comment_retention_days = models.PositiveSmallIntegerField(
         _("keep comments for (days)"), default=90, validators=[MinValueValidator(1)]
@@ -30,6 +34,20 @@ class Organisation(models.Model):
         return self.name
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def active(self) -> DepartmentQuerySet:
+        """Departments that may be picked for new things (not archived)."""
+        return self.filter(archived=False)
+
+    def for_picker(self, organisation, keep=()) -> DepartmentQuerySet:
+        """What a department picker offers: the active ones, plus any already chosen in
+        ``keep`` (ids), so that editing something of an archived department still saves."""
+        kept = [int(k) for k in keep if str(k or "").isdigit()]
+        return self.filter(organisation=organisation).filter(
+            models.Q(archived=False) | models.Q(pk__in=kept)
+        )
+
+
 class Department(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="departments"
@@ -39,6 +57,10 @@ class Department(models.Model):
     topics = models.TextField(
         _("topic keywords"), blank=True, help_text=_("Comma-separated, e.g. Diabetes, Insulin")
     )
+    # Archived departments keep their stories, channels and history, but are no longer offered.
+    archived = models.BooleanField(_("archived"), default=False)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department")
@@ -86,6 +108,30 @@ class Person(models.Model):
     def in_comms_team(self) -> bool:
         """The communications department itself, not a department editor or a viewer."""
         return self.role in {Role.ADMIN, Role.EDITOR}
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited person set their first password.
+
+    Only a hash of the token is stored, so a leaked database cannot be used to sign in.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.created_at:%Y-%m-%d})"
 
 
 class AuditLog(models.Model):

@@ -40,3 +40,35 @@ def resolve_local(naive: dt.datetime, zone_name: str) -> ResolvedTime:
         # fold=0 uses the offset before the transition, which lands after the gap.
         return ResolvedTime(first.astimezone(utc), "nonexistent")
     return ResolvedTime(first.astimezone(utc), "ambiguous")
+
+
+# The zones offered on the setup page: where German-speaking hospitals are, then the rest of
+# Europe's. Any other IANA name is accepted from the shell (``carecast createlead``).
+COMMON_ZONES = [
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/Luxembourg",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "Europe/Paris",
+    "Europe/Rome",
+    "Europe/Madrid",
+    "Europe/Warsaw",
+    "Europe/Prague",
+    "Europe/Copenhagen",
+    "Europe/Stockholm",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Helsinki",
+    "Europe/Athens",
+    "UTC",
+]
+
+
+def is_known_zone(name: str) -> bool:
+    """An IANA zone name this machine knows."""
+    import zoneinfo
+
+    return bool(name) and name in zoneinfo.available_timezones()

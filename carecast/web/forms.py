@@ -71,7 +71,9 @@ class StoryForm(forms.Form):
     def __init__(self, *args, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        departments = Department.objects.filter(organisation_id=person.organisation_id)
+        chosen = [self.initial.get("department"), self.data.get("department"), person.department_id]
+        chosen = [getattr(c, "pk", c) for c in chosen]  # initial may hold the department itself
+        departments = Department.objects.for_picker(person.organisation_id, keep=chosen)
         if is_department_scoped(person):
             departments = departments.filter(pk=person.department_id)
             self.fields["department"].required = True

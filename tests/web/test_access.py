@@ -15,7 +15,7 @@ PAGES = ["/", "/stories/", "/stories/new/", "/calendar/", "/calendar/?view=month
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_it_sends_anonymous_people_to_login(db, path):
+def test_it_sends_anonymous_people_to_login(org, path):
     response = Client().get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=")
@@ -26,7 +26,7 @@ def test_it_sends_anonymous_people_to_login_for_a_publication(failed):
     assert response.status_code == 302
 
 
-def test_login_page_is_german_by_default(db):
+def test_login_page_is_german_by_default(org):
     response = Client().get("/login/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -34,7 +34,7 @@ def test_login_page_is_german_by_default(db):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_it_refuses_people_outside_any_organisation(db, path):
+def test_it_refuses_people_outside_any_organisation(org, path):
     otto = get_user_model().objects.create_user("otto", "otto@example.test", "pw-otto")
     client = Client()
     client.force_login(otto)
@@ -113,7 +113,7 @@ def test_other_organisations_stay_invisible(anna_client, channel_factory, public
     assert "X – Stadtklinik" not in anna_client.get("/channels/").content.decode()
 
 
-def test_the_refusal_page_says_why(db):
+def test_the_refusal_page_says_why(org):
     otto = get_user_model().objects.create_user("otto", "otto@example.test", "pw-otto")
     client = Client()
     client.force_login(otto)
