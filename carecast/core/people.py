@@ -80,6 +80,20 @@ def invite(
     return person, invitation
 
 
+@transaction.atomic
+def reinvite(person: Person, actor, link_for: Callable[[str], str]) -> Invitation:
+    """A new link for someone who has not chosen a password yet; earlier links stop working."""
+    person = Person.objects.select_related("user", "organisation").get(pk=person.pk)
+    if status_of(person) != "invited":
+        raise ValidationError(_("%(name)s has a password already.") % {"name": person})
+    person.invitations.filter(used_at__isnull=True).update(used_at=timezone.now())
+    invitation, token = _issue_invitation(person, actor)
+    link = link_for(token)
+    transaction.on_commit(lambda: _send_invitation(person, link, actor))
+    audit.record(person.organisation, "person.reinvited", str(person), actor=actor)
+    return invitation
+
+
 def _issue_invitation(person: Person, actor) -> tuple[Invitation, str]:
     nonce = secrets.token_urlsafe(24)
     token = signing.dumps({"n": nonce}, salt=INVITATION_SALT)

@@ -69,6 +69,7 @@ urlpatterns = [
     path("team/new/", people.person_new, name="person_new"),
     path("team/<int:person_id>/", people.person_edit, name="person_edit"),
     path("team/<int:person_id>/active/", people.person_active, name="person_active"),
+    path("team/<int:person_id>/invite/", people.person_reinvite, name="person_reinvite"),
     path("invitation/<str:token>/", people.invitation, name="invitation"),
     path("departments/", departments.department_list, name="departments"),
     path("departments/<int:department_id>/", departments.department_edit, name="department_edit"),

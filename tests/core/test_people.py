@@ -145,3 +145,17 @@ def test_it_stops_a_deactivated_person_signing_in(anna, ben):
     assert signs_in(username="ben", password="pw-ben") == ben.user
     actions = set(AuditLog.objects.values_list("action", flat=True))
     assert {"person.deactivated", "person.reactivated"} <= actions
+
+
+def test_it_sends_a_new_link_and_voids_the_old_one(
+    invite_dora, anna, mailoutbox, django_capture_on_commit_callbacks
+):
+    person, old_token = invite_dora
+    with django_capture_on_commit_callbacks(execute=True):
+        people.reinvite(person, anna.user, link)
+    new_token = mailoutbox[1].body.split("/invitation/")[1].split("/")[0]
+    assert people.open_invitation(old_token) is None
+    assert people.open_invitation(new_token).person == person
+    people.accept_invitation(people.open_invitation(new_token), "Stillberatung-am-Dienstag")
+    with pytest.raises(ValidationError):
+        people.reinvite(person, anna.user, link)

@@ -175,6 +175,7 @@ RULES: dict[str, Rule] = {
     "web:person_new": GET(*LEAD),
     "web:person_edit": GET(*LEAD, kwargs={"person_id": lambda w: w.clara.pk}),
     "web:person_active": POST(*LEAD, kwargs={"person_id": lambda w: w.clara.pk}),
+    "web:person_reinvite": POST(*LEAD, kwargs={"person_id": lambda w: w.clara.pk}),
     # An invitation link is for someone not signed in yet; an unknown one is gone (410).
     "web:invitation": GET(410, 410, 410, 410, 410, 410),
     "web:departments": GET(*TEAM),

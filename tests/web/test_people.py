@@ -121,3 +121,22 @@ def test_the_invitation_link_sets_a_password_once(
     assert done.status_code == 302 and done["Location"] == "/login/"
     assert guest.get(path).status_code == 410
     assert Person.objects.get(user__username="dora").user.check_password("Stillen-2026-Kurs")
+
+
+def test_it_sends_a_new_invitation_link(
+    anna_client, org_with_address, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        anna_client.post("/team/new/", {**NEW, "role": Role.EDITOR})
+    dora = Person.objects.get(user__username="dora")
+    assert "Neuen Einladungslink schicken" in anna_client.get(f"/team/{dora.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anna_client.post(f"/team/{dora.pk}/invite/")
+    assert response.status_code == 302 and len(mailoutbox) == 2
+    old = "/invitation/" + mailoutbox[0].body.split("/invitation/")[1].split()[0]
+    assert Client().get(old).status_code == 410
+
+
+def test_it_sends_no_new_link_to_someone_with_a_password(anna_client, ben, mailoutbox):
+    response = anna_client.post(f"/team/{ben.pk}/invite/", follow=True)
+    assert "hat schon ein Passwort" in response.content.decode() and not mailoutbox

@@ -106,6 +106,23 @@ def person_active(request, person_id: int):
     return redirect("web:people")
 
 
+@require_POST
+@person_passes(may_change_settings)
+def person_reinvite(request, person_id: int):
+    shown = get_object_or_404(
+        Person.objects.select_related("user", "organisation"),
+        pk=person_id,
+        organisation_id=request.person.organisation_id,
+    )
+    try:
+        people.reinvite(shown, request.user, _link_builder(shown.organisation))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("web:person_edit", person_id=shown.pk)
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": shown.user.email})
+    return redirect("web:people")
+
+
 def invitation(request, token: str):
     """The page behind the link in the invitation e-mail: choose a password, once."""
     invite = people.open_invitation(token)
