@@ -74,6 +74,19 @@ def test_it_falls_back_to_the_v1_instance_for_servers_without_v2(db, sandbox):
     assert sandbox.requests("mastodon", "/api/v1/instance", "GET")
 
 
+def test_it_connects_to_a_server_that_is_not_mastodon(db, sandbox):
+    """Another server speaking the API: its own version string, strict about slashes."""
+    sandbox.add_account("mastodon", "klinikum", "old-token")
+    sandbox.settings.update(mastodon_version="0.17.3 git-1234", mastodon_trailing_slash=False)
+    flow = MastodonFlow()
+    started = flow.begin({"server": sandbox.base_url}, CALLBACK)
+    account = flow.complete(started.pending, consent(started.url))
+    assert account.config["max_characters"] == 500
+    # The v2 instance answered (no trailing slash sent), so no fallback to v1 was needed.
+    assert sandbox.requests("mastodon", "/api/v2/instance", "GET")
+    assert not sandbox.requests("mastodon", "/api/v1/instance", "GET")
+
+
 def test_it_refuses_a_denied_consent_and_a_forged_state(db, sandbox):
     sandbox.add_account("mastodon", "klinikum", "old-token")
     flow = MastodonFlow()

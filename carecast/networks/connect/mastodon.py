@@ -165,6 +165,8 @@ def _get(http: httpx.Client, path: str) -> Any:
         response = http.get(path)
     except httpx.HTTPError as exc:
         raise ConnectError(_("The server cannot be reached.")) from exc
+    if response.status_code in (401, 403):
+        raise ConnectError(_("The server did not accept the new access. Please start again."))
     if response.status_code >= 400:
         raise ConnectError(
             _("The server answered HTTP %(status)s.") % {"status": response.status_code}

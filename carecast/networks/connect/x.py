@@ -26,7 +26,10 @@ class XFlow(OAuthFlow):
 
     def available(self) -> str:
         if not settings.CARECAST_X_CLIENT_ID:
-            return _("The operator has not set CARECAST_X_CLIENT_ID (see the README).")
+            return _(
+                "X needs the operator's app registration: CARECAST_X_CLIENT_ID is not set "
+                "(see the README)."
+            )
         return ""
 
     def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
