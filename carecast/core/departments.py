@@ -26,7 +26,10 @@ def _clean_topics(topics: str) -> str:
 
 
 def _free_slug(organisation: Organisation, name: str) -> str:
-    base = slugify(name)[:45] or "abteilung"
+    base = slugify(name)
+    if len(base) > 45:  # cut at a word boundary: links read "kinder-und-jugendpsychiatrie"
+        base = base[:46].rsplit("-", 1)[0]
+    base = base or "abteilung"
     slug, n = base, 2
     while Department.objects.filter(organisation=organisation, slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

@@ -47,3 +47,10 @@ def test_it_hides_archived_departments_from_pickers(geburtshilfe, anna, clara):
     assert clara.department == geburtshilfe  # history and people stay
     departments.set_archived(geburtshilfe, anna.user, False)
     assert Department.objects.active().get() == geburtshilfe
+
+
+def test_it_cuts_a_long_slug_at_a_word(org, anna):
+    made = departments.create(
+        org, anna.user, "Kinder- und Jugendpsychiatrie, Psychosomatik und Psychotherapie"
+    )
+    assert made.slug == "kinder-und-jugendpsychiatrie-psychosomatik"
