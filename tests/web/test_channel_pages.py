@@ -147,3 +147,16 @@ def test_a_feed_has_nothing_to_reconnect(anna_client, feed_channel):
     assert anna_client.get(url).status_code == 404
     page = anna_client.get(reverse("web:channel", args=[feed_channel.pk])).content.decode()
     assert url not in page
+
+
+def test_the_networks_call_back_to_the_organisations_public_address(ben_client, org, sandbox):
+    org.public_url = "https://carecast.klinikum.example/"
+    org.save()
+    answer = ben_client.post(
+        reverse("web:channel_connect", args=["mastodon"]), {"server": sandbox.base_url}
+    )
+    assert answer.status_code == 302 and answer["Location"].startswith(sandbox.base_url)
+    registered = sandbox.requests("mastodon", "/api/v1/apps", "POST")[-1]["form"]
+    assert registered["redirect_uris"] == [
+        "https://carecast.klinikum.example/channels/connect/callback/"
+    ]

@@ -25,8 +25,8 @@ MAX_PENDING = 5  # abandoned sign-ins must not grow the session without end
 
 def public_base(request) -> str:
     """This carecast's address as the networks must call it back."""
-    configured = getattr(request.person.organisation, "public_url", "") or ""
-    return configured.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+    configured = request.person.organisation.public_url.rstrip("/")
+    return configured or request.build_absolute_uri("/").rstrip("/")
 
 
 def _flow(network: str) -> Flow:
