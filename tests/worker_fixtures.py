@@ -9,9 +9,11 @@ the live server enqueues goes to the same queue the worker consumes.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,104 @@ def worker(worker_env, tmp_path):
         process.stop()
         HUEY.flush()
         HUEY.immediate = True
+
+
+# --- publishing while the worker is killed -------------------------------------------------
+
+
+def final_states() -> dict[str, int]:
+    """How many publications are in each state."""
+    from carecast.publishing.models import Publication
+
+    counts: dict[str, int] = {}
+    for state in Publication.objects.values_list("state", flat=True):
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def _wait_for_progress(published_before: int, deadline: float) -> None:
+    from carecast.publishing.models import Publication, State
+
+    while time.monotonic() < deadline:
+        if Publication.objects.filter(state=State.PUBLISHED).count() > published_before:
+            return
+        time.sleep(0.05)
+
+
+def publish_while_killing(
+    worker: WorkerProcess, total: int, *, max_kills: int, deadline_seconds: float, seed: int
+) -> tuple[int, list[int]]:
+    """Start ``worker`` and SIGKILL it (then restart it) each time it has made progress,
+    up to ``max_kills`` times, until all ``total`` publications are settled or time is up.
+
+    Returns the number of kills and how many were published at each kill.
+    """
+    from carecast.publishing.models import State
+
+    settled = (State.PUBLISHED, State.FAILED, State.UNCONFIRMED)
+    rng = random.Random(seed)
+    deadline = time.monotonic() + deadline_seconds
+    kills, published_at_kill = 0, []
+    worker.start()
+    while time.monotonic() < deadline:
+        counts = final_states()
+        if sum(counts.get(state, 0) for state in settled) == total:
+            break
+        if kills < max_kills:
+            # Kill while it works: once it has made progress since the last start.
+            _wait_for_progress(counts.get(State.PUBLISHED, 0), deadline)
+            time.sleep(rng.uniform(0.02, 0.3))
+            worker.kill()
+            kills += 1
+            published_at_kill.append(final_states().get(State.PUBLISHED, 0))
+            worker.start()
+        else:
+            time.sleep(0.5)
+    return kills, published_at_kill
+
+
+def run_killed_burst(
+    worker: WorkerProcess,
+    worker_env: dict[str, str],
+    channel_on,
+    story_for,
+    sandbox,
+    *,
+    posts: int = 200,
+    max_kills: int = 8,
+    deadline_seconds: float = 150,
+    seed: int = 20261123,
+) -> None:
+    """``posts`` Mastodon posts due at once while the worker is SIGKILLed again and again:
+    every one must end ``published``, and arrive exactly once on the sandbox."""
+    from django.utils import timezone
+
+    from carecast.publishing import services
+    from carecast.publishing.models import State
+
+    worker_env.update(
+        CARECAST_CLAIM_LEASE_SECONDS="5",
+        CARECAST_HTTP_TIMEOUT="2",
+        CARECAST_WORKERS="4",
+        CARECAST_DISPATCH_LEAD_SECONDS="0",
+    )
+    mastodon = channel_on("mastodon", max_concurrent=4)
+    for number in range(posts):
+        story = story_for(mastodon, text=f"Beitrag Nr. {number}: Besuchszeiten am Wochenende.")
+        services.schedule(story.variants.get(), timezone.now())
+    # Slow the network a little so kills land while requests are in flight.
+    sandbox.inject_fault(
+        network="mastodon", path="/api/v1/statuses", mode="delay", seconds=0.02, times=None
+    )
+    kills, published_at_kill = publish_while_killing(
+        worker, posts, max_kills=max_kills, deadline_seconds=deadline_seconds, seed=seed
+    )
+    counts = final_states()
+    assert counts == {State.PUBLISHED: posts}, (counts, worker.log()[-3000:])
+    texts = [post["text"] for post in sandbox.posts("mastodon")]
+    assert len(texts) == posts, f"{len(texts)} posts arrived for {posts} publications"
+    for number in range(posts):
+        assert sum(f"Beitrag Nr. {number}:" in t for t in texts) == 1, number
+    # The kills really interrupted the work, not just an idle worker.
+    assert kills >= 3
+    assert any(0 < n < posts for n in published_at_kill), published_at_kill

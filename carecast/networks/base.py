@@ -73,6 +73,9 @@ class PostRequest:
     link: str = ""
     language: str = "de"
     reply_to: str = ""
+    # An earlier attempt may have created this post (its outcome is unknown): a network's
+    # "duplicate" answer then means our own post is there, to be looked up, not a failure.
+    maybe_sent: bool = False
 
     @property
     def fingerprint(self) -> str:
@@ -138,6 +141,10 @@ class Connector:
     """
 
     idempotent: ClassVar[bool] = False
+    # True when ``find_existing`` can look a post up among the account's recent posts. The
+    # caller then looks before any resend after an unknown outcome, idempotent or not: not
+    # every server honours an idempotency key (some Mastodon-API servers ignore it).
+    can_look_up: ClassVar[bool] = False
     # True when ``fetch_mentions`` is implemented and ``publish`` honours ``reply_to``.
     supports_inbox: ClassVar[bool] = False
     # True when ``hide_reply`` can hide someone else's comment under the account's post.
@@ -145,6 +152,8 @@ class Connector:
 
     def __init__(self, account: Account) -> None:
         self.account = account
+        # The account's id on the network; ``verify_credentials`` fills it in when missing.
+        self.remote_user_id = account.remote_user_id
         # Set by a connector that refreshed its token; the caller stores it (encrypted).
         # Never contains an empty refresh token: a refresh keeps the old one if none came back.
         self.updated_credentials: dict[str, str] | None = None

@@ -67,6 +67,12 @@ AUTH_ERRORS = {
     "AccountTakedown",
     "AccountDeactivated",
 }
+# "Token has expired", "invalid_token", "The access token was revoked", "invalid_grant".
+_DEAD_TOKEN = re.compile(
+    r"(invalid|expired|revoked)[_ ]?(access[_ ]?)?(token|grant)"
+    r"|\btoken\b[^.]{0,40}\b(invalid|expired|revoked)",
+    re.IGNORECASE,
+)
 T = TypeVar("T")
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -143,6 +149,9 @@ def to_connector_error(exc: Exception, *, write: bool) -> ConnectorError:
     text = f"Bluesky: {name}: {message}" if message else f"Bluesky: {name or status}"
     if isinstance(exc, UnauthorizedError) or name in AUTH_ERRORS:
         return ConnectorError(text, auth=True, status=status)
+    if status in (400, 403) and _DEAD_TOKEN.search(f"{name} {message}"):
+        # A PDS or proxy answering a dead session with 400/403 instead of 401.
+        return ConnectorError(text, auth=True, status=status)
     if isinstance(exc, RateLimitExceededError):
         return ConnectorError(text, retry_after=_retry_after(exc), status=status)
     if isinstance(exc, BadRequestError) or 400 <= status < 500 or status == 501:
@@ -166,6 +175,7 @@ class BlueskyConnector(Connector):
     """
 
     idempotent = True
+    can_look_up = True
     supports_inbox = True
 
     def __init__(self, account: Account) -> None:
@@ -381,10 +391,24 @@ class BlueskyConnector(Connector):
             raise
 
     def _existing_or_raise(self, post: PostRequest, rkey: str, error: ConnectorError) -> PostResult:
+        """After a failed create, the record under our key decides what happened.
+
+        If it cannot be read back (429/5xx/timeout), the post may well exist ("Record
+        already exists"): that is not the create's permanent error but an unknown outcome,
+        retried later with a fresh look-up.
+        """
         try:
             found = self._get_post(rkey)
-        except ConnectorError:
-            raise error from None
+        except ConnectorError as lookup:
+            if lookup.auth or not (error.permanent or error.outcome_unknown):
+                raise (lookup if lookup.auth else error) from None
+            raise ConnectorError(
+                f"{error.message} — and the record could not be read back ({lookup.message}); "
+                "looking again later.",
+                retry_after=lookup.retry_after,
+                outcome_unknown=True,
+                status=lookup.status,
+            ) from lookup
         if found is None:
             raise error
         if _field(found.value, "text") != post.text:
@@ -404,7 +428,9 @@ class BlueskyConnector(Connector):
             client = self._connect()
             try:
                 return request(client)
-            except (AtProtocolError, httpx.HTTPError) as exc:
+            except ConnectorError:
+                raise
+            except Exception as exc:  # whatever the SDK raises (models, JSON) is ours to map
                 error = to_connector_error(exc, write=write)
                 if not error.auth or attempt == 2:
                     raise error from exc

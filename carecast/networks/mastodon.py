@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import requests
-from mastodon import Mastodon as MastodonAPI
-from mastodon.errors import (
-    MastodonAPIError,
-    MastodonError,
-    MastodonIllegalArgumentError,
-    MastodonIOError,
-    MastodonNetworkError,
-    MastodonRatelimitError,
-)
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from carecast.lib.http import (
-    USER_AGENT,
     default_timeout,
     error_from_exception,
     error_from_response,
@@ -33,6 +19,7 @@ from carecast.lib.http import (
 from carecast.networks import textcount
 from carecast.networks.base import (
     Account,
+    CannotVerify,
     Connector,
     ConnectorError,
     MediaFile,
@@ -41,69 +28,55 @@ from carecast.networks.base import (
     PostResult,
     Reply,
 )
+from carecast.networks.mastodon_answers import (
+    Attachment,
+    Author,
+    Notification,
+    Status,
+    instance_limits,
+    is_same_status,
+    mention_from_status,
+    newer,
+    reply_from_status,
+)
 
 LABEL = "Mastodon"
 MENTIONS_PAGE = 40  # notifications per request (Mastodon's default; the maximum is 80)
 MENTIONS_PAGES = 5  # how far back one poll pages while looking for ``since_id``
-
-
-# --- what Mastodon answers for the inbox (validated, never dict-poked) -------------------
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class _Author(_Model):
-    id: str
-    acct: str = ""
-    username: str = ""
-
-
-class _Status(_Model):
-    id: str
-    content: str = ""
-    created_at: str = ""
-    url: str | None = None
-    uri: str = ""
-    in_reply_to_id: str | None = None
-    in_reply_to_account_id: str | None = None
-    account: _Author
-
-
-class _Notification(_Model):
-    id: str
-    type: str
-    status: _Status | None = None
+LOOKUP_PAGE = 40  # statuses per request (Mastodon's maximum)
+LOOKUP_PAGES = 3  # how far back ``find_existing`` looks: an unknown outcome is recent
+LOOKUP_CACHE_SECONDS = 10.0  # a burst of look-ups after a crash shares one read
 
 
 class MastodonConnector(Connector):
-    """Client of the Mastodon REST API: Mastodon.py, with the status post itself on httpx.
+    """Client of the Mastodon client API over httpx, for any server that speaks it.
 
-    Why two clients: posting the status is the hot path when a burst of posts is due at
-    once, and Mastodon.py spends ~5 ms of CPU per call casting the response into typed
-    objects plus ~5 ms in requests (measured with bench/dispatch) — more than the whole
-    request costs over httpx keep-alive. Everything else (media, instance, credentials)
-    goes through Mastodon.py.
+    Why no SDK: Mastodon.py probes the server's version on its own and picks endpoints by
+    it; against a server that 404s ``/api/v2/instance/`` or reports another software's
+    version string, one image post looped ~970 requests into a ``RecursionError``. Here
+    every endpoint is chosen explicitly, and one publish makes a bounded number of
+    requests: one upload per image (a v1 retry on 404), a few processing polls, one post.
 
-    Idempotent: the status is posted with ``Idempotency-Key: <post.key>``, and Mastodon
-    returns the earlier status for a repeated key (kept one hour per account), so a retry
-    after an unknown outcome cannot post twice. Media uploads are not idempotent, but an
-    unattached upload is harmless (Mastodon removes it after a day).
+    The status is posted with ``Idempotency-Key: <post.key>``: Mastodon returns the earlier
+    status for a repeated key (kept one hour per account). Other servers may ignore the
+    key, so after an unknown outcome the caller also asks ``find_existing``, which looks
+    the post up among the account's recent statuses. Media uploads are not idempotent,
+    but an unattached upload is harmless (Mastodon removes it after a day).
     """
 
     idempotent = True
+    can_look_up = True
     supports_inbox = True
-    # How long to wait for Mastodon to process an upload (videos) before giving up for now.
+    # How long to wait for the server to process an upload (videos) before giving up for now.
     media_wait_seconds: float = 60.0
     media_poll_seconds: float = 0.5
+    media_max_polls: int = 10
 
     def __init__(self, account: Account, *, timeout: float | None = None) -> None:
         super().__init__(account)
         self.timeout = timeout if timeout is not None else default_timeout()
-        self._api: MastodonAPI | None = None
         self._http: httpx.Client | None = None
-        self._last_response: requests.Response | None = None
+        self._recent: tuple[float, list[Status]] | None = None
 
     @property
     def http(self) -> httpx.Client:
@@ -120,61 +93,17 @@ class MastodonConnector(Connector):
         if self._http is not None:
             self._http.close()
 
-    @property
-    def api(self) -> MastodonAPI:
-        if self._api is None:
-            session = requests.Session()
-            # Mastodon.py's exceptions drop the response; keep it to read status and headers.
-            session.hooks["response"].append(self._remember_response)
-            self._api = MastodonAPI(
-                access_token=self.account.credentials.get("access_token"),
-                api_base_url=self.account.base_url,
-                request_timeout=self.timeout,
-                ratelimit_method="throw",
-                version_check_mode="none",
-                session=session,
-                user_agent=USER_AGENT,
-            )
-        return self._api
-
-    def _remember_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self._last_response = response
-
-    @contextmanager
-    def _call(self, action: str, *, creates_post: bool = False) -> Iterator[None]:
-        """Translate Mastodon.py's exceptions into ``ConnectorError``s.
-
-        ``creates_post``: the call publishes the status, so a failure after sending means
-        the post may exist (``outcome_unknown``).
-        """
-        self._last_response = None
+    def _request(
+        self, method: str, path: str, action: str, *, creates_post: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        """One request; transport failures and error answers become ``ConnectorError``s."""
         try:
-            yield
-        except MastodonNetworkError as exc:
-            # Mastodon.py raises this from inside ``except``: the transport error is the context.
-            cause = exc.__cause__ or exc.__context__ or exc
-            raise error_from_exception(cause, creates_post, network_label=LABEL) from exc
-        except (MastodonAPIError, MastodonRatelimitError) as exc:
-            response = self._last_response
-            if response is not None and response.status_code >= 400:
-                raise error_from_response(response, LABEL, action) from exc
-            # A 2xx we could not read: the server acted, we do not know on what.
-            message = f"{action} ({LABEL}): {exc}"
-            raise ConnectorError(message, outcome_unknown=creates_post) from exc
-        except (MastodonIllegalArgumentError, MastodonIOError) as exc:
-            raise ConnectorError(f"{action} ({LABEL}): {exc}", permanent=True) from exc
-        except MastodonError as exc:
-            raise ConnectorError(
-                f"{action} ({LABEL}): {exc}", outcome_unknown=creates_post
-            ) from exc
-
-    def _raw(self) -> dict[str, Any]:
-        """The last response's JSON, as Mastodon sent it (no datetime objects)."""
-        try:
-            body = self._last_response.json() if self._last_response is not None else {}
-        except ValueError:
-            return {}
-        return body if isinstance(body, dict) else {}
+            response = self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise error_from_exception(exc, creates_post, network_label=LABEL) from exc
+        if response.status_code >= 400:
+            raise error_from_response(response, LABEL, action)
+        return response
 
     def publish(self, post: PostRequest) -> PostResult:
         """Upload the media (alt text as ``description``), then post the status idempotently.
@@ -194,14 +123,15 @@ class MastodonConnector(Connector):
             form["language"] = post.language
         if media_ids:
             form["media_ids[]"] = media_ids
-        try:
-            response = self.http.post(
-                "/api/v1/statuses", data=form, headers={"Idempotency-Key": post.key}
-            )
-        except httpx.HTTPError as exc:
-            raise error_from_exception(exc, True, network_label=LABEL) from exc
-        if response.status_code >= 400:
-            raise error_from_response(response, LABEL, "Could not publish")
+        self._recent = None  # what we read before no longer shows the newest statuses
+        response = self._request(
+            "POST",
+            "/api/v1/statuses",
+            "Could not publish",
+            creates_post=True,
+            data=form,
+            headers={"Idempotency-Key": post.key},
+        )
         try:
             status = response.json()
             remote_id = str(status["id"])
@@ -222,49 +152,62 @@ class MastodonConnector(Connector):
         )
         author = status.account
         own_name = self.account.handle.lstrip("@").split("@")[0]
-        if not author.acct or author.id == self.account.remote_user_id or author.acct == own_name:
+        if not author.acct or author.id == self.remote_user_id or author.acct == own_name:
             return post.text  # answering ourselves (a thread): no mention needed
         mentioned = re.search(rf"(?<![\w@])@{re.escape(author.acct)}(?![\w@.-])", post.text)
         return post.text if mentioned else f"@{author.acct} {post.text}"
 
-    def _parse_status(self, body: Any, action: str) -> _Status:
+    def _parse_status(self, body: Any, action: str) -> Status:
         try:
-            return _Status.model_validate(body)
+            return Status.model_validate(body)
         except ValidationError as exc:
             raise ConnectorError(f"{action} ({LABEL}): unexpected answer") from exc
 
     def _upload(self, item: MediaFile) -> str:
+        """``POST /api/v2/media`` (``/api/v1/media`` on servers without v2), then wait."""
         try:
-            handle = item.path.open("rb")
+            content = item.path.read_bytes()
         except OSError as exc:
             raise ConnectorError(f"Media file cannot be read: {exc}", permanent=True) from exc
-        with handle, self._call("Could not upload media"):
-            attachment = self.api.media_post(
-                handle,
-                mime_type=item.mime_type,
-                description=item.alt_text or None,
-                file_name=item.path.name,
-            )
-        return self._wait_until_processed(attachment)
+        files = {"file": (item.path.name, content, item.mime_type)}
+        data = {"description": item.alt_text} if item.alt_text else {}
+        action = "Could not upload media"
+        try:
+            response = self._request("POST", "/api/v2/media", action, data=data, files=files)
+        except ConnectorError as exc:
+            if exc.status not in (404, 405):
+                raise
+            response = self._request("POST", "/api/v1/media", action, data=data, files=files)
+        return self._wait_until_processed(self._attachment(response, action))
 
-    def _wait_until_processed(self, attachment: Any) -> str:
-        """Mastodon answers 202 with ``url: null`` while it processes; poll until it is done."""
+    def _attachment(self, response: httpx.Response, action: str) -> Attachment:
+        try:
+            return Attachment.model_validate(response.json())
+        except (ValueError, ValidationError) as exc:
+            raise ConnectorError(f"{action} ({LABEL}): unexpected answer") from exc
+
+    def _wait_until_processed(self, attachment: Attachment) -> str:
+        """A 202 with ``url: null`` means the server is still processing: poll, boundedly."""
         deadline = time.monotonic() + self.media_wait_seconds
         delay = self.media_poll_seconds
-        while attachment.get("url") is None:
+        for _poll in range(self.media_max_polls):
+            if attachment.url is not None:
+                return attachment.id
             if time.monotonic() + delay > deadline:
-                raise ConnectorError(f"{LABEL} is still processing the media; trying again later.")
+                break
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
-            with self._call("Could not check media processing"):
-                attachment = self.api.media(attachment["id"])
-        return str(attachment["id"])
+            action = "Could not check media processing"
+            response = self._request("GET", f"/api/v1/media/{attachment.id}", action)
+            attachment = self._attachment(response, action)
+        if attachment.url is not None:
+            return attachment.id
+        raise ConnectorError(f"{LABEL} is still processing the media; trying again later.")
 
     def delete(self, remote_id: str) -> None:
         """Delete a status; one that is already gone counts as deleted."""
         try:
-            with self._call("Could not delete"):
-                self.api.status_delete(remote_id)
+            self._request("DELETE", f"/api/v1/statuses/{remote_id}", "Could not delete")
         except ConnectorError as exc:
             if exc.status != 404:
                 raise
@@ -274,17 +217,12 @@ class MastodonConnector(Connector):
 
         Mastodon sends HTML; the text comes back plain, without the leading @mentions.
         """
-        try:
-            response = self.http.get(f"/api/v1/statuses/{remote_id}/context")
-        except httpx.HTTPError as exc:
-            raise error_from_exception(exc, False, network_label=LABEL) from exc
-        if response.status_code >= 400:
-            raise error_from_response(response, LABEL, "Could not read replies")
-        try:
-            descendants = response.json().get("descendants") or []
-        except (ValueError, AttributeError) as exc:
-            raise ConnectorError(f"Could not read replies ({LABEL}): unreadable answer") from exc
-        return [_reply(status) for status in descendants if isinstance(status, dict)]
+        action = "Could not read replies"
+        body = self._get_json(f"/api/v1/statuses/{remote_id}/context", {}, action)
+        descendants = body.get("descendants") if isinstance(body, dict) else None
+        if not isinstance(descendants, list):
+            raise ConnectorError(f"{action} ({LABEL}): unexpected answer")
+        return [reply_from_status(status) for status in descendants if isinstance(status, dict)]
 
     def fetch_mentions(self, since_id: str = "") -> list[Reply]:
         """Statuses that mention the account (replies to it included), newest first.
@@ -298,61 +236,122 @@ class MastodonConnector(Connector):
         every client does by default.
         """
         action = "Could not read mentions"
-        own_id = self.account.remote_user_id or self._own_id()
+        own_id = self._own_id()
         mentions: list[Reply] = []
         params: dict[str, Any] = {"types[]": ["mention"], "limit": MENTIONS_PAGE}
         for _page in range(MENTIONS_PAGES if since_id else 1):
             page = self._notifications(params, action)
             statuses = [n.status for n in page if n.type == "mention" and n.status]
-            fresh = [status for status in statuses if _newer(status.id, since_id)]
-            mentions.extend(_mention(status, own_id) for status in fresh)
+            fresh = [status for status in statuses if newer(status.id, since_id)]
+            mentions.extend(mention_from_status(status, own_id) for status in fresh)
             if len(page) < MENTIONS_PAGE or len(fresh) < len(statuses):
                 break
             params["max_id"] = page[-1].id
         return mentions
 
-    def _notifications(self, params: dict[str, Any], action: str) -> list[_Notification]:
+    def _notifications(self, params: dict[str, Any], action: str) -> list[Notification]:
         body = self._get_json("/api/v1/notifications", params, action)
         if not isinstance(body, list):
             raise ConnectorError(f"{action} ({LABEL}): unexpected answer (not a list)")
         try:
-            notes = [_Notification.model_validate(item) for item in body]
+            notes = [Notification.model_validate(item) for item in body]
         except ValidationError as exc:
             message = f"{action} ({LABEL}): unexpected answer ({exc.error_count()} problems)"
             raise ConnectorError(message) from exc
         return notes
 
     def _own_id(self) -> str:
-        action = "Could not verify the access token"
-        body = self._get_json("/api/v1/accounts/verify_credentials", {}, action)
-        if not isinstance(body, dict) or not body.get("id"):
-            raise ConnectorError(f"{action} ({LABEL}): unexpected answer")
-        return str(body["id"])
+        """The account id: stored with the channel, else asked of the server (once)."""
+        if not self.remote_user_id:
+            self.verify_credentials()
+        return self.remote_user_id
 
     def verify_credentials(self) -> str:
-        """``@user@instance`` for a working token; ``ConnectorError(auth=True)`` for a dead one."""
-        with self._call("Could not verify the access token"):
-            me = self.api.account_verify_credentials()
-        return f"@{me['acct']}@{urlsplit(self.api.api_base_url or '').netloc}"
+        """``@user@server`` for a working token; ``ConnectorError(auth=True)`` for a dead one.
+
+        Also records the account id every account endpoint needs in ``remote_user_id``,
+        for the caller to store with the channel.
+        """
+        action = "Could not verify the access token"
+        body = self._get_json("/api/v1/accounts/verify_credentials", {}, action)
+        try:
+            me = Author.model_validate(body)
+        except ValidationError as exc:
+            raise ConnectorError(f"{action} ({LABEL}): unexpected answer") from exc
+        self.remote_user_id = me.id
+        return f"@{me.acct or me.username}@{urlsplit(self.account.base_url).netloc}"
+
+    def fetch_limits(self) -> dict[str, int]:
+        """The server's published limits, from ``/api/v2/instance``, else ``/api/v1/instance``.
+
+        Keys (each only when the server said it): ``max_characters`` (v2/v1
+        ``configuration.statuses``, Pleroma's ``max_toot_chars``), ``max_media_attachments``,
+        ``characters_reserved_per_url``, ``image_size_limit``, ``video_size_limit``. Errors
+        of the v1 read, and a v2 blip (429/5xx/timeout), are raised; a server without v2
+        (404) or whose v2 names no limit is read through v1.
+        """
+        action = "Could not read the instance settings"
+        try:
+            limits = instance_limits(self._get_json("/api/v2/instance", {}, action))
+        except ConnectorError as exc:
+            if exc.auth or not exc.permanent:  # a blip: keep what we know, do not mix
+                raise
+            limits = {}  # no v2 here (404): an older or another server
+        if "max_characters" in limits:
+            return limits
+        return instance_limits(self._get_json("/api/v1/instance", {}, action)) or limits
 
     def fetch_instance_limit(self) -> int:
-        """The instance's own character limit (``configuration.statuses.max_characters``)."""
-        with self._call("Could not read the instance settings"):
-            instance = self.api.instance_v2()
-        raw = self._raw()
-        statuses = raw.get("configuration", {}).get("statuses", {}) if raw else {}
-        if not statuses:
-            statuses = instance.get("configuration", {}).get("statuses", {})
-        return int(statuses.get("max_characters") or Mastodon.text_limit)
+        """The server's own character limit (500, Mastodon's default, when it names none)."""
+        return int(self.fetch_limits().get("max_characters") or Mastodon.text_limit)
+
+    def find_existing(self, post: PostRequest) -> PostResult | None:
+        """Look for ``post`` among the account's recent statuses (``is_same_status``).
+
+        ``GET /api/v1/accounts/:id/statuses``, newest first, up to ``LOOKUP_PAGES`` pages;
+        one read serves a burst of look-ups for ``LOOKUP_CACHE_SECONDS`` (until we post).
+        ``None`` when it is not there; ``CannotVerify`` when the statuses cannot be read.
+        """
+        try:
+            statuses = self._recent_statuses()
+        except ConnectorError as exc:
+            raise CannotVerify(
+                str(exc), auth=exc.auth, retry_after=exc.retry_after, status=exc.status
+            ) from exc
+        for status in statuses:
+            if is_same_status(status, post):
+                raw = status.model_dump()
+                return PostResult(status.id, status.url or status.uri, raw=raw)
+        return None
+
+    def _recent_statuses(self) -> list[Status]:
+        if self._recent and time.monotonic() - self._recent[0] < LOOKUP_CACHE_SECONDS:
+            return self._recent[1]
+        path = f"/api/v1/accounts/{self._own_id()}/statuses"
+        params: dict[str, Any] = {"limit": LOOKUP_PAGE, "exclude_reblogs": "true"}
+        found: list[Status] = []
+        for _page in range(LOOKUP_PAGES):
+            page = self._statuses(self._get_json(path, params, "Could not read recent posts"))
+            found.extend(page)
+            if len(page) < LOOKUP_PAGE:
+                break
+            params["max_id"] = page[-1].id
+        self._recent = (time.monotonic(), found)
+        return found
+
+    def _statuses(self, body: Any) -> list[Status]:
+        action = "Could not read recent posts"
+        if not isinstance(body, list):
+            raise ConnectorError(f"{action} ({LABEL}): unexpected answer (not a list)")
+        try:
+            return [Status.model_validate(item) for item in body]
+        except ValidationError as exc:
+            message = f"{action} ({LABEL}): unexpected answer ({exc.error_count()} problems)"
+            raise ConnectorError(message) from exc
 
     def _get_json(self, path: str, params: dict[str, Any], action: str) -> Any:
-        """A plain read over httpx: no post can come of it, so failures are never "unknown"."""
-        try:
-            response = self.http.get(path, params=params)
-        except httpx.HTTPError as exc:
-            raise error_from_exception(exc, False, network_label=LABEL) from exc
-        if response.status_code >= 400:
-            raise error_from_response(response, LABEL, action)
+        """A plain read: no post can come of it, so failures are never "unknown"."""
+        response = self._request("GET", path, action, params=params)
         try:
             return response.json()
         except ValueError as exc:
@@ -360,7 +359,7 @@ class MastodonConnector(Connector):
 
     def fetch_statuses(self, limit: int = 40) -> list[dict[str, Any]]:
         """The account's newest statuses (also those posted outside carecast), newest first."""
-        path = f"/api/v1/accounts/{self.account.remote_user_id}/statuses"
+        path = f"/api/v1/accounts/{self._own_id()}/statuses"
         body = self._get_json(
             path, {"limit": limit, "exclude_reblogs": "true"}, "Could not read posts"
         )
@@ -370,52 +369,6 @@ class MastodonConnector(Connector):
         """``GET /api/v1/trends/tags``: the instance's trending hashtags with their daily uses."""
         body = self._get_json("/api/v1/trends/tags", {"limit": limit}, "Could not read trends")
         return [t for t in body if isinstance(t, dict)] if isinstance(body, list) else []
-
-
-_MENTION = re.compile(r"^(\s*@[\w.@-]+)+\s*")
-
-
-def _reply(status: dict[str, Any]) -> Reply:
-    account = status.get("account") or {}
-    return Reply(
-        remote_id=str(status.get("id", "")),
-        text=_MENTION.sub("", html_to_text(str(status.get("content") or ""))),
-        author=str(account.get("acct") or account.get("username") or ""),
-        author_id=str(account.get("id", "")),
-        url=str(status.get("url") or status.get("uri") or ""),
-        created_at=str(status.get("created_at") or ""),
-    )
-
-
-def _mention(status: _Status, own_id: str) -> Reply:
-    to_us = bool(status.in_reply_to_id) and status.in_reply_to_account_id == own_id
-    return Reply(
-        remote_id=status.id,
-        text=_MENTION.sub("", html_to_text(status.content)),
-        author=status.account.acct or status.account.username,
-        author_id=status.account.id,
-        url=status.url or status.uri,
-        created_at=status.created_at,
-        kind="reply" if to_us else "mention",
-        in_reply_to=status.in_reply_to_id or "",
-    )
-
-
-def _newer(status_id: str, since_id: str) -> bool:
-    """Mastodon ids are numeric strings that grow with time: compare them as numbers."""
-    if not since_id:
-        return True
-    try:
-        return int(status_id) > int(since_id)
-    except ValueError:  # not numeric (another server software): compare as Mastodon sorts
-        return (len(status_id), status_id) > (len(since_id), since_id)
-
-
-def html_to_text(content: str) -> str:
-    """Mastodon's status HTML as plain text: paragraphs and line breaks kept, tags dropped."""
-    content = re.sub(r"<br\s*/?>", "\n", content)
-    content = re.sub(r"</p>\s*<p>", "\n\n", content)
-    return html.unescape(re.sub(r"<[^>]+>", "", content)).strip()
 
 
 class Mastodon(Network):

@@ -190,6 +190,7 @@ class XConnector(Connector):
     """
 
     idempotent = False
+    can_look_up = True
     supports_inbox = True
     supports_hide = True
 
@@ -242,7 +243,6 @@ class XConnector(Connector):
     def _can_refresh(self) -> bool:
         return not self._refreshed and bool(self.credentials.get("refresh_token"))
 
-    def _refresh(self) -> None:
     def refresh_token(self) -> None:
         """Refresh now, before the access token expires (``publishing.health``); the new
         tokens land in ``updated_credentials``. ``ConnectorError(auth=True)`` if refused."""
@@ -251,6 +251,7 @@ class XConnector(Connector):
         self._refreshed = False
         self._refresh()
 
+    def _refresh(self) -> None:
         """Trade the refresh token for new tokens; keep the old refresh token if none comes back."""
         self._refreshed = True
         old = self.credentials
@@ -300,9 +301,37 @@ class XConnector(Connector):
         if post.reply_to:
             body["reply"] = {"in_reply_to_tweet_id": post.reply_to}
         action = "Could not publish"
-        data = self._request("POST", "/2/tweets", action, creates_post=True, json=body)
+        try:
+            data = self._request("POST", "/2/tweets", action, creates_post=True, json=body)
+        except ConnectorError as exc:
+            if post.maybe_sent and exc.status == 403 and "duplicate" in exc.message.lower():
+                return self._the_duplicate(post, exc)
+            raise
         created = self._parse(TweetCreated, data, action, creates_post=True)
         return PostResult(created.data.id, self.post_url(created.data.id), raw=data)
+
+    def _the_duplicate(self, post: PostRequest, refused: ConnectorError) -> PostResult:
+        """X refused the resend of a post whose earlier outcome is unknown as a duplicate.
+
+        Found among the recent posts, it is the result. Not found, X's answer stands
+        (the same text went out earlier, for something else). If the recent posts cannot
+        be read, the outcome is unknown, and the post is looked up again later.
+        """
+        try:
+            found = self.find_existing(post)
+        except CannotVerify as exc:
+            if exc.auth:
+                raise ConnectorError(exc.message, auth=True, status=exc.status) from exc
+            raise ConnectorError(
+                f"{refused.message} — and the recent posts could not be read ({exc.message}); "
+                "looking again later.",
+                retry_after=exc.retry_after,
+                outcome_unknown=True,
+                status=exc.status,
+            ) from exc
+        if found is None:
+            raise refused
+        return found
 
     def _upload(self, item: MediaFile) -> str:
         if not item.mime_type.startswith("image/"):

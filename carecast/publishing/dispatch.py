@@ -10,6 +10,7 @@ idempotency strategy decides whether a second request could duplicate a post).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import random
@@ -338,8 +339,13 @@ def _prepare(publication: Publication, token: str, connectors: Connectors) -> Jo
         _record_attempt(publication, Attempt.Outcome.ERROR, message)
         states.finish(publication, token, State.FAILED, last_error=message)
         return Outcome(publication.pk, State.FAILED, message)
+    if publication.outcome_unknown:
+        post = dataclasses.replace(post, maybe_sent=True)
     job = Job(publication, token, post, connectors.get(channel))
-    if publication.outcome_unknown and not job.connector.idempotent:
+    # Look before any resend after an unknown outcome, also where an idempotency key is
+    # sent: some servers ignore it. Only idempotent networks that cannot look rely on it.
+    connector = job.connector
+    if publication.outcome_unknown and (connector.can_look_up or not connector.idempotent):
         recovered = _recover(job)
         if recovered is not None:
             return recovered
@@ -347,7 +353,7 @@ def _prepare(publication: Publication, token: str, connectors: Connectors) -> Jo
 
 
 def _recover(job: Job) -> Outcome | None:
-    """An earlier attempt may have reached a network without idempotency: look before sending."""
+    """An earlier attempt may have reached the network: look before sending again."""
     publication = job.publication
     try:
         found = job.connector.find_existing(job.post)

@@ -7,6 +7,13 @@ out while the server still acts); ``{"mode": "accept_then_drop"}`` handles the r
 closes the connection without answering; ``{"mode": "processing", "polls": 2}`` makes a
 Mastodon media upload asynchronous. ``POST /_sandbox/visitors`` lets another person comment
 on a post or mention an account (see ``visitors``).
+
+Settings (``POST /_sandbox/settings``, reset with the sandbox) make the Mastodon API behave
+like other servers that speak it: ``mastodon_version`` is the version string the instance
+reports (``"4.0.0 (compatible; GoToSocial 0.16.0)"``, ``"3.5.3+glitch"``, Pleroma's
+``"2.7.2 (compatible; Pleroma 2.6.1)"``); ``mastodon_idempotency: false`` ignores the
+``Idempotency-Key`` header; ``mastodon_trailing_slash: false`` answers 404 to
+``/api/v2/instance/`` and every other path with a trailing slash, as some servers' routers do.
 """
 
 from __future__ import annotations
@@ -34,6 +41,16 @@ _RATE_LIMIT_BODIES = {
     },
     "bluesky": {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
 }
+
+
+def refuse_trailing_slash(
+    settings: dict[str, Any], network: str | None, raw_path: str
+) -> Response | None:
+    """A 404 for ``/api/v2/instance/`` when the Mastodon server is strict about slashes."""
+    strict = network == "mastodon" and not settings.get("mastodon_trailing_slash", True)
+    if strict and raw_path != "/" and raw_path.endswith("/"):
+        return Response(404, {"error": "Record not found"})
+    return None
 
 
 def network_for_path(path: str) -> str | None:
@@ -293,8 +310,22 @@ def settings(req: Request) -> Response:
     for key, value in _body(req).items():
         if key not in req.server.settings:
             return Response(400, {"error": f"Unknown setting {key!r}."})
-        req.server.settings[key] = type(req.server.settings[key])(value)
+        try:
+            req.server.settings[key] = _setting_value(req.server.settings[key], value)
+        except ValueError as exc:
+            return Response(400, {"error": f"{key}: {exc}"})
     return Response(200, req.server.settings)
+
+
+def _setting_value(current: Any, value: Any) -> Any:
+    """``value`` in the type of the setting; "false"/"0" are false (``bool("false")`` is not)."""
+    if isinstance(current, bool):
+        if isinstance(value, str):
+            if value.strip().lower() not in ("true", "1", "yes", "false", "0", "no"):
+                raise ValueError(f"not a yes/no value: {value!r}")
+            return value.strip().lower() in ("true", "1", "yes")
+        return bool(value)
+    return type(current)(value)
 
 
 @router.route("GET", "/_sandbox/media/<network>/<media_id>")

@@ -138,7 +138,9 @@ def account_statuses(req: Request, account_id: str) -> Response:
 @router.route("POST", "/api/v1/statuses")
 def create_status(req: Request) -> Response:
     account = _authenticate(req)
-    key = req.headers.get("Idempotency-Key")
+    # Some servers that speak Mastodon's API (the ``mastodon_idempotency`` setting) ignore it.
+    honoured = req.server.settings.get("mastodon_idempotency", True)
+    key = req.headers.get("Idempotency-Key") if honoured else None
     with req.store.lock:
         if key:
             earlier = req.store.idempotent_post_id(

@@ -182,12 +182,17 @@ def instance_configuration(req: Request) -> dict[str, Any]:
     }
 
 
+def reported_version(req: Request) -> str:
+    """Mastodon's version, or another server's string (the ``mastodon_version`` setting)."""
+    return str(req.server.settings.get("mastodon_version") or VERSION)
+
+
 def instance_v2(req: Request) -> dict[str, Any]:
     host = req.base_url.split("://", 1)[1]
     return {
         "domain": host,
         "title": "carecast Sandbox (Mastodon)",
-        "version": VERSION,
+        "version": reported_version(req),
         "source_url": "https://github.com/mastodon/mastodon",
         "description": "Lokaler Testserver – nichts hiervon ist öffentlich.",
         "usage": {"users": {"active_month": len(req.store.accounts(NETWORK))}},
@@ -195,7 +200,7 @@ def instance_v2(req: Request) -> dict[str, Any]:
         "languages": ["de", "en"],
         "configuration": instance_configuration(req),
         "registrations": {"enabled": False, "approval_required": False, "message": None},
-        "api_versions": {"mastodon": 2},
+        **({"api_versions": {"mastodon": 2}} if reported_version(req) == VERSION else {}),
         "contact": {"email": "sandbox@localhost", "account": None},
         "rules": [],
     }
@@ -209,7 +214,7 @@ def instance_v1(req: Request) -> dict[str, Any]:
         "short_description": "Lokaler Testserver",
         "description": "Lokaler Testserver – nichts hiervon ist öffentlich.",
         "email": "sandbox@localhost",
-        "version": VERSION,
+        "version": reported_version(req),
         "urls": {"streaming_api": req.base_url.replace("http", "ws", 1)},
         "stats": {
             "user_count": len(req.store.accounts(NETWORK)),

@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from carecast.sandbox import bluesky_api, control, mastodon_api, oauth, viewer, visitors, x_api
+from carecast.sandbox import (
+    bluesky_api,
+    control,
+    mastodon_api,
+    mastodon_entities,
+    oauth,
+    viewer,
+    visitors,
+    x_api,
+)
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import Store
 
@@ -34,7 +43,13 @@ ROUTERS: list[Router] = [
     bluesky_api.router,
     viewer.router,
 ]
-DEFAULT_SETTINGS = {"mastodon_max_characters": 500}
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "mastodon_max_characters": 500,
+    # How far the Mastodon API strays from Mastodon's (see ``control`` for the options).
+    "mastodon_version": mastodon_entities.VERSION,
+    "mastodon_idempotency": True,
+    "mastodon_trailing_slash": True,
+}
 
 
 def error_response(network: str | None, status: int, message: str) -> Response:
@@ -108,6 +123,9 @@ class Handler(BaseHTTPRequestHandler):
         req.fault = fault
         if network:
             sandbox.request_log.record(network, req.summary())
+        refused = control.refuse_trailing_slash(sandbox.settings, network, parts.path)
+        if refused is not None:
+            return self._send(refused)
         if fault and fault["mode"] == "status":
             return self._send(control.fault_response(fault, network))
         if fault and fault["mode"] == "delay" and sandbox.stopping.wait(fault["seconds"]):

@@ -165,7 +165,7 @@ def test_it_reports_a_refused_connection_as_not_sent(anna):
 
 def test_it_uses_the_configured_default_timeout(anna, settings):
     settings.CARECAST_HTTP_TIMEOUT = 3
-    assert MastodonConnector(anna).api.request_timeout == 3
+    assert MastodonConnector(anna).http.timeout.read == 3
 
 
 def test_it_fails_permanently_for_a_missing_media_file(connector, tmp_path):
