@@ -146,3 +146,12 @@ def test_it_says_what_is_missing_when_x_has_no_client_id(settings):
     assert "CARECAST_X_CLIENT_ID" in XFlow().available()
     with pytest.raises(ConnectError):
         XFlow().begin({}, CALLBACK)
+
+
+def test_it_refuses_a_server_in_a_private_network_outside_the_sandbox(db, settings):
+    settings.CARECAST_SANDBOX = False
+    with pytest.raises(ConnectError, match="private network"):
+        MastodonFlow().begin({"server": "http://10.1.2.3"}, CALLBACK)
+    with pytest.raises(ConnectError, match="private network"):
+        MastodonFlow().begin({"server": "http://127.0.0.1:8765"}, CALLBACK)
+    assert not ServerApp.objects.exists()

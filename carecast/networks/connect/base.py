@@ -27,6 +27,29 @@ class ConnectError(Exception):
         return str(self.message)
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def check_server(url: str) -> str:
+    """``url`` if carecast may call it: public, or loopback while the sandbox is on.
+
+    The server (Mastodon) or the account's PDS (Bluesky) comes from what a person typed,
+    so it must not point carecast at the hospital's own network.
+    """
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from carecast.lib.http import UnsafeURL, check_public_url
+
+    allowed = LOOPBACK_HOSTS if settings.CARECAST_SANDBOX else ()
+    try:
+        return check_public_url(url, allowed)
+    except UnsafeURL as exc:
+        raise ConnectError(
+            _("carecast does not connect to %(server)s: %(why)s") % {"server": url, "why": exc}
+        ) from exc
+
+
 @dataclass(frozen=True)
 class ConnectedAccount:
     """An account the network confirmed, with what carecast needs to act for it."""

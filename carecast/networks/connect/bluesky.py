@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carecast.lib.http import make_client
-from carecast.networks.connect.base import ConnectedAccount, ConnectError, FormField, FormFlow
+from carecast.networks.connect.base import (
+    ConnectedAccount,
+    ConnectError,
+    FormField,
+    FormFlow,
+    check_server,
+)
 
 APP_PASSWORDS_HELP = "https://bsky.app/settings/app-passwords"
 _HANDLE = re.compile(r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -52,7 +58,7 @@ class BlueskyFlow(FormFlow):
         if not password:
             raise ConnectError(_("Please enter an app password."))
         did = resolve_handle(handle)
-        pds = pds_endpoint(did_document(did))
+        pds = check_server(pds_endpoint(did_document(did)))
         session = create_session(pds, did, password)
         if session.get("did") != did:
             raise ConnectError(
@@ -96,6 +102,10 @@ def _did_from_dns(handle: str) -> str:
 
 def _did_from_well_known(handle: str) -> str:
     try:
+        check_server(f"https://{handle}/")
+    except ConnectError:
+        return ""
+    try:
         with make_client(f"https://{handle}", timeout=10) as http:
             response = http.get("/.well-known/atproto-did")
     except httpx.HTTPError:
@@ -109,7 +119,7 @@ def did_document(did: str) -> dict[str, Any]:
         url = f"{settings.CARECAST_BLUESKY_PLC_URL.rstrip('/')}/{did}"
     else:
         host = did.removeprefix("did:web:").replace("%3A", ":")
-        url = f"https://{host}/.well-known/did.json"
+        url = check_server(f"https://{host}/.well-known/did.json")
     doc = _get_json(url, {})
     if not isinstance(doc, dict) or doc.get("id") != did:
         raise ConnectError(_("The directory does not know %(did)s.") % {"did": did})

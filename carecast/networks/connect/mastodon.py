@@ -23,6 +23,7 @@ from carecast.networks.connect.base import (
     FormField,
     OAuthFlow,
     Redirect,
+    check_server,
 )
 
 # "read": the inbox reads notifications, the look-back before a resend reads the account's
@@ -60,7 +61,7 @@ class MastodonFlow(OAuthFlow):
         ]
 
     def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
-        base = server_url(data.get("server", ""))
+        base = check_server(server_url(data.get("server", "")))
         app = registered_app(base, redirect_uri)
         return oauth.start(
             f"{base}/oauth/authorize",
