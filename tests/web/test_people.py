@@ -63,6 +63,7 @@ def test_it_shows_a_generated_password_once(anna_client, org):
     response = anna_client.post("/team/new/", {**NEW, "role": Role.EDITOR, "access": "password"})
     body = response.content.decode()
     assert response.status_code == 200 and "data-once-password" in body
+    assert "no-store" in response["Cache-Control"]
     password = body.split("data-once-password>")[1].split("<")[0]
     assert Person.objects.get(user__username="dora").user.check_password(password)
     assert password not in anna_client.get("/team/").content.decode()

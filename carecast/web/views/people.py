@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,11 +45,7 @@ def person_new(request):
         try:
             if form.cleaned_data["access"] == "password":
                 person, password = people.add_with_password(organisation, request.user, **fields)
-                return render(
-                    request,
-                    "web/people/password_once.html",
-                    {"shown": person, "password": password, "nav": "team"},
-                )
+                return _password_once(request, person, password)
             person, _invitation = people.invite(
                 organisation, request.user, _link_builder(organisation), **fields
             )
@@ -61,6 +58,17 @@ def person_new(request):
             )
             return redirect("web:people")
     return render(request, "web/people/new.html", {"form": form, "nav": "team"})
+
+
+def _password_once(request, person, password: str):
+    response = render(
+        request,
+        "web/people/password_once.html",
+        {"shown": person, "password": password, "nav": "team"},
+    )
+    # Shown once means once: not kept by the browser's cache or the back button.
+    patch_cache_control(response, no_store=True, private=True)
+    return response
 
 
 def _link_builder(organisation):
