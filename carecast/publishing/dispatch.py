@@ -45,7 +45,7 @@ LOOKUP_ATTEMPTS = 4
 BACKOFF_CAP = dt.timedelta(minutes=30)
 # Claimed, prepared and sent together: small, so that a worker living only a few
 # seconds still sends something, yet enough to keep the send threads busy.
-SLICE_SIZE = 50
+SLICE_SIZE = 8
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def drain(
     outcomes: list[Outcome] = []
     with leases.Heartbeat() as heartbeat:
         try:
-            while token := states.claim_due(until, SLICE_SIZE, ids):
+            while token := states.claim_due(until, SLICE_SIZE, ids, _lease()):
                 heartbeat.hold(token)
                 jobs = _prepare_slice(token, connectors, outcomes)
                 _sleep_until(until)
@@ -532,6 +532,10 @@ def _when(job: Job) -> dt.datetime:
     return job.finished_at or timezone.now()
 
 
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS)
+
+
 def _aid(job: Job) -> int:
     assert job.attempt is not None, "an attempt is opened before sending"
     return job.attempt.pk
@@ -588,6 +592,5 @@ def reconcile(now: dt.datetime | None = None) -> int:
     Stale claims go back to ``scheduled`` (keeping ``outcome_unknown``, so the next
     attempt checks before it sends). Safe to run as often as you like.
     """
-    lease = dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS)
-    states.release_stale_claims(lease, now)
+    states.release_stale_claims(_lease(), now)
     return len(due_ids(now))

@@ -9,6 +9,7 @@ lease. Only a dead worker stops beating.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 
@@ -48,10 +49,14 @@ class Heartbeat(threading.Thread):
             self._tokens.discard(token)
 
     def beat(self) -> int:
-        """Renew now; returns how many publications are still held."""
+        """Renew claims older than one beat; returns how many were renewed.
+
+        A claim is never older than two beats (half a lease), yet a post held only
+        a short while is never written by the heartbeat at all.
+        """
         with self._lock:
             tokens = sorted(self._tokens)
-        return states.heartbeat(tokens)
+        return states.heartbeat(tokens, older_than=dt.timedelta(seconds=self.interval))
 
     def run(self) -> None:
         try:

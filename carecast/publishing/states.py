@@ -31,11 +31,30 @@ def claim(publication_id: int, now: dt.datetime | None = None) -> str | None:
     return token if claimed else None
 
 
-def claim_due(until: dt.datetime, limit: int, ids: list[int] | None = None) -> str | None:
+def claimable(now: dt.datetime, lease: dt.timedelta | None = None) -> Q:
+    """``scheduled``, or (given ``lease``) held by a worker that stopped beating: it died.
+
+    Taking a dead worker's claim over directly is one write instead of two (give
+    back, claim again) and needs no reconciler run. ``outcome_unknown`` stays as the
+    dead worker left it, so a post it may have sent is looked up before a resend.
+    """
+    free = Q(state=State.SCHEDULED)
+    if lease is None:
+        return free
+    return free | Q(state=State.PUBLISHING, claimed_at__lt=now - lease)
+
+
+def claim_due(
+    until: dt.datetime,
+    limit: int,
+    ids: list[int] | None = None,
+    lease: dt.timedelta | None = None,
+) -> str | None:
     """Claim up to ``limit`` publications due by ``until`` in one UPDATE; return the token.
 
     ``until`` may lie a moment ahead: a dispatcher that woke early claims and prepares
-    the burst, then sends at the due moment. Paused channels are left alone.
+    the burst, then sends at the due moment. Paused channels are left alone. With
+    ``lease``, claims of dead workers are taken over (see ``claimable``).
     """
     from carecast.networks.models import ChannelStatus
 
@@ -43,43 +62,47 @@ def claim_due(until: dt.datetime, limit: int, ids: list[int] | None = None) -> s
     # Posts never sent go first: under a crash loop they still make progress, while
     # posts of unknown outcome (each needs a look-up read) wait for the next slice.
     candidates = (
-        Publication.objects.filter(state=State.SCHEDULED, due_at__lte=until)
+        Publication.objects.filter(claimable(now, lease), due_at__lte=until)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=until))
         .exclude(channel__status=ChannelStatus.PAUSED)
         .order_by("outcome_unknown", "due_at", "id")
     )
     if ids is not None:
         candidates = candidates.filter(pk__in=ids)
-    return claim_ids(list(candidates.values_list("id", flat=True)[:limit]), now)
+    return claim_ids(list(candidates.values_list("id", flat=True)[:limit]), now, lease)
 
 
-def claim_ids(chosen: list[int], now: dt.datetime) -> str | None:
-    """Claim the chosen publications that are still ``scheduled``; the token, if any were.
+def claim_ids(chosen: list[int], now: dt.datetime, lease: dt.timedelta | None = None) -> str | None:
+    """Claim the chosen publications that are still claimable; the token, if any were.
 
-    Between choosing and claiming another worker may have taken some: the state
-    guard leaves those to it.
+    Between choosing and claiming another worker may have taken some: the guard
+    (checked again in the UPDATE) leaves those to it.
     """
     if not chosen:
         return None
     token = secrets.token_hex(8)
-    claimed = Publication.objects.filter(pk__in=chosen, state=State.SCHEDULED).update(
+    claimed = Publication.objects.filter(claimable(now, lease), pk__in=chosen).update(
         state=State.PUBLISHING, claimed_at=now, claim_token=token, updated_at=now
     )
     return token if claimed else None
 
 
-def heartbeat(tokens: list[str], now: dt.datetime | None = None) -> int:
+def heartbeat(
+    tokens: list[str], now: dt.datetime | None = None, older_than: dt.timedelta | None = None
+) -> int:
     """Renew the lease of every publication still held under ``tokens``.
 
     A live worker calls this well within the lease, so ``release_stale_claims`` only
-    ever sees claims whose holder stopped beating: it died.
+    ever sees claims whose holder stopped beating: it died. ``older_than`` leaves
+    claims renewed (or made) recently alone: a write per post saved on each beat.
     """
     if not tokens:
         return 0
     now = now or timezone.now()
-    return Publication.objects.filter(state=State.PUBLISHING, claim_token__in=tokens).update(
-        claimed_at=now
-    )
+    held = Publication.objects.filter(state=State.PUBLISHING, claim_token__in=tokens)
+    if older_than is not None:
+        held = held.filter(claimed_at__lte=now - older_than)
+    return held.update(claimed_at=now)
 
 
 def release_stale_claims(lease: dt.timedelta, now: dt.datetime | None = None) -> int:

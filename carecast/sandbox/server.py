@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from carecast.sandbox import (
     bluesky_api,
+    chaos,
     control,
     mastodon_api,
     mastodon_entities,
@@ -37,6 +38,7 @@ from carecast.sandbox.store import Store
 log = logging.getLogger(__name__)
 ROUTERS: list[Router] = [
     control.router,
+    chaos.router,
     oauth.router,  # before x_api: it answers /2/oauth2/token's authorization_code grant
     mastodon_api.router,
     x_api.router,

@@ -56,10 +56,10 @@ def test_it_claims_in_slices_and_sends_each_slice_before_claiming_more(
     seen: list[tuple[int, int]] = []
     claim_due = states.claim_due
 
-    def watching(until, limit, ids=None):
+    def watching(until, limit, ids=None, lease=None):
         # What had reached the network when the next slice was claimed.
         seen.append((limit, len(sandbox.posts("mastodon"))))
-        return claim_due(until, limit, ids)
+        return claim_due(until, limit, ids, lease)
 
     monkeypatch.setattr(states, "claim_due", watching)
     dispatch.drain(workers=2, until=now)
@@ -85,14 +85,17 @@ def test_it_renews_the_claims_it_holds_and_stops_when_released(channel_on, story
     [publication] = _schedule(story_for, channel_on("mastodon"), 1, now)
     token = states.claim_due(now, 10)
     Publication.objects.filter(pk=publication.pk).update(claimed_at=now - dt.timedelta(hours=1))
-    with leases.Heartbeat(interval=3600) as heartbeat:
+    with leases.Heartbeat(interval=60) as heartbeat:
         heartbeat.hold(token)
         assert heartbeat.beat() == 1
         renewed = Publication.objects.get(pk=publication.pk).claimed_at
         assert renewed >= now
+        assert heartbeat.beat() == 0  # renewed a moment ago: no write
+        Publication.objects.filter(pk=publication.pk).update(claimed_at=now - dt.timedelta(hours=1))
         heartbeat.release(token)
         assert heartbeat.beat() == 0
-    assert states.release_stale_claims(dt.timedelta(seconds=120), now) == 0
+    # No longer renewed: an hour-old claim nobody beats for goes back.
+    assert states.release_stale_claims(dt.timedelta(seconds=120), now) == 1
 
 
 def test_it_beats_a_few_times_per_lease(settings):

@@ -100,6 +100,31 @@ def test_it_leaves_paused_channels_out_of_a_burst(due, feed_channel):
     assert states.claim_due(NOON, 10) is None
 
 
+def test_it_takes_over_the_claim_of_a_dead_worker_in_one_write(due):
+    dead, alive, finished = due(3)
+    dead, dead_token = _claimed(dead)
+    states.mark_sending(dead, dead_token)  # it may have sent before it died
+    _alive, alive_token = _claimed(alive)
+    finished, finished_token = _claimed(finished)
+    states.finish(finished, finished_token, State.PUBLISHED, remote_id="r1")
+    later = NOON + LEASE + dt.timedelta(seconds=1)
+    states.heartbeat([alive_token], later - dt.timedelta(seconds=30))
+    with time_machine.travel(later, tick=False):
+        assert states.claim_due(later, 10) is None  # without a lease: scheduled ones only
+        token = states.claim_due(later, 10, lease=LEASE)
+    taken = Publication.objects.get(claim_token=token)
+    assert taken.pk == dead.pk and taken.outcome_unknown and taken.claimed_at == later
+    assert _fresh(alive).claim_token == alive_token
+    assert _fresh(finished).state == State.PUBLISHED
+
+
+def test_it_takes_over_only_claims_older_than_the_lease(due):
+    publication, token = _claimed(due()[0])
+    now = NOON + LEASE - dt.timedelta(seconds=1)
+    assert states.claim_ids([publication.pk], now, LEASE) is None
+    assert states.claim_ids([publication.pk], NOON + LEASE + dt.timedelta(seconds=1), LEASE)
+
+
 def test_it_leaves_a_post_another_worker_claimed_in_between(due):
     mine, theirs = due(2)
     other = states.claim(theirs.pk, NOON)
@@ -239,6 +264,15 @@ def test_it_renews_the_lease_of_live_claims_only(due):
     assert _fresh(theirs).claimed_at == NOON
     assert _fresh(cancelled).claimed_at == NOON
     assert states.heartbeat([], later) == 0
+
+
+def test_it_leaves_claims_renewed_a_moment_ago_alone(due):
+    publication, token = _claimed(due()[0])
+    half_lease = LEASE / 2
+    assert states.heartbeat([token], NOON + dt.timedelta(seconds=59), older_than=half_lease) == 0
+    assert _fresh(publication).claimed_at == NOON
+    assert states.heartbeat([token], NOON + half_lease, older_than=half_lease) == 1
+    assert _fresh(publication).claimed_at == NOON + half_lease
 
 
 def test_it_never_takes_a_claim_whose_holder_is_alive(due):
