@@ -219,6 +219,9 @@ CARECAST_CLAIM_LEASE_SECONDS = env_int("CARECAST_CLAIM_LEASE_SECONDS", 120, mini
 # First retry after a transient error (doubling up to 30 minutes); lower only in tests/benches.
 CARECAST_RETRY_BASE_SECONDS = env_int("CARECAST_RETRY_BASE_SECONDS", 30, minimum=1)
 CARECAST_HTTP_TIMEOUT = env_int("CARECAST_HTTP_TIMEOUT", 20, minimum=1)
+# Images are decoded in a child process with these limits (carecast.lib.images).
+CARECAST_IMAGE_SECONDS = env_int("CARECAST_IMAGE_SECONDS", 30, minimum=1)
+CARECAST_IMAGE_MEMORY_MB = env_int("CARECAST_IMAGE_MEMORY_MB", 1536, minimum=128)
 # Sandbox network servers (demo and tests) run on loopback; never on in production.
 CARECAST_SANDBOX = env_bool("CARECAST_SANDBOX", DEBUG)
 # Where people reach this carecast: the base of every link it sends out (e-mails, live
