@@ -126,6 +126,8 @@ def test_it_pauses_and_reconnects_a_channel(ben_page, live_server, sandbox, chan
     sandbox.expire(channel.get_credentials()["access_token"])
     page.get_by_role("button", name="Fortsetzen").click()
     assert "verweigert den Zugang weiterhin" in page.content()
+    channel.refresh_from_db()
+    assert "expired" in channel.status_reason  # the network's answer, not "paused by"
     shot(page, "detail-paused")
     page.get_by_role("link", name="Neu verbinden", exact=True).click()
     shot(page, "reconnect")

@@ -119,9 +119,11 @@ def channel_resume(request, channel_id: int):
         services.resume(channel)
     except ConnectorError as exc:
         services.record_check(channel, False if exc.auth else None, str(exc))
+        if exc.auth:  # the reason shown on the channel becomes the network's answer
+            services.pause(channel, str(exc))
         messages.error(
             request,
-            _("The network still refuses the access: %(why)s Please reconnect the account.")
+            _("The network still refuses the access. Please reconnect the account. (%(why)s)")
             % {"why": exc},
         )
     else:
