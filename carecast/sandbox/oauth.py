@@ -26,6 +26,11 @@ router = Router()
 CODE_SECONDS = 600
 _LOCK = threading.Lock()
 LABELS = {"mastodon": "Mastodon", "x": "X"}
+_BUTTONS = (
+    "button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid #b8c0cc;"
+    "background:#fff;cursor:pointer}button[value=allow]{background:#1f5fbf;color:#fff;"
+    "border-color:#1f5fbf}"
+)
 
 
 def _state(req: Request) -> dict[str, dict[str, Any]]:
@@ -102,9 +107,11 @@ def _consent(req: Request, network: str, action: str) -> Response:
         )
         or "<p>Keine Konten in der Sandbox.</p>"
     )
+    app = _state(req)["apps"].get(client_id, {}).get("name") or client_id
     body = (
+        f"<style>{_BUTTONS}</style>"
         f"<h1>{LABELS[network]}: Zugriff erlauben?</h1>"
-        f"<p>Eine App möchte in Ihrem Namen handeln. Berechtigungen: "
+        f"<p><strong>{escape(app)}</strong> möchte in Ihrem Namen handeln. Berechtigungen: "
         f"<code>{escape(keep['scope'])}</code></p>"
         f'<form method="post" action="{action}">{hidden}{choices}'
         '<p><button name="decision" value="allow">Erlauben</button> '

@@ -155,3 +155,11 @@ def test_it_refuses_a_server_in_a_private_network_outside_the_sandbox(db, settin
     with pytest.raises(ConnectError, match="private network"):
         MastodonFlow().begin({"server": "http://127.0.0.1:8765"}, CALLBACK)
     assert not ServerApp.objects.exists()
+
+
+def test_the_sandbox_consent_page_refuses_a_redirect_the_app_did_not_register(db, sandbox):
+    started = MastodonFlow().begin({"server": sandbox.base_url}, CALLBACK)
+    forged = started.url.replace("127.0.0.1%3A8000", "evil.example")
+    assert forged != started.url
+    assert httpx.get(forged).status_code == 400
+    assert httpx.get(started.url).status_code == 200
