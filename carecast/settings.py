@@ -245,6 +245,8 @@ CARECAST_X_API_URL = env_str("CARECAST_X_API_URL", "https://api.x.com")
 # Bluesky: where did:plc documents are read; a resolveHandle server instead of DNS (tests).
 CARECAST_BLUESKY_PLC_URL = env_str("CARECAST_BLUESKY_PLC_URL", "https://plc.directory")
 CARECAST_BLUESKY_RESOLVER = env_str("CARECAST_BLUESKY_RESOLVER", "")
+# The name server asked for _atproto.<handle> TXT records ("host:port"); empty: the system's.
+CARECAST_BLUESKY_DNS_SERVER = env_str("CARECAST_BLUESKY_DNS_SERVER", "")
 # Refresh access tokens this long before they expire (X's live two hours).
 CARECAST_TOKEN_REFRESH_AHEAD_MINUTES = env_int(
     "CARECAST_TOKEN_REFRESH_AHEAD_MINUTES", 30, minimum=1

@@ -70,3 +70,54 @@ def test_it_refuses_a_handle_nobody_has(db, on_pds):
 def test_it_refuses_what_is_not_a_handle(handle):
     with pytest.raises(ConnectError):
         BlueskyFlow().connect({"handle": handle, "app_password": "x"})
+
+
+@pytest.fixture
+def name_server(settings):
+    """A DNS server on 127.0.0.1 that answers ``_atproto.<handle>`` TXT queries (dnspython)."""
+    import socket
+    import threading
+
+    import dns.message
+    import dns.rrset
+
+    records: dict[str, str] = {}
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                data, peer = sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(data)
+            answer = dns.message.make_response(query)
+            name = query.question[0].name.to_text().rstrip(".")
+            if name in records:
+                text = f'"{records[name]}"'
+                answer.answer.append(dns.rrset.from_text(name + ".", 60, "IN", "TXT", text))
+            else:
+                answer.set_rcode(dns.rcode.NXDOMAIN)
+            sock.sendto(answer.to_wire(), peer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    settings.CARECAST_BLUESKY_DNS_SERVER = f"127.0.0.1:{sock.getsockname()[1]}"
+    yield records
+    stop.set()
+    thread.join()
+    sock.close()
+
+
+def test_it_resolves_a_handle_through_dns_as_atproto_documents(db, settings, pds, name_server):
+    settings.CARECAST_BLUESKY_RESOLVER = ""  # the documented chain: DNS TXT first
+    settings.CARECAST_BLUESKY_PLC_URL = pds.plc_url
+    account = pds.create_account("klinikumdns")
+    name_server[f"_atproto.{account.handle}"] = f"did={account.did}"
+    connected = BlueskyFlow().connect(
+        {"handle": account.handle, "app_password": app_password(pds, account)}
+    )
+    assert connected.remote_user_id == account.did

@@ -89,8 +89,12 @@ def _did_from_dns(handle: str) -> str:
     import dns.exception
     import dns.resolver
 
+    resolver = dns.resolver.Resolver(configure=not settings.CARECAST_BLUESKY_DNS_SERVER)
+    if settings.CARECAST_BLUESKY_DNS_SERVER:  # "host:port", e.g. a test's own name server
+        host, _sep, port = settings.CARECAST_BLUESKY_DNS_SERVER.rpartition(":")
+        resolver.nameservers, resolver.port = [host], int(port)
     try:
-        answers = dns.resolver.resolve(f"_atproto.{handle}", "TXT", lifetime=5)
+        answers = resolver.resolve(f"_atproto.{handle}", "TXT", lifetime=5)
     except dns.exception.DNSException:
         return ""
     for record in answers:
