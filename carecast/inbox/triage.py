@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from carecast.compliance.patterns import normalise, words
+from carecast.compliance.patterns import bounded_words, normalise, words
 from carecast.inbox.model import model
 from carecast.inbox.triage_terms import (
     ABUSE,
@@ -104,7 +104,7 @@ def rule_labels(text: str) -> tuple[list[str], list[str]]:
 
 
 def rule_triage(text: str) -> Triage:
-    scan = normalise(text[:MAX_CHARS])
+    scan = bounded_words(normalise(text[:MAX_CHARS]))
     result = Triage(text=text)
     kinds = _emergency(scan)
     result.emergency_kinds = [k for k, _found in kinds]

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
+from carecast.compliance.patterns import bounded_words
+
 EMERGENCY = "emergency"
+MAX_CHARS = 20_000  # like inbox triage: longer than any network allows, cut not scanned
 HEALTH_DATA = "health_data"
 
 _EMERGENCY = re.compile(
@@ -37,6 +40,7 @@ _HEALTH = re.compile(
 
 def assess(text: str) -> list[str]:
     """Flags for ``text``: ``emergency`` and/or ``health_data``; empty when nothing was found."""
+    text = bounded_words(text[:MAX_CHARS])
     found = set(_triage_labels(text))
     if _EMERGENCY.search(text):
         found.add(EMERGENCY)
