@@ -60,3 +60,15 @@ def test_it_exits_2_from_the_console_command(db):
     )
     assert done.returncode == 2
     assert "--lead-name is required" in done.stderr
+
+
+def test_it_asks_for_what_is_missing_at_a_terminal(db, monkeypatch):
+    answers = iter(["Klinikum Musterstadt", "", "", "", "", "Anna Albers", "anna@k.test", "anna"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "Kreißsaal-Infoabend-2026")
+    call_command("createlead")
+    org = Organisation.objects.get()
+    # Empty answers take the defaults: Europe/Berlin and CARECAST_PUBLIC_URL.
+    assert org.timezone == "Europe/Berlin" and org.public_url.startswith("http")
+    assert Person.objects.get().user.check_password("Kreißsaal-Infoabend-2026")
