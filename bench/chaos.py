@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Protocol
 
 NETWORKS = ("mastodon", "x", "bluesky")
+MIX_NAMES = ("429", "500", "503", "timeout_after_create", "accept_then_drop")
 MARKER = re.compile(r"Chaos (\d+):")
 # Worker settings for the run: short lease and timeouts so a run takes minutes, not
 # hours; the retry base is lowered from 30 s for the same reason (printed with the run).
