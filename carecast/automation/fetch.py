@@ -1,8 +1,8 @@
 """Fetching a feed safely: conditional GET, re-checked redirects, size and time limits.
 
 Feed addresses are typed by people, so every hop (the first request and each redirect)
-passes ``lib.http.check_public_url``: http(s) only, nothing private or loopback unless an
-admin allowed that host. The body is read in chunks and dropped as soon as it is too big
+passes ``lib.http.pin_public_url``: http(s) only, nothing private or loopback unless an
+admin allowed that host, and the connection goes to the address that was checked. The body is read in chunks and dropped as soon as it is too big
 or too slow, before any parser sees it.
 """
 
@@ -17,7 +17,7 @@ import httpx
 from django.utils.translation import gettext_noop
 
 from carecast.automation.errors import SourceError
-from carecast.lib.http import UnsafeURL, check_public_url, make_client
+from carecast.lib.http import PinnedURL, UnsafeURL, make_client, pin_public_url
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_SECONDS = 15.0
@@ -61,9 +61,9 @@ def fetch(
     allowed = list(allow_hosts)
     with make_client(headers=headers, timeout=timeout) as client:
         for _hop in range(MAX_REDIRECTS + 1):
-            _check(url, allowed)
+            target = _check(url, allowed)
             try:
-                result = _get(client, url, max_bytes, deadline)
+                result = _get(client, target, max_bytes, deadline)
             except httpx.TimeoutException as exc:
                 raise FetchError(
                     gettext_noop("No answer within %(seconds)s seconds."), seconds=f"{timeout:g}"
@@ -79,15 +79,18 @@ def fetch(
     raise FetchError(gettext_noop("More than %(n)s redirects."), n=MAX_REDIRECTS)
 
 
-def _check(url: str, allowed: list[str]) -> None:
+def _check(url: str, allowed: list[str]) -> PinnedURL:
     try:
-        check_public_url(url, allowed)
+        return pin_public_url(url, allowed)
     except UnsafeURL as exc:
         raise FetchError(gettext_noop("Address refused: %(error)s"), error=exc) from exc
 
 
-def _get(client: httpx.Client, url: str, max_bytes: int, deadline: float) -> Fetched | str:
-    with client.stream("GET", url) as response:
+def _get(client: httpx.Client, target: PinnedURL, max_bytes: int, deadline: float) -> Fetched | str:
+    """One hop, connected to the address that was checked (no second DNS lookup)."""
+    url = target.url
+    response = client.send(target.request(client), stream=True)
+    try:
         status = response.status_code
         if status in (301, 302, 303, 307, 308):
             location = response.headers.get("Location")
@@ -116,6 +119,8 @@ def _get(client: httpx.Client, url: str, max_bytes: int, deadline: float) -> Fet
             last_modified=response.headers.get("Last-Modified", ""),
             url=url,
         )
+    finally:
+        response.close()
 
 
 def _read_limited(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:

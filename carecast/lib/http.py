@@ -22,6 +22,7 @@ import socket
 import ssl
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
@@ -341,13 +342,46 @@ class UnsafeURL(ValueError):
     """A URL we refuse to fetch: wrong scheme, or pointing into a private network."""
 
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052 and
+# RFC 8215): 64:ff9b::7f00:1 reaches 127.0.0.1 through a NAT64 gateway.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
+
+
+@dataclass(frozen=True)
+class PinnedURL:
+    """A checked URL and how to reach exactly the address that was checked.
+
+    ``connect_url`` has the checked IP address in place of the host name, so no second DNS
+    lookup can send the request elsewhere (DNS rebinding); ``host`` goes into the Host
+    header and is the name TLS verifies the certificate for (SNI).
+    """
+
+    url: str
+    connect_url: str
+    host: str
+    host_header: str
+
+    def request(self, client: httpx.Client, method: str = "GET") -> httpx.Request:
+        extensions = {"sni_hostname": self.host} if self.connect_url != self.url else {}
+        return client.build_request(
+            method, self.connect_url, headers={"Host": self.host_header}, extensions=extensions
+        )
+
+
 def check_public_url(url: str, allow_hosts: Iterable[str] = ()) -> str:
     """Return ``url`` if it is http(s) and its host resolves only to public addresses.
 
     ``allow_hosts`` lists hosts (``"127.0.0.1"``) or host:port pairs (``"127.0.0.1:8765"``)
-    that may be private anyway, e.g. the sandbox. Fetchers should connect to the address
-    checked here (or re-check after redirects): DNS can change between check and fetch.
+    that may be private anyway, e.g. the sandbox. To fetch, use ``pin_public_url``: it
+    connects to the address checked here, since DNS can change between check and fetch.
     """
+    return pin_public_url(url, allow_hosts).url
+
+
+def pin_public_url(url: str, allow_hosts: Iterable[str] = ()) -> PinnedURL:
+    """Check ``url`` like ``check_public_url`` and pin it to the address that passed."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise UnsafeURL(f"Only http and https URLs can be fetched, not {parts.scheme or 'none'!r}.")
@@ -355,31 +389,57 @@ def check_public_url(url: str, allow_hosts: Iterable[str] = ()) -> str:
     if not host:
         raise UnsafeURL("The URL has no host.")
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    host_header = parts.netloc.rpartition("@")[2]
     allowed = {h.lower() for h in allow_hosts}
     if host in allowed or f"{host}:{port}" in allowed:
-        return url
-    for address in _resolve(host, port):
-        if not address.is_global or address.is_multicast:
+        return PinnedURL(url, url, host, host_header)
+    addresses = _resolve(host, port)
+    for address in addresses:
+        if _refused(address):
             raise UnsafeURL(f"{host} points into a private network ({address}).")
-    return url
+    literal = f"[{addresses[0]}]" if addresses[0].version == 6 else str(addresses[0])
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    return PinnedURL(url, parts._replace(netloc=netloc).geturl(), host, host_header)
 
 
-def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def _refused(address: Address) -> bool:
+    """Private, loopback, link-local, multicast — also when wrapped in an IPv6 address."""
+    if not address.is_global or address.is_multicast:
+        return True
+    return any(_refused(inner) for inner in _embedded_ipv4(address))
+
+
+def _embedded_ipv4(address: Address) -> list[ipaddress.IPv4Address]:
+    if address.version == 4:
+        return []
+    assert isinstance(address, ipaddress.IPv6Address)
+    inner = []
+    if any(address in prefix for prefix in (*_NAT64, _IPV4_COMPATIBLE)):
+        inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    if address.sixtofour:
+        inner.append(address.sixtofour)
+    if address.teredo:
+        inner.append(address.teredo[1])
+    return inner
+
+
+def _resolve(host: str, port: int) -> list[Address]:
     try:
-        return [ipaddress.ip_address(host)]
+        return [_unmapped(ipaddress.ip_address(host))]
     except ValueError:
         pass
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise UnsafeURL(f"{host} cannot be resolved.") from exc
-    addresses = []
-    for info in infos:
-        raw = str(info[4][0]).split("%")[0]  # drop an IPv6 zone id
-        address = ipaddress.ip_address(raw)
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        addresses.append(address)
+    addresses = [_unmapped(ipaddress.ip_address(str(info[4][0]).split("%")[0])) for info in infos]
     if not addresses:
         raise UnsafeURL(f"{host} cannot be resolved.")
     return addresses
+
+
+def _unmapped(address: Address) -> Address:
+    # ::ffff:127.0.0.1 is 127.0.0.1; the zone id of a link-local address was dropped above.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address

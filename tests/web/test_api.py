@@ -120,9 +120,10 @@ def test_publications_are_scoped(clara_client, busy_week):
     assert [i["story"] for i in items] == ["Babytown: Besuchszeiten"]
 
 
-def test_openapi_docs_are_served(db):
-    assert Client().get("/api/v1/docs").status_code == 200
-    schema = Client().get("/api/v1/openapi.json").json()
+def test_openapi_docs_are_served_to_signed_in_people(anna_client):
+    assert Client().get("/api/v1/docs").status_code == 302  # tests/web/test_security.py
+    assert anna_client.get("/api/v1/docs").status_code == 200
+    schema = anna_client.get("/api/v1/openapi.json").json()
     assert "/api/v1/count" in schema["paths"] and "/api/v1/publications" in schema["paths"]
 
 
