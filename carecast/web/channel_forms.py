@@ -47,11 +47,10 @@ class ChannelSettingsForm(forms.Form):
     def __init__(self, *args, channel: Channel, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.channel = channel
-        departments = Department.objects.filter(organisation=channel.organisation)
-        if any(f.name == "archived" for f in Department._meta.get_fields()):
-            # Archived departments are not offered, unless the channel still has one.
-            keep = Q(archived=False) | Q(pk=channel.department_id)
-            departments = departments.filter(keep)
+        # Archived departments are not offered, unless the channel still has one.
+        departments = Department.objects.filter(organisation=channel.organisation).filter(
+            Q(archived=False) | Q(pk=channel.department_id)
+        )
         self.fields["department"].queryset = departments
         for day in range(7):
             for slot in range(SLOTS):

@@ -160,3 +160,14 @@ def test_the_networks_call_back_to_the_organisations_public_address(ben_client, 
     assert registered["redirect_uris"] == [
         "https://carecast.klinikum.example/channels/connect/callback/"
     ]
+
+
+def test_the_channel_page_says_until_when_the_token_is_valid(anna_client, x_jobs, geburtshilfe):
+    x_jobs.token_expires_at = timezone.now() + dt.timedelta(hours=2)
+    x_jobs.save()
+    page = anna_client.get(reverse("web:channel", args=[x_jobs.pk])).content.decode()
+    assert "Gültig bis" in page and "wird vorher automatisch erneuert" in page
+    geburtshilfe.archived = True
+    geburtshilfe.save()
+    settings_page = anna_client.get(reverse("web:channel_settings", args=[x_jobs.pk]))
+    assert geburtshilfe.name not in settings_page.content.decode()
