@@ -16,7 +16,9 @@ def _clean_name(organisation: Organisation, name: str, exclude: int | None = Non
     if not name:
         raise ValidationError({"name": _("Enter a name.")})
     same = Department.objects.filter(organisation=organisation, name__iexact=name)
-    if same.exclude(pk=exclude).exists():
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if same.exists():
         raise ValidationError({"name": _("A department with this name exists already.")})
     return name
 

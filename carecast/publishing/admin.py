@@ -13,7 +13,7 @@ class AttemptInline(admin.TabularInline):
     model = Attempt
     extra = 0
     can_delete = False
-    fields = ["number", "started_at", "finished_at", "outcome", "http_status", "message"]
+    fields = ("number", "started_at", "finished_at", "outcome", "http_status", "message")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
