@@ -68,7 +68,7 @@ class PersonForm(forms.Form):
         label=_("Department"),
         queryset=Department.objects.none(),
         required=False,
-        empty_label=_("— none —"),
+        empty_label=_("— no department —"),
         help_text=_("Only for department editors: they see and publish for this one."),
     )
     access = forms.ChoiceField(
