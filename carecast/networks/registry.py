@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carecast.networks import bluesky, feed, mastodon, x
+from carecast.networks import bluesky, facebook, feed, mastodon, x
 from carecast.networks.base import Network
 
 NETWORKS: dict[str, Network] = {
@@ -12,6 +12,7 @@ NETWORKS: dict[str, Network] = {
         bluesky.Bluesky(),
         x.X(),
         feed.Feed(),
+        facebook.Facebook(),
     )
 }
 

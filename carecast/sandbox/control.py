@@ -30,7 +30,14 @@ from carecast.sandbox.visitors import VisitorError
 
 router = Router()
 MODES = ("status", "delay", "accept_then_drop", "processing")
-PREFIXES = {"/api/": "mastodon", "/2/": "x", "/xrpc/": "bluesky"}
+PREFIXES = {
+    "/api/": "mastodon",
+    "/2/": "x",
+    "/xrpc/": "bluesky",
+    "/graph/": "facebook",  # graph.facebook.com: Facebook Pages and Instagram
+    "/threads-graph/": "threads",
+    "/linkedin/": "linkedin",
+}
 _RATE_LIMIT_BODIES = {
     "mastodon": {"error": "Too many requests"},
     "x": {
@@ -40,6 +47,9 @@ _RATE_LIMIT_BODIES = {
         "status": 429,
     },
     "bluesky": {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+    "facebook": {"error": {"message": "(#4) Application request limit reached", "code": 4}},
+    "threads": {"error": {"message": "(#4) Application request limit reached", "code": 4}},
+    "linkedin": {"status": 429, "message": "Resource level throttle limit reached"},
 }
 
 
@@ -99,8 +109,8 @@ class Faults:
 def _normalise(spec: dict[str, Any]) -> dict[str, Any]:
     path = str(spec.get("path") or "").rstrip("/")
     network = spec.get("network") or network_for_path(path)  # neither: every API request
-    if network not in (None, "mastodon", "x", "bluesky"):
-        raise ValueError(f"Unknown network {network!r}: mastodon, x or bluesky.")
+    if network not in (None, *PREFIXES.values()):
+        raise ValueError(f"Unknown network {network!r}: {', '.join(PREFIXES.values())}.")
     mode = spec.get("mode") or ("status" if spec.get("status") else None)
     if mode not in MODES:
         raise ValueError(f"A fault needs a status or a mode ({', '.join(MODES)}).")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from carecast.networks.facebook import sandbox as facebook_api
 from carecast.sandbox import (
     bluesky_api,
     chaos,
@@ -43,6 +44,7 @@ ROUTERS: list[Router] = [
     mastodon_api.router,
     x_api.router,
     bluesky_api.router,
+    facebook_api.router,
     viewer.router,
 ]
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -65,6 +67,8 @@ def error_response(network: str | None, status: int, message: str) -> Response:
         return bluesky_api.error(501 if status == 404 else status, code, message)
     if network == "mastodon":
         return mastodon_api.error(status, message)
+    if network == "facebook":
+        return facebook_api.error(status, 100 if status < 500 else 2, message)
     return viewer.page("Fehler", f"<h1>{status}</h1><p>{message}</p>", status)
 
 

@@ -45,6 +45,10 @@ def comment(
     parent = server.store.post(network, reply_to)
     if parent is None:
         raise VisitorError(f"No {network} post {reply_to!r} in the sandbox to comment on.")
+    if network in ("facebook", "instagram"):  # Graph API: the comment lives in the store
+        from carecast.networks.facebook.sandbox import visitor_comment
+
+        return visitor_comment(server, network, reply_to, text, author or "lena")
     author = _visitor(server, network, author)
     if network == "mastodon":
         status = _mention_first(parent["account"], text) if parent["account"] != author else text
