@@ -278,5 +278,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("CARECAST_LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+    # django-axes logs every sign-in at INFO; lockouts (what matters) are WARNING.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "huey": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
