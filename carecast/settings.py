@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carecast.compliance",
     "carecast.inbox",
     "carecast.live",
+    "carecast.approvals",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "carecast.web.context.navigation",
                 "carecast.inbox.context.emergencies",
+                "carecast.approvals.context.notices",
             ],
         },
     },
@@ -242,6 +244,14 @@ CARECAST_X_CLIENT_ID = env_str("CARECAST_X_CLIENT_ID", "")
 CARECAST_X_CLIENT_SECRET = env_str("CARECAST_X_CLIENT_SECRET", "")
 CARECAST_X_AUTHORIZE_URL = env_str("CARECAST_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
 CARECAST_X_API_URL = env_str("CARECAST_X_API_URL", "https://api.x.com")
+# Meta (Facebook Pages, Instagram): the hospital's own app at developers.facebook.com
+# (Facebook Login for Business; Standard Access suffices for its own pages).
+CARECAST_META_APP_ID = env_str("CARECAST_META_APP_ID", "")
+CARECAST_META_APP_SECRET = env_str("CARECAST_META_APP_SECRET", "")
+CARECAST_META_DIALOG_URL = env_str(
+    "CARECAST_META_DIALOG_URL", "https://www.facebook.com/v21.0/dialog/oauth"
+)
+CARECAST_META_GRAPH_URL = env_str("CARECAST_META_GRAPH_URL", "https://graph.facebook.com")
 # Bluesky: where did:plc documents are read; a resolveHandle server instead of DNS (tests).
 CARECAST_BLUESKY_PLC_URL = env_str("CARECAST_BLUESKY_PLC_URL", "https://plc.directory")
 CARECAST_BLUESKY_RESOLVER = env_str("CARECAST_BLUESKY_RESOLVER", "")

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from carecast.networks.facebook import sandbox as facebook_api
+from carecast.networks.facebook import sandbox_login as facebook_login
 from carecast.sandbox import (
     bluesky_api,
     chaos,
@@ -44,6 +45,7 @@ ROUTERS: list[Router] = [
     mastodon_api.router,
     x_api.router,
     bluesky_api.router,
+    facebook_login.router,
     facebook_api.router,
     viewer.router,
 ]

@@ -18,9 +18,11 @@ from carecast.networks.connect.bluesky import BlueskyFlow
 from carecast.networks.connect.feed import FeedFlow
 from carecast.networks.connect.mastodon import MastodonFlow
 from carecast.networks.connect.x import XFlow
+from carecast.networks.facebook.connect import FacebookFlow
 
 FLOWS: dict[str, Flow] = {
-    flow.network: flow for flow in (MastodonFlow(), BlueskyFlow(), XFlow(), FeedFlow())
+    flow.network: flow
+    for flow in (MastodonFlow(), BlueskyFlow(), XFlow(), FeedFlow(), FacebookFlow())
 }
 
 
