@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "carecast.compliance",
     "carecast.inbox",
     "carecast.live",
-    "carecast.approvals",
 ]
 
 MIDDLEWARE = [
@@ -135,7 +134,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "carecast.web.context.navigation",
                 "carecast.inbox.context.emergencies",
-                "carecast.approvals.context.notices",
             ],
         },
     },
