@@ -9,6 +9,7 @@ itself; every ``eta`` is timezone-aware (a naive one is cut to whole seconds).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 
@@ -19,6 +20,8 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
 from carecast.core import pacing
 from carecast.publishing import dispatch
+
+log = logging.getLogger(__name__)
 
 
 def _slot_key(due_timestamp: float) -> str:
@@ -100,6 +103,7 @@ def reconcile_on_start() -> None:
             return
         _started = True
     pacing.worker_started()
+    log.info("Worker up: picking up what fell due while it was down")
     reconcile_soon()
     lease = settings.CARECAST_CLAIM_LEASE_SECONDS
     reconcile_soon.schedule(delay=lease + 1)
