@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from carecast.web import feeds
+from carecast.web.views import public_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("feeds/<int:channel_id>.xml", feeds.channel_feed, name="channel-feed"),
+    path("public-media/<str:token>/", public_media.serve, name="public_media"),
     path(
         "feeds/<int:channel_id>.atom", feeds.channel_feed, {"atom": True}, name="channel-feed-atom"
     ),

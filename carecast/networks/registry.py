@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carecast.networks import bluesky, facebook, feed, mastodon, x
+from carecast.networks import bluesky, facebook, feed, instagram, mastodon, x
 from carecast.networks.base import Network
 
 NETWORKS: dict[str, Network] = {
@@ -13,6 +13,7 @@ NETWORKS: dict[str, Network] = {
         x.X(),
         feed.Feed(),
         facebook.Facebook(),
+        instagram.Instagram(),
     )
 }
 

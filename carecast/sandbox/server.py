@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from carecast.networks.facebook import sandbox as facebook_api
 from carecast.networks.facebook import sandbox_login as facebook_login
+from carecast.networks.instagram import sandbox as instagram_api
 from carecast.sandbox import (
     bluesky_api,
     chaos,
@@ -46,6 +47,7 @@ ROUTERS: list[Router] = [
     x_api.router,
     bluesky_api.router,
     facebook_login.router,
+    instagram_api.router,
     facebook_api.router,
     viewer.router,
 ]

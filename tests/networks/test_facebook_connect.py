@@ -84,3 +84,28 @@ def test_it_reports_a_denied_sign_in(db, sandbox, meta_app):
 def test_it_is_unavailable_without_the_hospitals_meta_app(db, settings):
     settings.CARECAST_META_APP_ID = ""
     assert "CARECAST_META_APP_ID" in FacebookFlow().available()
+
+
+def test_it_connects_the_instagram_account_linked_to_the_page(db, sandbox, meta_app):
+    from carecast.networks.instagram.connect import InstagramFlow
+
+    ig = sandbox.add_account("instagram", "babytown_ms", "ig-old")
+    page = sandbox.add_account(
+        "facebook", "babytown", "t1", display_name="Babytown", options={"instagram_id": ig["id"]}
+    )
+    flow = InstagramFlow()
+    started = flow.begin({}, CALLBACK)
+    assert "instagram_content_publish" in started.url
+    account = flow.complete(started.pending, consent(started.url, [page["id"]]))
+    assert (account.remote_user_id, account.handle) == (ig["id"], "@babytown_ms")
+    assert account.config == {"page_id": page["id"], "public_base": "http://127.0.0.1:8000"}
+
+
+def test_it_says_when_the_page_has_no_instagram_account(db, sandbox, meta_app):
+    from carecast.networks.instagram.connect import InstagramFlow
+
+    page = sandbox.add_account("facebook", "babytown", "t1", display_name="Babytown")
+    flow = InstagramFlow()
+    started = flow.begin({}, CALLBACK)
+    with pytest.raises(ConnectError, match="no Instagram professional account"):
+        flow.complete(started.pending, consent(started.url, [page["id"]]))

@@ -19,10 +19,11 @@ from carecast.networks.connect.feed import FeedFlow
 from carecast.networks.connect.mastodon import MastodonFlow
 from carecast.networks.connect.x import XFlow
 from carecast.networks.facebook.connect import FacebookFlow
+from carecast.networks.instagram.connect import InstagramFlow
 
 FLOWS: dict[str, Flow] = {
     flow.network: flow
-    for flow in (MastodonFlow(), BlueskyFlow(), XFlow(), FeedFlow(), FacebookFlow())
+    for flow in (MastodonFlow(), BlueskyFlow(), XFlow(), FeedFlow(), FacebookFlow(), InstagramFlow())
 }
 
 

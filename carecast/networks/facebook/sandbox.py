@@ -201,6 +201,8 @@ def feed(req: Request, version: str, page_id: str) -> Response:
 
 @router.route("DELETE", "/graph/<version>/<object_id>")
 def delete(req: Request, version: str, object_id: str) -> Response:
+    if (hooked := _instagram(req, object_id)) is not None:
+        return hooked
     authenticate(req)
     if not req.store.delete_post(NETWORK, object_id):
         message = f"(#100) Object with ID '{object_id}' does not exist"
@@ -211,6 +213,8 @@ def delete(req: Request, version: str, object_id: str) -> Response:
 @router.route("POST", "/graph/<version>/<object_id>")
 def update(req: Request, version: str, object_id: str) -> Response:
     """Hiding a comment (``is_hidden``): only comments under the Page's own posts."""
+    if (hooked := _instagram(req, object_id)) is not None:
+        return hooked
     page = authenticate(req)
     post = req.store.post(NETWORK, object_id)
     if post is None or not post["data"].get("parent"):
@@ -226,6 +230,8 @@ def update(req: Request, version: str, object_id: str) -> Response:
 @router.route("GET", "/graph/<version>/<object_id>")
 def node(req: Request, version: str, object_id: str) -> Response:
     """A Page (``id``, ``name``, linked ``instagram_business_account``) or a post."""
+    if (hooked := _instagram(req, object_id)) is not None:
+        return hooked
     page = authenticate(req)
     if object_id in (page["user_id"], "me"):
         body: dict[str, Any] = {"id": page["user_id"], "name": page["display_name"]}
@@ -248,3 +254,10 @@ def visitor_comment(
     data = {"parent": reply_to, "from": person, "created_time": now_iso(), "username": author}
     url = f"{server.base_url}/fb/{comment_id}"
     return server.store.add_post(network, author, comment_id, text, url, data)
+
+
+def _instagram(req: Request, object_id: str) -> Response | None:
+    """Instagram containers, media and comments share graph.facebook.com's node paths."""
+    from carecast.networks.instagram.sandbox import node_hook
+
+    return node_hook(req, object_id)

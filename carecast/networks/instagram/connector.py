@@ -1,0 +1,203 @@
+"""Instagram: two-step container publishing through the Graph API (graph.facebook.com).
+
+Endpoints (reference URL next to each):
+* ``POST /{ig-user-id}/media`` (image_url, caption, alt_text, is_carousel_item; CAROUSEL
+  with children) — https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media
+* ``GET /{ig-container-id}?fields=status_code,status`` —
+  https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-container
+* ``POST /{ig-user-id}/media_publish`` (creation_id) —
+  https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media_publish
+* ``GET /{ig-user-id}/content_publishing_limit`` —
+  https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/content_publishing_limit
+* ``GET /{ig-user-id}/media`` (find_existing, comments) and ``POST /{ig-comment-id}`` hide —
+  https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment
+
+Exactly once: a container only becomes a post through ``media_publish``. If the worker dies
+before that call, the retry finds nothing among the recent media and builds a new container
+(the old one expires unpublished after 24 hours); if it dies during the call, dispatch's
+``find_existing`` finds the post by its caption before any resend.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from carecast.networks.base import (
+    CannotVerify,
+    ConnectorError,
+    MediaFile,
+    PostRequest,
+    PostResult,
+    Reply,
+)
+from carecast.networks.facebook.connector import comparable
+from carecast.networks.facebook.graph import GraphConnector
+
+POLLS = 10  # status checks before giving the container back to the retry schedule
+RECENT = 50
+
+
+class InstagramConnector(GraphConnector):
+    label = "Instagram"
+    idempotent = False
+    can_look_up = True
+    supports_inbox = True
+    supports_hide = True
+    poll_interval = 2.0  # seconds between status checks (0 in tests against the sandbox)
+
+    def publish(self, post: PostRequest) -> PostResult:
+        if post.reply_to:
+            return self._reply(post)
+        if not post.media:
+            raise ConnectorError("Instagram needs at least one image.", permanent=True)
+        self._check_quota()
+        container = self._container(post)
+        self._wait_until_ready(container)
+        action = "Could not publish"
+        data = self.request(
+            "POST",
+            f"{self.object_id}/media_publish",
+            action,
+            creates_post=True,
+            data={"creation_id": container},
+        )
+        media_id = str(data.get("id") or "")
+        if not media_id:
+            raise ConnectorError(f"{action} (Instagram): no media id", outcome_unknown=True)
+        return PostResult(media_id, raw={**data, "container": container})
+
+    def _container(self, post: PostRequest) -> str:
+        if len(post.media) == 1:
+            return self._create(self._image(post.media[0]) | {"caption": post.text})
+        children = [self._create(self._image(m) | {"is_carousel_item": "true"}) for m in post.media]
+        body = {"media_type": "CAROUSEL", "children": ",".join(children), "caption": post.text}
+        return self._create(body)
+
+    def _image(self, item: MediaFile) -> dict[str, str]:
+        from carecast.web.views.public_media import signed_url
+
+        try:
+            url = signed_url(item.path, str(self.account.config.get("public_base") or ""))
+        except ValueError as exc:
+            raise ConnectorError(
+                f"Instagram: {item.path.name} is not a media file", permanent=True
+            ) from exc
+        body = {"image_url": url}
+        if item.alt_text.strip():
+            body["alt_text"] = item.alt_text
+        return body
+
+    def _create(self, body: dict[str, str]) -> str:
+        action = "Could not prepare the post"
+        data = self.request("POST", f"{self.object_id}/media", action, data=body)
+        if not data.get("id"):
+            raise ConnectorError(f"{action} (Instagram): no container id")
+        return str(data["id"])
+
+    def _wait_until_ready(self, container: str) -> None:
+        """Poll ``status_code`` until FINISHED; ERROR and EXPIRED fail with Meta's words."""
+        params = {"fields": "status_code,status"}
+        for attempt in range(POLLS):
+            data = self.request("GET", container, "Could not check the container", params=params)
+            code = data.get("status_code")
+            if code == "FINISHED":
+                return
+            if code in ("ERROR", "EXPIRED"):
+                raise ConnectorError(
+                    f"Instagram could not process the image: {data.get('status') or code}",
+                    permanent=True,
+                )
+            if attempt < POLLS - 1 and self.poll_interval:
+                time.sleep(self.poll_interval)
+        raise ConnectorError(
+            "Instagram is still processing the image; trying again later.", retry_after=60
+        )
+
+    def publishing_limit(self) -> tuple[int, int]:
+        """(posts in the last 24 hours, allowed), as Instagram reports it now."""
+        params = {"fields": "config,quota_usage"}
+        data = self.request(
+            "GET",
+            f"{self.object_id}/content_publishing_limit",
+            "Could not read the limit",
+            params=params,
+        )
+        entry = (data.get("data") or [{}])[0]
+        total = int((entry.get("config") or {}).get("quota_total") or 0)
+        return int(entry.get("quota_usage") or 0), total
+
+    def _check_quota(self) -> None:
+        used, total = self.publishing_limit()
+        if total and used >= total:
+            raise ConnectorError(
+                f"Instagram: {used} of {total} posts in 24 hours used; waiting for the limit.",
+                retry_after=3600,
+            )
+
+    def _reply(self, post: PostRequest) -> PostResult:
+        data = self.request(
+            "POST",
+            f"{post.reply_to}/replies",
+            "Could not reply",
+            creates_post=True,
+            data={"message": post.text},
+        )
+        return PostResult(str(data.get("id") or ""), raw=data)
+
+    def delete(self, remote_id: str) -> None:
+        """Comments can be deleted; Instagram's API cannot delete a published post."""
+        self.request("DELETE", remote_id, "Could not delete")
+
+    def verify_credentials(self) -> str:
+        data = self.request(
+            "GET", self.object_id, "Could not verify", params={"fields": "id,username"}
+        )
+        return f"@{data.get('username') or self.account.handle.lstrip('@')}"
+
+    def _recent_media(self, fields: str) -> list[dict[str, Any]]:
+        action = "Could not read recent posts"
+        data = self.request(
+            "GET", f"{self.object_id}/media", action, params={"fields": fields, "limit": RECENT}
+        )
+        items = data.get("data")
+        if not isinstance(items, list):
+            raise ConnectorError(f"{action} (Instagram): the answer held no list")
+        return items
+
+    def find_existing(self, post: PostRequest) -> PostResult | None:
+        """Our post among the account's recent media, by its caption."""
+        if post.reply_to or not comparable(post.text):
+            raise CannotVerify("Instagram: this post cannot be recognised among recent media.")
+        try:
+            items = self._recent_media("id,caption,timestamp,permalink")
+        except ConnectorError as exc:
+            raise CannotVerify(
+                str(exc), auth=exc.auth, retry_after=exc.retry_after, status=exc.status
+            ) from exc
+        for item in items:
+            if comparable(str(item.get("caption") or "")) == comparable(post.text):
+                return PostResult(str(item["id"]), str(item.get("permalink") or ""), raw=item)
+        return None
+
+    def fetch_mentions(self, since_id: str = "") -> list[Reply]:
+        """Comments on the recent media, newest first (the caller dedupes by id)."""
+        items = self._recent_media("id,comments{id,text,username,timestamp}")
+        replies = [
+            Reply(
+                remote_id=str(c.get("id") or ""),
+                text=str(c.get("text") or ""),
+                author=str(c.get("username") or ""),
+                author_id=str(c.get("username") or ""),
+                created_at=str(c.get("timestamp") or ""),
+                in_reply_to=str(item.get("id") or ""),
+            )
+            for item in items
+            for c in (item.get("comments") or {}).get("data") or []
+        ]
+        return sorted(replies, key=lambda r: r.created_at, reverse=True)
+
+    def hide_reply(self, remote_id: str) -> None:
+        data = self.request("POST", remote_id, "Could not hide", data={"hide": "true"})
+        if data.get("success") is not True:
+            raise ConnectorError("Could not hide (Instagram): the answer did not confirm it")

@@ -1,0 +1,204 @@
+"""The sandbox's Instagram Graph API (under ``/graph/<version>/``, as on graph.facebook.com).
+
+Containers are created from an ``image_url`` that the sandbox really downloads (a broken
+address fails here as it fails on Instagram: code 9004, subcode 2207052); they report
+``IN_PROGRESS`` for ``instagram_processing_polls`` status reads (setting, default 0), then
+``FINISHED``, and ``PUBLISHED`` once ``media_publish`` made them a post. The daily limit is
+``instagram_publishing_limit`` (default 100). Node reads and writes on containers, media
+and comments arrive here through ``node_hook`` from the Facebook routes.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from typing import Any
+
+import httpx
+
+from carecast.networks.facebook.sandbox import authenticate, error, ok
+from carecast.sandbox.routing import Request, Response, Router
+from carecast.sandbox.store import now_iso
+
+router = Router()
+NETWORK = "instagram"
+_LOCK = threading.Lock()
+
+
+def _containers(req: Request) -> dict[str, dict[str, Any]]:
+    with _LOCK:
+        if not hasattr(req.server, "ig_containers"):
+            req.server.ig_containers = {}  # type: ignore[attr-defined]
+        return req.server.ig_containers  # type: ignore[attr-defined]
+
+
+def _account(req: Request, ig_id: str) -> dict[str, Any]:
+    account = authenticate(req, NETWORK)
+    if account["user_id"] != ig_id:
+        from carecast.sandbox.routing import HTTPError
+
+        raise HTTPError(error(403, 200, "(#200) Permissions error"))
+    return account
+
+
+@router.route("POST", "/graph/<version>/<ig_id>/media")
+def create_container(req: Request, version: str, ig_id: str) -> Response:
+    account = _account(req, ig_id)
+    container_id = str(req.store.next_id(NETWORK))
+    item: dict[str, Any] = {
+        "account": account["handle"],
+        "caption": str(req.param("caption") or ""),
+        "status": "IN_PROGRESS",
+        "polls": int(req.server.settings.get("instagram_processing_polls", 0)),
+    }
+    if req.param("media_type") == "CAROUSEL":
+        children = [c for c in str(req.param("children") or "").split(",") if c]
+        if not children or any(c not in _containers(req) for c in children):
+            return error(400, 100, "(#100) The parameter children is invalid")
+        item["media_ids"] = [m for c in children for m in _containers(req)[c]["media_ids"]]
+    else:
+        media_id = _fetch_image(req, account, str(req.param("image_url") or ""))
+        if isinstance(media_id, Response):
+            return media_id
+        item["media_ids"] = [media_id]
+    _containers(req)[container_id] = item
+    return ok(req, {"id": container_id})
+
+
+def _fetch_image(req: Request, account: dict[str, Any], url: str) -> str | Response:
+    """Download the image as Instagram would; its answer when that fails."""
+    try:
+        answer = httpx.get(url, timeout=5, follow_redirects=False)
+        kind = answer.headers.get("content-type", "").split(";")[0]
+        failed = answer.status_code != 200 or not kind.startswith("image/")
+    except (httpx.HTTPError, ValueError):
+        failed, answer, kind = True, None, ""
+    if failed:
+        return Response(
+            400,
+            {
+                "error": {
+                    "message": "Only photo or video can be accepted as media type.",
+                    "type": "OAuthException",
+                    "code": 9004,
+                    "error_subcode": 2207052,
+                    "error_user_title": "Media download has failed.",
+                    "error_user_msg": f"The media could not be fetched from this URI: {url}",
+                    "fbtrace_id": secrets.token_urlsafe(8),
+                }
+            },
+        )
+    media_id = str(req.store.next_id(NETWORK))
+    alt = str(req.param("alt_text") or "")
+    req.store.add_media(NETWORK, account["handle"], media_id, kind, answer.content, alt)
+    return media_id
+
+
+@router.route("POST", "/graph/<version>/<ig_id>/media_publish")
+def media_publish(req: Request, version: str, ig_id: str) -> Response:
+    account = _account(req, ig_id)
+    with req.store.lock:
+        container = _containers(req).get(str(req.param("creation_id") or ""))
+        if container is None or container["status"] != "FINISHED":
+            state = container["status"] if container else "unknown"
+            return error(
+                400, 9007, f"(#9007) The media is not ready for publishing ({state})", 2207027
+            )
+        if _used(req, account) >= _limit(req):
+            return error(400, 9, "Application request limit reached", 2207042)
+        media_id = str(req.store.next_id(NETWORK))
+        data = {"media_ids": container["media_ids"], "caption": container["caption"]}
+        url = f"{req.base_url}/ig/p/{media_id}"
+        req.store.add_post(NETWORK, account["handle"], media_id, container["caption"], url, data)
+        container["status"] = "PUBLISHED"
+    return ok(req, {"id": media_id})
+
+
+def _used(req: Request, account: dict[str, Any]) -> int:
+    return len(
+        [p for p in req.store.posts(NETWORK, account["handle"]) if not p["data"].get("parent")]
+    )
+
+
+def _limit(req: Request) -> int:
+    return int(req.server.settings.get("instagram_publishing_limit", 100))
+
+
+@router.route("GET", "/graph/<version>/<ig_id>/content_publishing_limit")
+def publishing_limit(req: Request, version: str, ig_id: str) -> Response:
+    account = _account(req, ig_id)
+    config = {"quota_total": _limit(req), "quota_duration": 86400}
+    return ok(req, {"data": [{"config": config, "quota_usage": _used(req, account)}]})
+
+
+@router.route("GET", "/graph/<version>/<ig_id>/media")
+def recent_media(req: Request, version: str, ig_id: str) -> Response:
+    account = _account(req, ig_id)
+    own = [p for p in req.store.posts(NETWORK, account["handle"]) if not p["data"].get("parent")]
+    data = []
+    for post in own[: min(int(req.arg("limit") or 25), 50)]:
+        item = {
+            "id": post["id"],
+            "caption": post["text"],
+            "permalink": post["url"],
+            "timestamp": post["created_at"],
+        }
+        if "comments" in str(req.arg("fields") or ""):
+            item["comments"] = {"data": [_comment(c) for c in _children(req, post["id"])]}
+        data.append(item)
+    return ok(req, {"data": data, "paging": {}})
+
+
+def _children(req: Request, parent: str) -> list[dict[str, Any]]:
+    return [p for p in req.store.posts(NETWORK) if p["data"].get("parent") == parent]
+
+
+def _comment(post: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": post["id"],
+        "text": post["text"],
+        "username": post["data"].get("username", ""),
+        "timestamp": post["data"].get("created_time", post["created_at"]),
+        "hidden": bool(post["data"].get("hidden")),
+    }
+
+
+@router.route("POST", "/graph/<version>/<comment_id>/replies")
+def reply(req: Request, version: str, comment_id: str) -> Response:
+    account = authenticate(req, NETWORK)
+    if req.store.post(NETWORK, comment_id) is None:
+        return error(400, 100, f"(#100) Object with ID '{comment_id}' does not exist", 33)
+    reply_id = str(req.store.next_id(NETWORK))
+    data = {"parent": comment_id, "username": account["handle"], "created_time": now_iso()}
+    text = str(req.param("message") or "")
+    req.store.add_post(NETWORK, account["handle"], reply_id, text, "", data)
+    return ok(req, {"id": reply_id})
+
+
+def node_hook(req: Request, object_id: str) -> Response | None:
+    """GET/POST/DELETE on an Instagram container, media or comment; None if it is none."""
+    container = _containers(req).get(object_id)
+    post = req.store.post(NETWORK, object_id)
+    if container is None and post is None:
+        return None
+    authenticate(req, NETWORK)
+    if container is not None and req.method == "GET":
+        if container["status"] == "IN_PROGRESS":
+            container["polls"] -= 1
+            if container["polls"] < 0:
+                container["status"] = "FINISHED"
+        status = container["status"]
+        return ok(req, {"id": object_id, "status_code": status, "status": status.title()})
+    if post is None:
+        return error(400, 100, "(#100) Unsupported request", 33)
+    if req.method == "POST" and post["data"].get("parent"):
+        req.store.update_post_data(
+            NETWORK, object_id, hidden=str(req.param("hide")).lower() == "true"
+        )
+        return ok(req, {"success": True})
+    if req.method == "DELETE" and post["data"].get("parent"):
+        req.store.delete_post(NETWORK, object_id)
+        return ok(req, {"success": True})
+    if req.method == "DELETE":
+        return error(400, 100, "(#100) Unsupported delete request", 33)
+    return ok(req, {"id": post["id"], "caption": post["text"], "permalink": post["url"]})
