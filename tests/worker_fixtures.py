@@ -196,9 +196,21 @@ def run_killed_burst(
     counts = final_states()
     assert counts == {State.PUBLISHED: posts}, (counts, worker.log()[-3000:])
     texts = [post["text"] for post in sandbox.posts("mastodon")]
-    assert len(texts) == posts, f"{len(texts)} posts arrived for {posts} publications"
-    for number in range(posts):
-        assert sum(f"Beitrag Nr. {number}:" in t for t in texts) == 1, number
+    arrived = {n: sum(t.startswith(f"Beitrag Nr. {n}:") for t in texts) for n in range(posts)}
+    wrong = {n: count for n, count in arrived.items() if count != 1}
+    assert not wrong, (f"{len(texts)} posts arrived for {posts} publications", _attempts(wrong))
     # The kills really interrupted the work, not just an idle worker.
     assert kills >= 3
     assert any(0 < n < posts for n in published_at_kill), published_at_kill
+
+
+def _attempts(numbers: dict[int, int]) -> dict[int, list[tuple[str, str]]]:
+    """What each attempt of the given posts recorded, to tell how a duplicate came about."""
+    from carecast.publishing.models import Publication
+
+    found = {}
+    for number in numbers:
+        publication = Publication.objects.get(text__startswith=f"Beitrag Nr. {number}:")
+        attempts = publication.attempts.order_by("pk")
+        found[number] = [(a.outcome, a.message[:80]) for a in attempts]
+    return found

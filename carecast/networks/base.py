@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -76,6 +77,9 @@ class PostRequest:
     # An earlier attempt may have created this post (its outcome is unknown): a network's
     # "duplicate" answer then means our own post is there, to be looked up, not a failure.
     maybe_sent: bool = False
+    # When the earliest attempt that may have created it started: how far back a look-up
+    # must read to be sure the post is absent (a burst can bury it under many newer posts).
+    sent_since: datetime | None = None
 
     @property
     def fingerprint(self) -> str:

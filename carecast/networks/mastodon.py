@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from typing import Any
@@ -44,7 +45,9 @@ LABEL = "Mastodon"
 MENTIONS_PAGE = 40  # notifications per request (Mastodon's default; the maximum is 80)
 MENTIONS_PAGES = 5  # how far back one poll pages while looking for ``since_id``
 LOOKUP_PAGE = 40  # statuses per request (Mastodon's maximum)
-LOOKUP_PAGES = 3  # how far back ``find_existing`` looks: an unknown outcome is recent
+LOOKUP_PAGES = 3  # how far back ``find_existing`` looks when it is not told since when
+LOOKUP_MAX_PAGES = 25  # the most it reads to reach ``sent_since`` before it gives up
+LOOKUP_MARGIN = dt.timedelta(minutes=10)  # the server's clock may differ from ours
 LOOKUP_CACHE_SECONDS = 10.0  # a burst of look-ups after a crash shares one read
 
 
@@ -76,7 +79,8 @@ class MastodonConnector(Connector):
         super().__init__(account)
         self.timeout = timeout if timeout is not None else default_timeout()
         self._http: httpx.Client | None = None
-        self._recent: tuple[float, list[Status]] | None = None
+        # Statuses last read for look-ups: (when, newest first, whether that was all of them).
+        self._recent: tuple[float, list[Status], bool] | None = None
 
     @property
     def http(self) -> httpx.Client:
@@ -308,12 +312,15 @@ class MastodonConnector(Connector):
     def find_existing(self, post: PostRequest) -> PostResult | None:
         """Look for ``post`` among the account's recent statuses (``is_same_status``).
 
-        ``GET /api/v1/accounts/:id/statuses``, newest first, up to ``LOOKUP_PAGES`` pages;
-        one read serves a burst of look-ups for ``LOOKUP_CACHE_SECONDS`` (until we post).
-        ``None`` when it is not there; ``CannotVerify`` when the statuses cannot be read.
+        ``GET /api/v1/accounts/:id/statuses``, newest first, paged back to
+        ``post.sent_since`` (less ``LOOKUP_MARGIN``), or ``LOOKUP_PAGES`` pages without it.
+        One read serves a burst of look-ups for ``LOOKUP_CACHE_SECONDS`` (until we post).
+        ``None`` when it is certainly not there; ``CannotVerify`` when the statuses cannot
+        be read, or more than ``LOOKUP_MAX_PAGES`` pages were posted since.
         """
+        since = post.sent_since - LOOKUP_MARGIN if post.sent_since else None
         try:
-            statuses = self._recent_statuses()
+            statuses = self._recent_statuses(since)
         except ConnectorError as exc:
             raise CannotVerify(
                 str(exc), auth=exc.auth, retry_after=exc.retry_after, status=exc.status
@@ -324,19 +331,29 @@ class MastodonConnector(Connector):
                 return PostResult(status.id, status.url or status.uri, raw=raw)
         return None
 
-    def _recent_statuses(self) -> list[Status]:
-        if self._recent and time.monotonic() - self._recent[0] < LOOKUP_CACHE_SECONDS:
-            return self._recent[1]
+    def _recent_statuses(self, since: dt.datetime | None) -> list[Status]:
+        """The newest statuses, back to ``since`` (a cached read that reaches it will do)."""
+        cached = self._recent
+        fresh = cached and time.monotonic() - cached[0] < LOOKUP_CACHE_SECONDS
+        if cached and fresh and _reaches(cached[1], cached[2], since):
+            return cached[1]
         path = f"/api/v1/accounts/{self._own_id()}/statuses"
         params: dict[str, Any] = {"limit": LOOKUP_PAGE, "exclude_reblogs": "true"}
         found: list[Status] = []
-        for _page in range(LOOKUP_PAGES):
+        complete = False
+        for _page in range(LOOKUP_MAX_PAGES if since else LOOKUP_PAGES):
             page = self._statuses(self._get_json(path, params, "Could not read recent posts"))
             found.extend(page)
-            if len(page) < LOOKUP_PAGE:
+            complete = len(page) < LOOKUP_PAGE
+            if complete or _reaches(found, False, since):
                 break
             params["max_id"] = page[-1].id
-        self._recent = (time.monotonic(), found)
+        self._recent = (time.monotonic(), found, complete)
+        if not _reaches(found, complete, since):
+            raise CannotVerify(
+                f"Could not check ({LABEL}): more than {len(found)} posts since the earlier "
+                "attempt; please look at the channel."
+            )
         return found
 
     def _statuses(self, body: Any) -> list[Status]:
@@ -369,6 +386,17 @@ class MastodonConnector(Connector):
         """``GET /api/v1/trends/tags``: the instance's trending hashtags with their daily uses."""
         body = self._get_json("/api/v1/trends/tags", {"limit": limit}, "Could not read trends")
         return [t for t in body if isinstance(t, dict)] if isinstance(body, list) else []
+
+
+def _reaches(statuses: list[Status], complete: bool, since: dt.datetime | None) -> bool:
+    """Whether ``statuses`` (newest first) cover everything posted after ``since``."""
+    if since is None or complete:
+        return True
+    oldest = statuses[-1].created_at if statuses else ""
+    try:
+        return bool(oldest) and dt.datetime.fromisoformat(oldest.replace("Z", "+00:00")) < since
+    except ValueError:  # a date we cannot read: we cannot say we went back far enough
+        return False
 
 
 class Mastodon(Network):

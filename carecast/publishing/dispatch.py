@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -340,7 +340,11 @@ def _prepare(publication: Publication, token: str, connectors: Connectors) -> Jo
         states.finish(publication, token, State.FAILED, last_error=message)
         return Outcome(publication.pk, State.FAILED, message)
     if publication.outcome_unknown:
-        post = dataclasses.replace(post, maybe_sent=True)
+        # Since when it may exist: a look-up reads back that far before it says "absent".
+        maybe = (Attempt.Outcome.PENDING, Attempt.Outcome.UNKNOWN)
+        first = publication.attempts.filter(outcome__in=maybe).aggregate(at=Min("started_at"))
+        since = first["at"] or publication.created_at
+        post = dataclasses.replace(post, maybe_sent=True, sent_since=since)
     job = Job(publication, token, post, connectors.get(channel))
     # Look before any resend after an unknown outcome, also where an idempotency key is
     # sent: some servers ignore it. Only idempotent networks that cannot look rely on it.
@@ -358,6 +362,10 @@ def _recover(job: Job) -> Outcome | None:
     try:
         found = job.connector.find_existing(job.post)
     except (CannotVerify, ConnectorError) as exc:
+        if exc.auth:  # a dead token: pause; the post waits, still to be looked up
+            pause_channel(publication.channel, str(exc))
+            states.finish(publication, job.token, State.SCHEDULED, claimed_at=None)
+            return Outcome(publication.pk, State.SCHEDULED, str(exc))
         message = _(
             "An earlier attempt may have been published, and %(network)s could not be checked: "
             "please look at the channel and confirm or resend. (%(error)s)"

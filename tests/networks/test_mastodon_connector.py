@@ -1,4 +1,4 @@
-"""MastodonConnector against the sandbox's Mastodon API (Mastodon.py over real HTTP)."""
+"""MastodonConnector against the sandbox's Mastodon API (httpx over real HTTP)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ trailing slashes), glitch-soc, or Pleroma (ignoring ``Idempotency-Key`` too).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,47 @@ def test_it_reads_pleromas_own_limit_field():
     assert instance_limits({**pleroma, "max_toot_chars": 5000}) == {"max_characters": 5000}
     assert instance_limits({"configuration": {"statuses": {"max_characters": "x"}}}) == {}
     assert instance_limits(["not", "an", "instance"]) == {}
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of two statuses, at most three of them, and no clock margin: small bursts."""
+    from carecast.networks import mastodon
+
+    monkeypatch.setattr(mastodon, "LOOKUP_PAGE", 2)
+    monkeypatch.setattr(mastodon, "LOOKUP_PAGES", 1)
+    monkeypatch.setattr(mastodon, "LOOKUP_MAX_PAGES", 3)
+    monkeypatch.setattr(mastodon, "LOOKUP_MARGIN", dt.timedelta(0))
+
+
+def burst(connector, count: int) -> None:
+    for number in range(count):
+        connector.publish(post(f"Später: Beitrag {number}", key=f"later-{number}"))
+
+
+def test_it_reads_back_to_the_earlier_attempt_under_a_burst(server, small_pages):
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    connector = MastodonConnector(account(server), timeout=2)
+    first = connector.publish(post())
+    burst(connector, 4)  # buried under two pages of newer posts
+    assert connector.find_existing(post()) is None  # without a time, one page: not seen
+    found = connector.find_existing(post(maybe_sent=True, sent_since=since))
+    assert found is not None and found.remote_id == first.remote_id
+
+
+def test_it_says_absent_only_after_reading_back_far_enough(server, small_pages):
+    connector = MastodonConnector(account(server), timeout=2)
+    connector.publish(post("Ein älterer Beitrag", key="old"))
+    since = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    assert connector.find_existing(post(maybe_sent=True, sent_since=since)) is None
+
+
+def test_it_cannot_verify_when_too_many_posts_came_since(server, small_pages):
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    connector = MastodonConnector(account(server), timeout=2)
+    connector.publish(post())
+    burst(connector, 6)  # seven statuses since: more than three pages of two
+    with pytest.raises(CannotVerify) as error:
+        connector.find_existing(post(maybe_sent=True, sent_since=since))
+    assert "look at the channel" in str(error.value)
+    assert len(server.requests("mastodon", method="GET")) == 1 + 3  # credentials, pages

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from carecast.networks.models import ChannelStatus
 from carecast.publishing import dispatch, services
 from carecast.publishing.models import Attempt, Publication, State
 
@@ -107,3 +108,22 @@ def test_it_resends_to_x_and_records_the_post_x_calls_a_duplicate(channel_on, st
     assert publication.state == State.PUBLISHED  # not "failed" while it is live
     (stored,) = sandbox.posts("x")
     assert publication.remote_id == stored["id"]
+
+
+@pytest.mark.parametrize("status", [401, 400])
+def test_it_pauses_the_channel_when_the_look_up_meets_a_dead_token(
+    channel_on, story_for, sandbox, status
+):
+    mastodon = channel_on("mastodon")
+    publication = _due(story_for, mastodon)
+    _unknown(publication)
+    body = {"error": "invalid_token", "error_description": "The access token is invalid"}
+    sandbox.inject_fault(path="/api/v1/accounts/*", status=status, body=body)
+    publication = _step(publication)
+    mastodon.refresh_from_db()
+    assert mastodon.status == ChannelStatus.PAUSED
+    assert "invalid" in mastodon.status_reason
+    # Not "unconfirmed": the post waits for the reconnect, and is looked up then.
+    assert publication.state == State.SCHEDULED and publication.outcome_unknown
+    assert publication.pk not in dispatch.due_ids()
+    assert _paths(sandbox, "mastodon") == ["look"]
