@@ -94,7 +94,7 @@ def _setup(base_url: str):
             organisation=org,
             name=f"Quelle {i}",
             url=f"{base_url}/feed/{i}.xml",
-            allow_hosts="127.0.0.1",
+            allow_hosts=base_url.split("//")[1],  # host:port: a bare host allows only port 80
         )
         for i in range(SOURCES)
     )

@@ -24,5 +24,11 @@ class SourceError(Exception):
 
 
 def render(msgid: str, params: dict[str, str] | None) -> str:
+    """``msgid`` translated and filled; a ``reason`` parameter is itself a message, translated too."""
     text = gettext(msgid)
-    return text % params if params else text
+    if not params:
+        return text
+    if params.get("reason"):
+        reason = gettext(params["reason"])
+        params = {**params, "reason": reason % params if "%(" in reason else reason}
+    return text % params

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from django.utils.translation import gettext_noop
@@ -59,9 +59,10 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     deadline = time.monotonic() + timeout
     allowed = list(allow_hosts)
+    origin = ""
     with make_client(headers=headers, timeout=timeout) as client:
         for _hop in range(MAX_REDIRECTS + 1):
-            target = _check(url, allowed)
+            target = _check(url, allowed, origin)
             try:
                 result = _get(client, target, max_bytes, deadline)
             except httpx.TimeoutException as exc:
@@ -73,23 +74,55 @@ def fetch(
                     gettext_noop("Could not connect: %(error)s"), error=exc or type(exc).__name__
                 ) from exc
             if isinstance(result, str):
+                origin = origin or url
                 url = urljoin(url, result)  # a redirect: check the new address, then follow
                 continue
             return result
     raise FetchError(gettext_noop("More than %(n)s redirects."), n=MAX_REDIRECTS)
 
 
-def _check(url: str, allowed: list[str]) -> PinnedURL:
+# lib.http's reasons (English, for logs) as messages the page shows in the reader's language.
+_REASONS = (
+    ("Only http and https", gettext_noop("only http and https addresses can be read")),
+    ("has no host", gettext_noop("the address has no host name")),
+    (
+        "private network",
+        gettext_noop(
+            "%(target)s is inside a private network and not on the list of allowed internal hosts"
+        ),
+    ),
+    ("cannot be resolved", gettext_noop("the name in %(target)s cannot be found (DNS)")),
+)
+
+
+def _check(url: str, allowed: list[str], origin: str = "") -> PinnedURL:
+    """The pinned address, or a ``FetchError`` naming the refused target (not the first host)."""
     try:
         return pin_public_url(url, allowed)
     except UnsafeURL as exc:
-        raise FetchError(gettext_noop("Address refused: %(error)s"), error=exc) from exc
+        reason = next((msgid for key, msgid in _REASONS if key in str(exc)), "")
+        params = {"target": _target(url), "reason": reason or str(exc)}
+        if origin:
+            msgid = gettext_noop("Address refused after a redirect from %(origin)s: %(reason)s.")
+            raise FetchError(msgid, origin=_target(origin), **params) from exc
+        raise FetchError(gettext_noop("Address refused: %(reason)s."), **params) from exc
+
+
+def _target(url: str) -> str:
+    """Scheme, host and port: exactly what the allowlist is compared with."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{parts.hostname or ''}:{port}"
 
 
 def _get(client: httpx.Client, target: PinnedURL, max_bytes: int, deadline: float) -> Fetched | str:
     """One hop, connected to the address that was checked (no second DNS lookup)."""
     url = target.url
-    response = client.send(target.request(client), stream=True)
+    request = target.request(client)
+    # Each hop may only use what is left of the total: no read may wait past the deadline.
+    left = max(deadline - time.monotonic(), 0.001)
+    request.extensions["timeout"] = httpx.Timeout(left).as_dict()
+    response = client.send(request, stream=True)
     try:
         status = response.status_code
         if status in (301, 302, 303, 307, 308):
@@ -124,10 +157,14 @@ def _get(client: httpx.Client, target: PinnedURL, max_bytes: int, deadline: floa
 
 
 def _read_limited(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
-    """Read at most ``max_bytes`` before ``deadline``: a trickling server cannot hold us."""
+    """Read at most ``max_bytes`` before ``deadline``: a trickling server cannot hold us.
+
+    Chunks are taken as they arrive (no 64 KiB batching), so a server sending a byte every
+    few seconds is stopped at the deadline, not after minutes.
+    """
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes(64 * 1024):
+    for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
             raise _too_big(max_bytes)

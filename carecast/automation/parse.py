@@ -17,8 +17,7 @@ import html
 import json
 import re
 from typing import Any
-from urllib.parse import urlsplit
-from xml.etree import ElementTree as ET  # noqa: S405 - only after the entity check below
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from django.utils.html import strip_tags
@@ -61,8 +60,7 @@ class FeedItem(BaseModel):
     @field_validator("summary")
     @classmethod
     def _plain_text(cls, value: str) -> str:
-        text = clean_text(html.unescape(strip_tags(value or "")))
-        return re.sub(r"\s+", " ", text).strip()[:SUMMARY_LIMIT]
+        return html_to_text(value)[:SUMMARY_LIMIT]
 
     @field_validator("title")
     @classmethod
@@ -71,19 +69,50 @@ class FeedItem(BaseModel):
         return re.sub(r"\s+", " ", text).strip()[:500]
 
 
+# Where one block of HTML ends and the next begins: "morgen.</p><ul><li>Tarif" must not glue.
+_BLOCK = re.compile(
+    r"<\s*(?:/?p|/?div|/?li|/?ul|/?ol|/?h[1-6]|/?tr|/?td|/?th|/?section|/?blockquote)\b[^>]*>",
+    re.IGNORECASE,
+)
+_BREAK = re.compile(r"<\s*br\b[^>]*>", re.IGNORECASE)  # a line break inside a sentence
+_SENTENCE_END = (".", "!", "?", ":", ";", "…")
+
+
+def html_to_text(value: str) -> str:
+    """HTML as one line of readable text: blocks become sentences, tags and entities go."""
+    pieces = _BLOCK.split(_BREAK.sub(" ", value or ""))
+    lines = [re.sub(r"\s+", " ", clean_text(html.unescape(strip_tags(p)))).strip() for p in pieces]
+    text = ""
+    for line in filter(None, lines):
+        if text:
+            text += " " if text.endswith(_SENTENCE_END) else ". "
+        text += line
+    return text
+
+
+def resolve(address: str, base: str) -> str:
+    """``address`` made absolute against ``base`` (an item's link, else the feed's address)."""
+    address = (address or "").strip()
+    if not address or urlsplit(address).scheme:
+        return address
+    return urljoin(base, address) if urlsplit(base).scheme in ("http", "https") else address
+
+
 def parse(body: bytes, url: str = "", *, jobs: bool = False) -> list[FeedItem]:
     """All items of ``body``; raise ``ParseError`` with a clear reason when it is no feed."""
     stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise ParseError(gettext_noop("The source returned an empty document."))
     if stripped[:1] in (b"{", b"["):
-        return _parse_json_feed(stripped, jobs)
+        return _parse_json_feed(stripped, jobs, url)
     if _HTML_START.match(stripped):
         raise ParseError(gettext_noop("This address returns a web page (HTML), not a feed."))
     _refuse_entities(stripped)
     if b"<workzag-jobs" in stripped[:2000]:
-        return _parse_personio(stripped, url)
-    return _parse_xml_feed(stripped, jobs)
+        from carecast.automation.personio import parse_personio
+
+        return parse_personio(stripped, url)
+    return _parse_xml_feed(stripped, jobs, url)
 
 
 def _refuse_entities(body: bytes) -> None:
@@ -94,18 +123,19 @@ def _refuse_entities(body: bytes) -> None:
         raise ParseError(gettext_noop("The feed declares XML entities; refused for safety."))
 
 
-def _parse_xml_feed(body: bytes, jobs: bool) -> list[FeedItem]:
+def _parse_xml_feed(body: bytes, jobs: bool, url: str = "") -> list[FeedItem]:
     parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
     problem = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(problem, feedparser.CharacterEncodingOverride):
         raise ParseError(gettext_noop("The feed is not valid XML: %(error)s"), error=problem)
     if not parsed.get("version"):
         raise ParseError(gettext_noop("This address does not return an RSS, Atom or JSON feed."))
-    return [item for entry in parsed.entries if (item := _from_entry(entry, jobs))]
+    base = parsed.feed.get("link", "") or url
+    return [item for entry in parsed.entries if (item := _from_entry(entry, jobs, base))]
 
 
-def _from_entry(entry: Any, jobs: bool) -> FeedItem | None:
-    link = entry.get("link", "")
+def _from_entry(entry: Any, jobs: bool, base: str = "") -> FeedItem | None:
+    link = resolve(entry.get("link", ""), base)
     title = entry.get("title", "")
     summary = entry.get("summary", "") or _first_content(entry)
     guid = entry.get("id") or link or _hash(title, summary)
@@ -116,7 +146,8 @@ def _from_entry(entry: Any, jobs: bool) -> FeedItem | None:
             title=title,
             summary=summary,
             link=link,
-            image_url=_image_of(entry),
+            # "/media/1005.jpg": relative to the item's page, as a browser would read it.
+            image_url=resolve(_image_of(entry), link or base),
             categories=[t.get("term", "") for t in entry.get("tags", []) if t.get("term")],
             published_at=_from_struct(stamp),
             is_job=jobs,
@@ -170,7 +201,7 @@ class _JSONFeed(BaseModel):
     items: list[dict[str, Any]]
 
 
-def _parse_json_feed(body: bytes, jobs: bool) -> list[FeedItem]:
+def _parse_json_feed(body: bytes, jobs: bool, url: str = "") -> list[FeedItem]:
     try:
         feed = _JSONFeed.model_validate(json.loads(body))
     except (ValueError, ValidationError) as exc:
@@ -187,7 +218,7 @@ def _parse_json_feed(body: bytes, jobs: bool) -> list[FeedItem]:
                     title=entry.title,
                     summary=entry.summary or entry.content_text or entry.content_html,
                     link=entry.url,
-                    image_url=entry.image,
+                    image_url=resolve(entry.image, resolve(entry.url, url) or url),
                     categories=entry.tags,
                     published_at=entry.date_published,
                     is_job=jobs,
@@ -196,55 +227,3 @@ def _parse_json_feed(body: bytes, jobs: bool) -> list[FeedItem]:
         except ValidationError:
             continue
     return items
-
-
-# --- Personio XML (https://{company}.jobs.personio.de/xml) -------------------------------
-
-
-def _parse_personio(body: bytes, url: str) -> list[FeedItem]:
-    try:
-        root = ET.fromstring(body)  # noqa: S314 - entities were refused above
-    except ET.ParseError as exc:
-        raise ParseError(gettext_noop("The feed is not valid XML: %(error)s"), error=exc) from exc
-    base = _personio_base(url)
-    items = []
-    for position in root.iter("position"):
-        job_id = (position.findtext("id") or "").strip()
-        if not job_id:
-            continue
-        try:
-            items.append(_personio_item(position, job_id, base))
-        except ValidationError:
-            continue
-    return items
-
-
-def _personio_item(position: ET.Element, job_id: str, base: str) -> FeedItem:
-    text = lambda name: (position.findtext(name) or "").strip()  # noqa: E731
-    descriptions = [(d.findtext("value") or "") for d in position.iter("jobDescription")]
-    categories = [
-        c for c in (text("department"), text("recruitingCategory"), text("schedule")) if c
-    ]
-    return FeedItem(
-        guid=f"personio:{job_id}",
-        title=text("name"),
-        summary=" ".join(descriptions),
-        link=f"{base}/job/{job_id}" if base else "",
-        categories=categories,
-        location=text("office"),
-        published_at=_iso(text("createdAt")),
-        is_job=True,
-    )
-
-
-def _personio_base(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
-
-
-def _iso(value: str) -> dt.datetime | None:
-    try:
-        stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)

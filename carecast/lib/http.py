@@ -390,8 +390,7 @@ def pin_public_url(url: str, allow_hosts: Iterable[str] = ()) -> PinnedURL:
         raise UnsafeURL("The URL has no host.")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     host_header = parts.netloc.rpartition("@")[2]
-    allowed = {h.lower() for h in allow_hosts}
-    if host in allowed or f"{host}:{port}" in allowed:
+    if _allowed(host, port, 443 if parts.scheme == "https" else 80, allow_hosts):
         return PinnedURL(url, url, host, host_header)
     addresses = _resolve(host, port)
     for address in addresses:
@@ -400,6 +399,17 @@ def pin_public_url(url: str, allow_hosts: Iterable[str] = ()) -> PinnedURL:
     literal = f"[{addresses[0]}]" if addresses[0].version == 6 else str(addresses[0])
     netloc = f"{literal}:{parts.port}" if parts.port else literal
     return PinnedURL(url, parts._replace(netloc=netloc).geturl(), host, host_header)
+
+
+def _allowed(host: str, port: int, default_port: int, allow_hosts: Iterable[str]) -> bool:
+    """``host:port`` allows that port, ``host:*`` every port, a bare host only the default one.
+
+    A bare ``127.0.0.1`` must not open the database or SSH on the same machine.
+    """
+    allowed = {h.strip().lower() for h in allow_hosts}
+    if f"{host}:{port}" in allowed or f"{host}:*" in allowed:
+        return True
+    return host in allowed and port == default_port
 
 
 def _refused(address: Address) -> bool:

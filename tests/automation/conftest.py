@@ -45,6 +45,7 @@ class Route:
     last_modified: str = ""
     location: str = ""
     hang: bool = False
+    trickle: float = 0.0  # seconds between single bytes of the body (a slow-loris server)
     send_length: bool = True  # False: no Content-Length, the body ends when the connection does
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -87,7 +88,17 @@ class FeedServer:
                     self.send_header(name, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(route.body)
+                    if route.trickle:
+                        self._trickle(route)
+                    else:
+                        self.wfile.write(route.body)
+
+            def _trickle(self, route: Route) -> None:
+                for byte in route.body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    if server.release.wait(route.trickle):
+                        return
 
             def _not_modified(self, route: Route) -> bool:
                 if route.etag and self.headers.get("If-None-Match") == route.etag:
@@ -101,6 +112,11 @@ class FeedServer:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    @property
+    def host(self) -> str:
+        """What an admin types to allow this server: host and port (a bare host allows port 80)."""
+        return f"127.0.0.1:{self.httpd.server_address[1]}"
 
     def serve(self, path: str, body: bytes | str | Path = b"", **fields) -> Route:
         if isinstance(body, Path):
@@ -124,10 +140,10 @@ def feed_server():
 
 @pytest.fixture
 def source_for(org, feed_server):
-    """A source reading ``path`` on the feed server (127.0.0.1 allowed, as an admin would)."""
+    """A source reading ``path`` on the feed server (its host:port allowed, as an admin would)."""
 
     def make(path: str, kind: str = Source.Kind.FEED, **fields) -> Source:
-        fields.setdefault("allow_hosts", "127.0.0.1")
+        fields.setdefault("allow_hosts", feed_server.host)
         return Source.objects.create(
             organisation=org, name=path.strip("/"), kind=kind, url=feed_server.url(path), **fields
         )

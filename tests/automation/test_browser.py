@@ -87,7 +87,7 @@ def test_it_turns_feeds_into_scheduled_posts_in_the_calendar(
         page.fill("#id_name", name)
         page.select_option("#id_kind", kind)
         page.fill("#id_url", feed_server.url(path))
-        page.fill("#id_allow_hosts", "127.0.0.1")
+        page.fill("#id_allow_hosts", feed_server.host)
         page.click("button:has-text('Quelle hinzufügen')")
         page.click("button:has-text('Jetzt abrufen')")
         assert page.locator(".message-success").count() == 1

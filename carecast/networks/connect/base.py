@@ -27,7 +27,7 @@ class ConnectError(Exception):
         return str(self.message)
 
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "::1:*")  # any port: the sandbox picks one
 
 
 def check_server(url: str) -> str:
