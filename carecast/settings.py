@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carecast.compliance",
     "carecast.inbox",
     "carecast.live",
+    "carecast.approvals",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "carecast.web.context.navigation",
                 "carecast.inbox.context.emergencies",
+                "carecast.approvals.context.notices",
             ],
         },
     },
@@ -250,6 +252,13 @@ CARECAST_META_DIALOG_URL = env_str(
     "CARECAST_META_DIALOG_URL", "https://www.facebook.com/v21.0/dialog/oauth"
 )
 CARECAST_META_GRAPH_URL = env_str("CARECAST_META_GRAPH_URL", "https://graph.facebook.com")
+# Threads has its own app id and sign-in (threads.net), and its own API host.
+CARECAST_THREADS_APP_ID = env_str("CARECAST_THREADS_APP_ID", "")
+CARECAST_THREADS_APP_SECRET = env_str("CARECAST_THREADS_APP_SECRET", "")
+CARECAST_THREADS_AUTHORIZE_URL = env_str(
+    "CARECAST_THREADS_AUTHORIZE_URL", "https://threads.net/oauth/authorize"
+)
+CARECAST_THREADS_API_URL = env_str("CARECAST_THREADS_API_URL", "https://graph.threads.net")
 # Bluesky: where did:plc documents are read; a resolveHandle server instead of DNS (tests).
 CARECAST_BLUESKY_PLC_URL = env_str("CARECAST_BLUESKY_PLC_URL", "https://plc.directory")
 CARECAST_BLUESKY_RESOLVER = env_str("CARECAST_BLUESKY_RESOLVER", "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carecast.networks import bluesky, facebook, feed, instagram, mastodon, x
+from carecast.networks import bluesky, facebook, feed, instagram, mastodon, threads, x
 from carecast.networks.base import Network
 
 NETWORKS: dict[str, Network] = {
@@ -14,6 +14,7 @@ NETWORKS: dict[str, Network] = {
         feed.Feed(),
         facebook.Facebook(),
         instagram.Instagram(),
+        threads.Threads(),
     )
 }
 

@@ -36,6 +36,7 @@ PREFIXES = {
     "/xrpc/": "bluesky",
     "/graph/": "facebook",  # graph.facebook.com: Facebook Pages and Instagram
     "/threads-graph/": "threads",
+    "/threads-net/": "threads",
     "/linkedin/": "linkedin",
 }
 _RATE_LIMIT_BODIES = {

@@ -20,10 +20,11 @@ from carecast.networks.connect.mastodon import MastodonFlow
 from carecast.networks.connect.x import XFlow
 from carecast.networks.facebook.connect import FacebookFlow
 from carecast.networks.instagram.connect import InstagramFlow
+from carecast.networks.threads.connect import ThreadsFlow
 
 FLOWS: dict[str, Flow] = {
     flow.network: flow
-    for flow in (MastodonFlow(), BlueskyFlow(), XFlow(), FeedFlow(), FacebookFlow(), InstagramFlow())
+    for flow in (MastodonFlow(), BlueskyFlow(), XFlow(), FeedFlow(), FacebookFlow(), InstagramFlow(), ThreadsFlow())
 }
 
 

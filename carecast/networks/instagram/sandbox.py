@@ -65,7 +65,9 @@ def create_container(req: Request, version: str, ig_id: str) -> Response:
     return ok(req, {"id": container_id})
 
 
-def _fetch_image(req: Request, account: dict[str, Any], url: str) -> str | Response:
+def _fetch_image(
+    req: Request, account: dict[str, Any], url: str, network: str = NETWORK
+) -> str | Response:
     """Download the image as Instagram would; its answer when that fails."""
     try:
         answer = httpx.get(url, timeout=5, follow_redirects=False)
@@ -88,9 +90,9 @@ def _fetch_image(req: Request, account: dict[str, Any], url: str) -> str | Respo
                 }
             },
         )
-    media_id = str(req.store.next_id(NETWORK))
+    media_id = str(req.store.next_id(network))
     alt = str(req.param("alt_text") or "")
-    req.store.add_media(NETWORK, account["handle"], media_id, kind, answer.content, alt)
+    req.store.add_media(network, account["handle"], media_id, kind, answer.content, alt)
     return media_id
 
 

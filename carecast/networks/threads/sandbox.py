@@ -1,0 +1,248 @@
+"""The sandbox's Threads API (graph.threads.net under ``/threads-graph/``, the sign-in page of
+threads.net under ``/threads-net/``).
+
+Containers from ``text`` or an ``image_url`` the sandbox downloads; ``status`` is
+``IN_PROGRESS`` for ``threads_processing_polls`` reads (default 0), then ``FINISHED``;
+``threads_publish`` makes the post. ``threads_publishing_limit`` (setting, default 250).
+OAuth: code → short-lived token (``POST /oauth/access_token``) → long-lived token
+(``GET /access_token?grant_type=th_exchange_token``) → refresh (``/refresh_access_token``).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from carecast.networks.facebook.sandbox import authenticate, error, ok
+from carecast.networks.instagram.sandbox import _fetch_image
+from carecast.sandbox.routing import HTTPError, Request, Response, Router
+from carecast.sandbox.store import now_iso
+from carecast.sandbox.viewer import page as html_page
+
+router = Router()
+NETWORK = "threads"
+SHORT_SECONDS, LONG_SECONDS = 3600, 5_183_944
+_LOCK = threading.Lock()
+
+
+def _state(req: Request) -> dict[str, Any]:
+    with _LOCK:
+        if not hasattr(req.server, "threads_state"):
+            req.server.threads_state = {"containers": {}, "codes": {}}  # type: ignore[attr-defined]
+        return req.server.threads_state  # type: ignore[attr-defined]
+
+
+def _user(req: Request, user_id: str) -> dict[str, Any]:
+    account = authenticate(req, NETWORK)
+    if user_id not in (account["user_id"], "me"):
+        raise HTTPError(error(403, 10, "Application does not have permission for this action"))
+    return account
+
+
+# --- sign-in --------------------------------------------------------------------------------
+
+
+@router.route("GET", "/threads-net/oauth/authorize")
+def authorize(req: Request) -> Response:
+    keep = {k: req.arg(k) or "" for k in ("client_id", "redirect_uri", "scope", "state")}
+    hidden = "".join(
+        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
+    )
+    choices = "".join(
+        f'<p><label><input type="radio" name="account" value="{escape(a["handle"])}"'
+        f"{' checked' if i == 0 else ''}> @{escape(a['handle'])}</label></p>"
+        for i, a in enumerate(req.store.accounts(NETWORK))
+    )
+    body = (
+        f"<h1>Threads: Zugriff erlauben?</h1><p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
+        f'<form method="post" action="/threads-net/oauth/authorize">{hidden}{choices}'
+        '<p><button name="decision" value="allow">Erlauben</button> '
+        '<button name="decision" value="deny">Ablehnen</button></p></form>'
+    )
+    return html_page("Threads-Anmeldung", body)
+
+
+@router.route("POST", "/threads-net/oauth/authorize")
+def decide(req: Request) -> Response:
+    redirect = str(req.param("redirect_uri") or "")
+    answer = {"state": str(req.param("state") or "")}
+    handle = str(req.param("account") or "")
+    if req.param("decision") != "allow" or req.store.account(NETWORK, handle) is None:
+        answer.update(error="access_denied", error_description="Permissions error")
+    else:
+        code = secrets.token_urlsafe(24)
+        _state(req)["codes"][code] = {"handle": handle, "redirect_uri": redirect}
+        answer["code"] = code
+    separator = "&" if "?" in redirect else "?"
+    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+
+
+@router.route("POST", "/threads-graph/oauth/access_token")
+def code_token(req: Request) -> Response:
+    grant = _state(req)["codes"].pop(str(req.param("code") or ""), None)
+    if grant is None or grant["redirect_uri"] != str(req.param("redirect_uri") or ""):
+        return error(400, 100, "Invalid authorization code", 36009)
+    if not req.param("client_secret"):
+        return error(400, 101, "Error validating application. Invalid application ID.")
+    account = req.store.account(NETWORK, grant["handle"]) or {}
+    token = req.store.issue_token(NETWORK, grant["handle"], "access", SHORT_SECONDS)
+    return Response(200, {"access_token": token, "user_id": account.get("user_id")})
+
+
+@router.route("GET", "/threads-graph/access_token")
+def long_lived(req: Request) -> Response:
+    if req.arg("grant_type") != "th_exchange_token" or not req.arg("client_secret"):
+        return error(400, 100, "Unsupported grant_type")
+    return _renew(req)
+
+
+def _renew(req: Request) -> Response:
+    account = authenticate(req, NETWORK)
+    token = req.store.issue_token(NETWORK, account["handle"], "access", LONG_SECONDS)
+    return ok(req, {"access_token": token, "token_type": "bearer", "expires_in": LONG_SECONDS})
+
+
+@router.route("GET", "/threads-graph/<version>/refresh_access_token")
+def refresh(req: Request, version: str) -> Response:
+    if req.arg("grant_type") != "th_refresh_token":
+        return error(400, 100, "Unsupported grant_type")
+    return _renew(req)
+
+
+# --- publishing -----------------------------------------------------------------------------
+
+
+@router.route("POST", "/threads-graph/<version>/<user_id>/threads")
+def create_container(req: Request, version: str, user_id: str) -> Response:
+    account = _user(req, user_id)
+    kind = str(req.param("media_type") or "")
+    item: dict[str, Any] = {
+        "text": str(req.param("text") or ""),
+        "reply_to": str(req.param("reply_to_id") or ""),
+        "status": "IN_PROGRESS",
+        "polls": int(req.server.settings.get("threads_processing_polls", 0)),
+        "media_ids": [],
+    }
+    containers = _state(req)["containers"]
+    if kind == "CAROUSEL":
+        children = [c for c in str(req.param("children") or "").split(",") if c]
+        if len(children) < 2 or any(c not in containers for c in children):
+            return error(400, 100, "(#100) The parameter children is invalid")
+        item["media_ids"] = [m for c in children for m in containers[c]["media_ids"]]
+    elif kind == "IMAGE":
+        media_id = _fetch_image(req, account, str(req.param("image_url") or ""), NETWORK)
+        if isinstance(media_id, Response):
+            return media_id
+        item["media_ids"] = [media_id]
+    elif kind != "TEXT" or not item["text"]:
+        return error(400, 100, "(#100) The parameter media_type is invalid")
+    if len(item["text"]) > 500:
+        return error(400, 100, "(#100) The parameter text is too long", 2207050)
+    container_id = str(req.store.next_id(NETWORK))
+    containers[container_id] = item
+    return ok(req, {"id": container_id})
+
+
+@router.route("POST", "/threads-graph/<version>/<user_id>/threads_publish")
+def publish(req: Request, version: str, user_id: str) -> Response:
+    account = _user(req, user_id)
+    with req.store.lock:
+        item = _state(req)["containers"].get(str(req.param("creation_id") or ""))
+        if item is None or item["status"] != "FINISHED":
+            return error(400, 24, "The requested resource does not exist or is not ready", 4279009)
+        if _used(req, account) >= int(req.server.settings.get("threads_publishing_limit", 250)):
+            return error(400, 9, "Application request limit reached", 2207042)
+        media_id = str(req.store.next_id(NETWORK))
+        data = {
+            "media_ids": item["media_ids"],
+            "parent": item["reply_to"] or None,
+            "username": account["handle"],
+            "created_time": now_iso(),
+        }
+        url = f"{req.base_url}/threads-net/@{account['handle']}/post/{media_id}"
+        req.store.add_post(NETWORK, account["handle"], media_id, item["text"], url, data)
+        item["status"] = "PUBLISHED"
+    return ok(req, {"id": media_id})
+
+
+def _own_threads(req: Request, account: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for p in req.store.posts(NETWORK, account["handle"]) if not p["data"].get("parent")]
+
+
+def _used(req: Request, account: dict[str, Any]) -> int:
+    return len(req.store.posts(NETWORK, account["handle"]))
+
+
+@router.route("GET", "/threads-graph/<version>/<user_id>/threads_publishing_limit")
+def publishing_limit(req: Request, version: str, user_id: str) -> Response:
+    account = _user(req, user_id)
+    total = int(req.server.settings.get("threads_publishing_limit", 250))
+    config = {"quota_total": total, "quota_duration": 86400}
+    return ok(req, {"data": [{"quota_usage": _used(req, account), "config": config}]})
+
+
+def _item(post: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": post["id"],
+        "text": post["text"],
+        "username": post["data"].get("username", ""),
+        "timestamp": post["data"].get("created_time", post["created_at"]),
+        "permalink": post["url"],
+        "hide_status": "HIDDEN" if post["data"].get("hidden") else "NOT_HUSHED",
+    }
+
+
+@router.route("GET", "/threads-graph/<version>/<user_id>/threads")
+def threads(req: Request, version: str, user_id: str) -> Response:
+    account = _user(req, user_id)
+    limit = min(int(req.arg("limit") or 25), 100)
+    return ok(req, {"data": [_item(p) for p in _own_threads(req, account)[:limit]], "paging": {}})
+
+
+@router.route("GET", "/threads-graph/<version>/<media_id>/replies")
+def replies(req: Request, version: str, media_id: str) -> Response:
+    authenticate(req, NETWORK)
+    found = [_item(p) for p in req.store.posts(NETWORK) if p["data"].get("parent") == media_id]
+    return ok(req, {"data": found, "paging": {}})
+
+
+@router.route("POST", "/threads-graph/<version>/<reply_id>/manage_reply")
+def manage_reply(req: Request, version: str, reply_id: str) -> Response:
+    account = authenticate(req, NETWORK)
+    reply = req.store.post(NETWORK, reply_id)
+    parent = req.store.post(NETWORK, (reply or {}).get("data", {}).get("parent") or "")
+    if reply is None or parent is None or parent["account"] != account["handle"]:
+        return error(400, 100, f"(#100) Object with ID '{reply_id}' does not exist", 33)
+    req.store.update_post_data(NETWORK, reply_id, hidden=str(req.param("hide")).lower() == "true")
+    return ok(req, {"success": True})
+
+
+@router.route("GET", "/threads-graph/<version>/<object_id>")
+def node(req: Request, version: str, object_id: str) -> Response:
+    account = authenticate(req, NETWORK)
+    if object_id in ("me", account["user_id"]):
+        return ok(req, {"id": account["user_id"], "username": account["handle"]})
+    item = _state(req)["containers"].get(object_id)
+    if item is not None:
+        if item["status"] == "IN_PROGRESS":
+            item["polls"] -= 1
+            if item["polls"] < 0:
+                item["status"] = "FINISHED"
+        return ok(req, {"id": object_id, "status": item["status"]})
+    post = req.store.post(NETWORK, object_id)
+    if post is None:
+        return error(400, 100, f"(#100) Object with ID '{object_id}' does not exist", 33)
+    return ok(req, _item(post))
+
+
+@router.route("DELETE", "/threads-graph/<version>/<object_id>")
+def delete(req: Request, version: str, object_id: str) -> Response:
+    account = authenticate(req, NETWORK)
+    post = req.store.post(NETWORK, object_id)
+    if post is None or post["account"] != account["handle"]:
+        return error(400, 100, f"(#100) Object with ID '{object_id}' does not exist", 33)
+    req.store.delete_post(NETWORK, object_id)
+    return ok(req, {"success": True, "deleted_id": object_id})
