@@ -97,13 +97,53 @@ def candidate_items(rule: Rule, qs, now: dt.datetime) -> list[Item]:
     return [i for i in qs if rulebook.matches(rule, i, now)]
 
 
-def done_channels(qs) -> dict[int, set[int]]:
-    """Channels each item already went to; a subquery, not a list of ids (SQLite caps those)."""
-    done: dict[int, set[int]] = defaultdict(set)
-    rows = AutoPost.objects.filter(item__in=qs.values("pk")).values_list("item_id", "channel_id")
-    for item_id, channel_id in rows:
-        done[item_id].add(channel_id)
-    return done
+def guid_key(guid: str, feed_url: str) -> str:
+    """A GUID that names itself (a URL, urn:, tag:) is global; any other counts per feed address."""
+    if "://" in guid or guid.startswith(("urn:", "tag:")):
+        return guid
+    return f"{feed_url}\x1f{guid}"
+
+
+class Sent:
+    """Channels each item already reached, by the item itself, its GUID or its link.
+
+    The same feed added as two sources makes two items of one entry: they share GUID and
+    link, and one entry reaches one channel once, whichever source or rule leads to it.
+    """
+
+    def __init__(self, qs, channels: list[Channel]) -> None:
+        self.by_id: dict[int, set[int]] = defaultdict(set)
+        self.by_key: dict[str, set[int]] = defaultdict(set)
+        posts = AutoPost.objects.filter(channel__in=channels, item__isnull=False)
+        for item_id, channel_id in posts.filter(item__in=qs.values("pk")).values_list(
+            "item_id", "channel_id"
+        ):
+            self.by_id[item_id].add(channel_id)
+        same_guid = posts.filter(item__guid__in=qs.values("guid")).values_list(
+            "item__guid", "item__source__url", "channel_id"
+        )
+        for guid, url, channel_id in same_guid:
+            self.by_key[guid_key(guid, url)].add(channel_id)
+        same_link = posts.filter(item__link__in=qs.exclude(link="").values("link")).values_list(
+            "item__link", "channel_id"
+        )
+        for link, channel_id in same_link:
+            self.by_key["link:" + link].add(channel_id)
+
+    @staticmethod
+    def keys(item: Item) -> list[str]:
+        keys = [guid_key(item.guid, item.source.url)]
+        return keys + ["link:" + item.link] if item.link else keys
+
+    def __getitem__(self, item: Item) -> set[int]:
+        done = set(self.by_id[item.pk])
+        for key in self.keys(item):
+            done |= self.by_key[key]
+        return done
+
+    def add(self, item: Item, plans: list[Planned]) -> None:
+        for key in self.keys(item):
+            self.by_key[key].update(p.channel.pk for p in plans)
 
 
 def dry_run(
@@ -116,11 +156,15 @@ def dry_run(
     now = now or timezone.now()
     run = Run(rule, now)
     qs = candidate_queryset(rule, now)
-    done = done_channels(qs)
+    sent = Sent(qs, run.channels)
     targets = {c.pk for c in run.channels}
-    items = [i for i in candidate_items(rule, qs, now) if not targets <= done[i.pk]]
-    chosen = sorted(items, key=_oldest_first)[:limit]
-    return [p for item in chosen for p in run.plan(item, done[item.pk])]
+    items = [i for i in candidate_items(rule, qs, now) if not targets <= sent[i]]
+    planned: list[Planned] = []
+    for item in sorted(items, key=_oldest_first)[:limit]:
+        plans = run.plan(item, sent[item])
+        sent.add(item, plans)
+        planned += plans
+    return planned
 
 
 def run_rule(rule: Rule, items=None, now: dt.datetime | None = None, actor=None) -> list[Planned]:
@@ -131,12 +175,13 @@ def run_rule(rule: Rule, items=None, now: dt.datetime | None = None, actor=None)
     run = Run(rule, now)
     qs = candidate_queryset(rule, now, items)
     chosen = candidate_items(rule, qs, now)
-    done = done_channels(qs)
+    sent = Sent(qs, run.channels)
     results: list[Planned] = []
     for item in sorted(chosen, key=_oldest_first):
-        plans = run.plan(item, done[item.pk])
+        plans = run.plan(item, sent[item])
         if plans:
             results += _carry_out(rule, item, plans, actor)
+            sent.add(item, plans)
     return results
 
 
