@@ -188,10 +188,12 @@ def drain(
 ) -> list[Outcome]:
     """Publish everything due by ``until`` (default: now), in slices, with ``workers`` threads.
 
-    Each slice of ``SLICE_SIZE`` is claimed and checked (before ``until`` for the
-    first slice of a burst), then sent; each post is marked "outcome unknown" only
-    right before its own request leaves. A heartbeat keeps the claims while we hold
-    them. Per-channel concurrency is capped by ``Channel.max_concurrent``.
+    Each slice of ``SLICE_SIZE`` is claimed at once; then each thread checks a post
+    (looking it up if an earlier attempt may have reached the network), waits for
+    ``until`` and sends it, marking it "outcome unknown" right before its request
+    leaves. Look-ups thus run side by side with sends, never all before them. A
+    heartbeat keeps the claims while we hold them. Per-channel concurrency is capped
+    by ``Channel.max_concurrent``.
     """
     until = until or timezone.now()
     connectors = Connectors()
@@ -200,25 +202,11 @@ def drain(
         try:
             while token := states.claim_due(until, SLICE_SIZE, ids, _lease()):
                 heartbeat.hold(token)
-                jobs = _prepare_slice(token, connectors, outcomes)
-                _sleep_until(until)
-                outcomes.extend(_send_all(jobs, workers))
+                outcomes.extend(_work_slice(_load(token), token, connectors, workers, until))
                 heartbeat.release(token)
         finally:
             connectors.close()
     return outcomes
-
-
-def _prepare_slice(token: str, connectors: Connectors, outcomes: list[Outcome]) -> list[Job]:
-    """Check each claimed publication; those already settled go to ``outcomes``."""
-    jobs: list[Job] = []
-    for publication in _load(token):
-        prepared = _prepare_or_defer(publication, token, connectors)
-        if isinstance(prepared, Outcome):
-            outcomes.append(prepared)
-        else:
-            jobs.append(prepared)
-    return jobs
 
 
 def _sleep_until(moment: dt.datetime) -> None:
@@ -227,15 +215,19 @@ def _sleep_until(moment: dt.datetime) -> None:
         time.sleep(delay)
 
 
-def _send_all(jobs: list[Job], workers: int) -> list[Outcome]:
-    """Send with ``workers`` threads; successes are written in batches by ``SuccessWriter``."""
+def _work_slice(
+    publications: list[Publication],
+    token: str,
+    connectors: Connectors,
+    workers: int,
+    until: dt.datetime,
+) -> list[Outcome]:
+    """Take a claimed slice with ``workers`` threads; successes are written by ``SuccessWriter``."""
     caps = {
-        job.publication.channel_id: threading.BoundedSemaphore(
-            max(job.publication.channel.max_concurrent, 1)
-        )
-        for job in jobs
+        p.channel_id: threading.BoundedSemaphore(max(p.channel.max_concurrent, 1))
+        for p in publications
     }
-    pending = list(reversed(jobs))
+    pending = list(reversed(publications))
     outcomes: list[Outcome] = []
     lock = threading.Lock()
     writer = SuccessWriter()
@@ -246,31 +238,40 @@ def _send_all(jobs: list[Job], workers: int) -> list[Outcome]:
                 with lock:
                     if not pending:
                         return
-                    job = pending.pop()
-                with caps[job.publication.channel_id]:
-                    result = _call(job) if _start(job) else None
-                if result is None:  # the claim is gone: another worker has it now
-                    with lock:
-                        outcomes.append(Outcome(job.publication.pk, State.PUBLISHING, "lost claim"))
-                elif isinstance(result, PostResult):
-                    writer.add(job, result)
-                else:
-                    outcome = _complete(job, result)
+                    publication = pending.pop()
+                cap = caps[publication.channel_id]
+                outcome = _take(publication, token, connectors, cap, until, writer)
+                if outcome is not None:
                     with lock:
                         outcomes.append(outcome)
         finally:
             close_old_connections()
 
     writer.start()
-    threads = [
-        threading.Thread(target=work, daemon=True) for _ in range(max(1, min(workers, len(jobs))))
-    ]
+    count = max(1, min(workers, len(publications)))
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     outcomes.extend(writer.stop())
     return outcomes
+
+
+def _take(publication, token, connectors, cap, until, writer) -> Outcome | None:
+    """One post of a slice: check it, wait for the moment, send it; ``None`` if sent fine."""
+    prepared = _prepare_or_defer(publication, token, connectors)
+    if isinstance(prepared, Outcome):
+        return prepared
+    _sleep_until(until)
+    with cap:
+        result = _call(prepared) if _start(prepared) else None
+    if result is None:  # the claim is gone: another worker has it now
+        return Outcome(publication.pk, State.PUBLISHING, "lost claim")
+    if isinstance(result, PostResult):
+        writer.add(prepared, result)
+        return None
+    return _complete(prepared, result)
 
 
 class SuccessWriter(threading.Thread):
