@@ -145,11 +145,27 @@ class AuditLog(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # What the entry is about (``audit_labels.OBJECT_TYPE_LABELS``: "story", "publication", …) and its id.
+    # Plain values, not a foreign key: core imports no other app, and the log outlives objects.
+    object_type = models.CharField(max_length=32, blank=True, default="")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
+        # The log page filters one organisation by person, object or action, newest first;
+        # a story or post page asks for one object's history.
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="audit_org_time"),
+            models.Index(fields=["organisation", "actor", "-created_at"], name="audit_org_actor"),
+            models.Index(
+                fields=["organisation", "action", "-created_at"], name="audit_org_action"
+            ),
+            models.Index(
+                fields=["organisation", "object_type", "object_id"], name="audit_org_object"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.subject}"

@@ -13,6 +13,15 @@ so any app may import it without an import cycle, and it needs no models or migr
 ``carecast.web.access`` re-exports it for code written against the old name.
 """
 
+from carecast.rights.approvals import (
+    approval_mode,
+    approvers_for,
+    may_approve,
+    may_approve_reply,
+    may_set_approval_rules,
+    needs_approval,
+    reply_needs_approval,
+)
 from carecast.rights.guards import (
     person_of,
     person_passes,
@@ -29,6 +38,7 @@ from carecast.rights.roles import (
     may_change_settings,
     may_erase_comments,
     may_plan_rota,
+    may_read_audit,
     may_take_duty,
     may_use_automation,
 )
@@ -48,6 +58,13 @@ from carecast.rights.scopes import (
 
 __all__ = [
     "Can",
+    "approval_mode",
+    "approvers_for",
+    "may_approve",
+    "may_approve_reply",
+    "may_set_approval_rules",
+    "needs_approval",
+    "reply_needs_approval",
     "can_publish",
     "channels_for",
     "editable_stories_for",
@@ -59,6 +76,7 @@ __all__ = [
     "may_change_settings",
     "may_erase_comments",
     "may_plan_rota",
+    "may_read_audit",
     "may_publish_to",
     "may_run_live_session",
     "may_take_duty",

@@ -58,6 +58,12 @@ def may_plan_rota(person: Person | None) -> bool:
     return in_comms_team(person)
 
 
+def may_read_audit(person: Person | None) -> bool:
+    """The whole audit log (everyone's actions, erasures, role changes): the lead only.
+    A story's or post's own history is shown to whoever may see that story or post."""
+    return _role(person) == Role.ADMIN
+
+
 def may_erase_comments(person: Person | None) -> bool:
     """Erasure requests are handled by the communications team, not by departments."""
     return in_comms_team(person)
@@ -92,6 +98,15 @@ class Can:
     @cached_property
     def erase_comments(self) -> bool:
         return may_erase_comments(self.person)
+
+    @cached_property
+    def approve(self) -> bool:
+        """Approves others' posts and replies (``rights.approvals``): the comms team."""
+        return in_comms_team(self.person)
+
+    @cached_property
+    def audit(self) -> bool:
+        return may_read_audit(self.person)
 
     @cached_property
     def live(self) -> bool:

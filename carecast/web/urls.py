@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import path
 
 from carecast.web.views import (
+    audit,
     calendar,
     channel_connect,
     channels,
@@ -12,6 +13,8 @@ from carecast.web.views import (
     media_library,
     people,
     publications,
+    reply_reviews,
+    reviews,
     setup,
     stories,
 )
@@ -64,6 +67,25 @@ urlpatterns = [
     path("channels/<int:channel_id>/pause/", channels.channel_pause, name="channel_pause"),
     path("channels/<int:channel_id>/resume/", channels.channel_resume, name="channel_resume"),
     path("channels/<int:channel_id>/archive/", channels.channel_archive, name="channel_archive"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("audit/export.csv", audit.audit_csv_export, name="audit_csv"),
+    path("reviews/", reviews.queue, name="reviews"),
+    path("reviews/<int:review_id>/", reviews.review_detail, name="review"),
+    path("reviews/<int:review_id>/decide/", reviews.review_decide, name="review_decide"),
+    path("reviews/<int:review_id>/time/", reviews.review_new_time, name="review_new_time"),
+    path("reviews/rules/replies/", reviews.reply_rules, name="reply_rules"),
+    path("reviews/rules/channel/<int:channel_id>/", reviews.channel_rule, name="channel_rule"),
+    path(
+        "reviews/rules/department/<int:department_id>/",
+        reviews.department_rule,
+        name="department_rule",
+    ),
+    path("reviews/replies/<int:review_id>/", reply_reviews.reply_review_detail, name="reply_review"),
+    path(
+        "reviews/replies/<int:review_id>/decide/",
+        reply_reviews.reply_review_decide,
+        name="reply_review_decide",
+    ),
     path("setup/", setup.setup, name="setup"),
     path("team/", people.people_list, name="people"),
     path("team/new/", people.person_new, name="person_new"),

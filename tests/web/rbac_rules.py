@@ -67,6 +67,34 @@ OWN_DEPARTMENT = (LOGIN, OK, OK, 404, OK, OK)  # department A's thing, to look a
 ACT_OWN_DEPARTMENT = (LOGIN, 403, OK, 404, OK, OK)  # department A's thing, to change
 RUN_OWN_SESSION = (LOGIN, 403, OK, 404, OK, OK)  # department A's live session, on the desk
 
+
+def _review(w):
+    """Department A's story, submitted for approval by Clara (department A's editor)."""
+    from carecast.approvals.models import Review
+
+    return Review.objects.get_or_create(
+        organisation=w.org,
+        story=w.story,
+        defaults={"posts": {str(w.channel.pk): ""}, "requested_by": w.clara.user},
+    )[0]
+
+
+def _reply_review(w):
+    """Clara's draft reply to department A's comment, waiting for approval."""
+    from carecast.approvals.models import ReplyReview
+
+    return ReplyReview.objects.get_or_create(
+        organisation=w.org,
+        item=w.item,
+        defaults={"text": "Ab 14 Uhr.", "requested_by": w.clara.user},
+    )[0]
+
+
+REVIEW = {"review_id": lambda w: _review(w).pk}
+REPLY_REVIEW = {"review_id": lambda w: _reply_review(w).pk}
+# Deciding on Clara's submission: the comms team and the lead; Clara not on her own.
+DECIDE = (LOGIN, 403, 403, 404, OK, OK)
+
 # URL names not in the matrix, and why.
 EXEMPT = {
     "set_language": "Django's language switch: public by design",
@@ -156,6 +184,8 @@ RULES: dict[str, Rule] = {
     "automation:sources": GET(*TEAM),
     "automation:source": GET(*TEAM),
     "automation:source_fetch": POST(*TEAM),
+    "automation:source_pause": POST(*TEAM),
+    "automation:source_delete": POST(*TEAM),
     "automation:rules": GET(*TEAM),
     "automation:rule": GET(*TEAM),
     "automation:rule_run": POST(*TEAM),
@@ -172,6 +202,8 @@ RULES: dict[str, Rule] = {
     # First start only: once an organisation exists the setup page is gone for everyone.
     "web:setup": GET(404, 404, 404, 404, 404, 404),
     "web:people": GET(*LEAD),
+    "web:audit": GET(*LEAD),
+    "web:audit_csv": GET(*LEAD),
     "web:person_new": GET(*LEAD),
     "web:person_edit": GET(*LEAD, kwargs={"person_id": lambda w: w.clara.pk}),
     "web:person_active": POST(*LEAD, kwargs={"person_id": lambda w: w.clara.pk}),
@@ -189,4 +221,19 @@ RULES: dict[str, Rule] = {
     "web:channel_connect": GET(*TEAM),
     "web:channel_connect_callback": GET(*TEAM),
     "web:channel_reconnect": GET(*TEAM),
+    # --- approvals (Freigaben) ----------------------------------------------------------
+    "web:reviews": GET(*PUBLISHERS),
+    "web:review": GET(*OWN_DEPARTMENT, kwargs=REVIEW),
+    "web:review_decide": POST(
+        *DECIDE, kwargs=REVIEW, data={"decision": "changes", "comment": "Bitte kürzer."}
+    ),
+    # Only after a late approval; otherwise the page says why (a redirect with a message).
+    "web:review_new_time": POST(*OWN_DEPARTMENT, kwargs=REVIEW, data={"due": "2030-01-01T10:00"}),
+    "web:reply_rules": POST(*LEAD, data={"labels": ["complaint"]}),
+    "web:channel_rule": POST(*LEAD, data={"mode": "everyone"}),
+    "web:department_rule": POST(*LEAD, data={"mode": "department_editors"}),
+    "web:reply_review": GET(*OWN_DEPARTMENT, kwargs=REPLY_REVIEW),
+    "web:reply_review_decide": POST(
+        *DECIDE, kwargs=REPLY_REVIEW, data={"decision": "reject", "comment": "Bitte freundlicher."}
+    ),
 }

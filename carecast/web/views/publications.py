@@ -5,10 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecast.core import audit
 from carecast.publishing import services
 from carecast.publishing.services import PublishingError
 from carecast.web.access import person_required, publications_for, require_publisher
 from carecast.web.forms import ConfirmPublishedForm
+from carecast.web.views.audit import HISTORY
+from carecast.web.views.audit import rows as audit_rows
 
 
 def _publication(person, publication_id: int):
@@ -24,6 +27,9 @@ def publication_detail(request, publication_id: int):
         "publication": publication,
         "attempts": list(publication.attempts.all()),
         "confirm_form": ConfirmPublishedForm(),
+        "history": audit_rows(
+            audit.history(publication.channel.organisation_id, [], [publication.pk])[:HISTORY]
+        ),
         "nav": "calendar",
     }
     return render(request, "web/publication.html", context)

@@ -4,9 +4,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from carecast.core import audit
 from carecast.publishing.models import Publication
 from carecast.stories.models import Variant
 from carecast.web.access import channels_for, person_required, stories_for
+from carecast.web.views.audit import HISTORY
+from carecast.web.views.audit import rows as audit_rows
 
 PAGE_SIZE = 30
 
@@ -44,4 +47,11 @@ def story_detail(request, story_id: int):
         .prefetch_related("media", Prefetch("variants", queryset=_variants(request.person))),
         pk=story_id,
     )
-    return render(request, "web/stories/detail.html", {"story": story, "nav": "stories"})
+    context = {"story": story, "history": _history(story), "nav": "stories"}
+    return render(request, "web/stories/detail.html", context)
+
+
+def _history(story):
+    """The story's own entries and those of its posts this person may see (prefetched)."""
+    posts = [p.pk for variant in story.variants.all() for p in variant.publications.all()]
+    return audit_rows(audit.history(story.organisation_id, [story.pk], posts)[:HISTORY])
