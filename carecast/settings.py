@@ -135,7 +135,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "carecast.web.context.navigation",
                 "carecast.inbox.context.emergencies",
-                "carecast.approvals.context.notices",
             ],
         },
     },

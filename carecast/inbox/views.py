@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,6 +39,7 @@ from carecast.rights import (
     may_plan_rota,
     may_take_duty,
     person_required,
+    reply_needs_approval,
     require,
     require_publisher,
 )
@@ -175,6 +177,10 @@ def item_detail(request, item_id: int):
 def reply(request, item_id: int):
     require_publisher(request.person)
     item = _own_item(request, item_id)
+    if reply_needs_approval(request.person, item):
+        submitted = _submit_for_approval(request, item)
+        if submitted is not None:
+            return submitted
     outcome = services.queue_reply(item, request.POST.get("text", ""), request.user)
     draft = None
     if outcome.blocked:
@@ -192,6 +198,23 @@ def reply(request, item_id: int):
         context["focus"] = item.pk
         return render(request, "inbox/inbox.html", context, status=200)
     messages.success(request, _("The reply is on its way."))
+    return redirect(f"{_back(request)}#item-{item.pk}")
+
+
+def _submit_for_approval(request, item):
+    """A reply to a label the lead chose waits for approval; one the checks block (or an
+    empty one) takes the usual path, which shows the findings beside the kept text."""
+    from carecast.approvals import replies as reply_reviews
+
+    text = request.POST.get("text", "")
+    if not text.strip() or any(f.blocks for f in services.check_reply(text)):
+        return None
+    reply_reviews.submit(item, text, request.person)
+    messages.success(request, _("The reply waits for approval; the approvers have been told."))
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{_back(request)}#item-{item.pk}"
+        return response
     return redirect(f"{_back(request)}#item-{item.pk}")
 
 

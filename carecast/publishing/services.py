@@ -41,10 +41,12 @@ def schedule(
     """Schedule ``variant`` for ``due_at`` (aware). Returns the new publication.
 
     A blocking compliance finding raises ``ComplianceBlocked`` unless ``actor`` may
-    override and gives ``override_reason`` (audited with the findings).
+    override and gives ``override_reason`` (audited with the findings). A post that
+    needs approval (``approvals.guard``) and has none raises ``PublishingError``.
     """
     if timezone.is_naive(due_at):
         raise PublishingError("due_at must be timezone-aware")
+    _approval_guard(variant, actor)
     channel = variant.channel
     problems = [
         p for p in channel.rules.check(variant.text, _media(variant), channel.config) if p.blocking
@@ -160,6 +162,17 @@ def confirm_published(publication: Publication, url: str = "", actor=None) -> No
         actor=actor,
         url=url,
     )
+
+
+def _approval_guard(variant: Variant, actor) -> None:
+    """Nothing goes out that needs approval and has none (or was changed since)."""
+    from carecast.approvals.guard import approval_missing  # approvals schedules through here
+
+    if approval_missing(variant, actor):
+        raise PublishingError(
+            _("%(channel)s needs approval first: submit the story for review.")
+            % {"channel": variant.channel.name}
+        )
 
 
 def _compliance_guard(variant: Variant, actor, override_reason: str) -> list:

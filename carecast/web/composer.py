@@ -122,6 +122,13 @@ def blocking_reasons(panels: Iterable[Panel]) -> list[str]:
     ]
 
 
+def review_needed(panels: Iterable[Panel], person) -> bool:
+    """Must any post not yet on its way be approved first (``rights.needs_approval``)?"""
+    from carecast.rights import needs_approval
+
+    return any(needs_approval(person, p.channel) for p in panels if p.active is None)
+
+
 def compliance_blocks(panels: Iterable[Panel]) -> list[str]:
     """Blocking compliance findings, one line each naming the channel; an override may pass them."""
     return [

@@ -168,7 +168,9 @@ def test_editing_does_not_send_a_post_twice(anna_client, publication_factory, ma
     response = anna_client.post(
         f"/stories/{story.pk}/edit/", _form([mastodon, x_jobs], action="publish"), follow=True
     )
-    assert Publication.objects.filter(channel=mastodon).count() == 1
+    # The changed text replaced the planned one (approvals.edits): one post on its way.
+    on_its_way = Publication.objects.filter(channel=mastodon).exclude(state=State.CANCELLED)
+    assert on_its_way.count() == 1 and on_its_way.get().due_at == scheduled.due_at
     assert Publication.objects.filter(channel=x_jobs).count() == 1
     assert (
         "Mastodon – Klinikum: bereits geplant, nicht erneut gesendet." in response.content.decode()

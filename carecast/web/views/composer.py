@@ -6,10 +6,13 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from carecast.approvals import edits
+from carecast.approvals.services import ApprovalError, submit
 from carecast.compliance.adapters import may_override
 from carecast.core.timezones import resolve_local
 from carecast.publishing.models import Publication
@@ -52,14 +55,19 @@ def _compose(request, story):
     state = _state_of_post(request, story, extra_media=uploaded)
     if form.is_valid():
         form.check_schedulable(action)
+        _check_submittable(form, action)
     if form.is_valid() and action in ("publish", "schedule"):
         for reason in composer.blocking_reasons(state["panels"]):
             form.add_error(None, reason)
         override = _override_reason(request, form, state)
     if not form.is_valid():
         return _render(request, form, story, state)
+    before = edits.snapshot(story)
     story = _save(request, form, story, state)
-    if action == "publish":
+    _after_edit(request, story, before)
+    if action == "submit":
+        _submit(request, story, state, form.cleaned_data["due"])
+    elif action == "publish":
         done = _publish(
             request,
             story,
@@ -85,6 +93,43 @@ def _compose(request, story):
     else:
         messages.success(request, _("Story saved."))
     return redirect("web:story_detail", story_id=story.pk)
+
+
+def _check_submittable(form, action: str) -> None:
+    """Submitting needs channels; a planned time, if given, lies ahead."""
+    if action != "submit":
+        return
+    if not form.cleaned_data.get("channels"):
+        form.add_error("channels", _("Choose at least one channel."))
+    due = form.cleaned_data.get("due")
+    if due is not None and due < timezone.localtime().replace(tzinfo=None):
+        form.add_error("due", _("This time is in the past."))
+
+
+def _submit(request, story, state, due) -> None:
+    """Ask for approval instead of planning: nothing is scheduled until it is approved."""
+    zone = request.person.organisation.timezone
+    due_at = resolve_local(due, zone).instant if due else None
+    chosen = [p.channel.pk for p in state["panels"]]
+    try:
+        submit(story, request.person, chosen, due_at, request.POST.get("review_note", ""))
+    except ApprovalError as exc:
+        messages.error(request, str(exc))
+        return
+    messages.success(request, _("Submitted for approval. The approvers have been told."))
+
+
+def _after_edit(request, story, before) -> None:
+    """A changed post that was planned or approved is not sent with its old text."""
+    result = edits.after_edit(story, request.person, before)
+    if result["review"] is not None:
+        messages.warning(
+            request, _("You changed a planned or approved post: it goes back to review.")
+        )
+    if result["rescheduled"]:
+        messages.info(request, _("The changed posts are planned again for their time."))
+    for problem in result["problems"]:
+        messages.error(request, problem)
 
 
 def _override_reason(request, form, state) -> str:
@@ -126,7 +171,7 @@ def _state_of_story(person, story) -> dict:
     """The composer for a saved story: its posts as saved; a post counts as edited if it
     differs from what the story alone would give."""
     if story is None:
-        return _state([], composer.StoryDraft(), [], {}, set(), {})
+        return _state([], composer.StoryDraft(), [], {}, set(), {}, person)
     variants = list(
         story.variants.filter(channel__in=channels_for(person)).select_related("channel")
     )
@@ -142,6 +187,7 @@ def _state_of_story(person, story) -> dict:
         texts,
         edited,
         composer.active_publications(story),
+        person,
     )
 
 
@@ -159,12 +205,15 @@ def _state_of_post(request, story, extra_media=()) -> dict:
     if link and "://" not in link:
         link = f"https://{link}"  # as the form's URLField will store it
     draft = composer.StoryDraft(data.get("text", ""), link, data.get("hashtags", ""))
-    return _state(channels, draft, media, texts, edited, composer.active_publications(story))
+    return _state(
+        channels, draft, media, texts, edited, composer.active_publications(story), request.person
+    )
 
 
-def _state(channels, draft, media, texts, edited, active) -> dict:
+def _state(channels, draft, media, texts, edited, active, person=None) -> dict:
     panels = composer.build_panels(channels, draft, media, texts, edited, active)
     return {
+        "review_needed": composer.review_needed(panels, person),
         "panels": panels,
         "media": media,
         "reasons": composer.blocking_reasons(panels),

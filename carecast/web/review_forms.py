@@ -1,0 +1,60 @@
+"""Forms of the approvals pages: a decision, a new time, the lead's rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from carecast.approvals.models import Mode
+from carecast.web.forms import WallClockField
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve")),
+            ("changes", _("Ask for changes")),
+            ("reject", _("Reject")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=pgettext_lazy("review", "Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when you ask for changes or reject: the author reads it."),
+    )
+
+
+class NewTimeForm(forms.Form):
+    due = WallClockField(label=_("New date and time"))
+
+
+class ModeForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Approval"), choices=Mode.choices, required=False)
+
+    def __init__(self, *args, inherit: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = list(Mode.choices)
+        if inherit:
+            choices.insert(0, ("", _("As the department decides")))
+        self.fields["mode"].choices = choices
+
+
+class ReplyLabelsForm(forms.Form):
+    labels = forms.MultipleChoiceField(
+        label=_("Replies need approval for comments labelled"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        from carecast.approvals.rules import reply_labels
+        from carecast.inbox.labels import label_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["labels"].choices = label_choices()
+        self.fields["labels"].initial = reply_labels(organisation)

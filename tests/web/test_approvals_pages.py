@@ -1,0 +1,123 @@
+"""The approvals pages: the composer submits, the queue lists, the approver decides."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from carecast.approvals.models import ChannelPolicy, DepartmentPolicy, Mode, Review, ReviewState
+from carecast.core.models import AuditLog
+from carecast.publishing.models import Publication, State
+from tests.web.conftest import berlin, login
+from tests.web.test_approvals import compile_catalogue
+
+compile_catalogue()
+NOW = berlin(2026, 11, 2, 9, 0)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def strict(geburtshilfe):
+    return DepartmentPolicy.objects.create(department=geburtshilfe, mode=Mode.DEPARTMENT_EDITORS)
+
+
+def _compose(client, channel, department, **extra):
+    data = {
+        "title": "Kreißsaalführung",
+        "text": "Jeden Dienstag um 18 Uhr: Kreißsaalführung für werdende Eltern.",
+        "department": department.pk,
+        "channels": [channel.pk],
+        "due": "2026-11-03T10:00",
+        **extra,
+    }
+    return client.post("/stories/new/", data, follow=True)
+
+
+def test_it_offers_submitting_instead_of_planning_to_a_department_editor(
+    clara_client, babytown, strict
+):
+    page = clara_client.get("/stories/new/").content.decode()
+    assert "Planen" in page  # no channel chosen yet: the usual buttons
+    page = clara_client.post(
+        "/compose/live/variants/",
+        {"title": "x", "text": "Hallo", "channels": [babytown.pk]},
+    ).content.decode()
+    assert "Zur Freigabe einreichen" in page and 'value="schedule"' not in page
+
+
+def test_it_submits_from_the_composer_and_schedules_nothing(
+    clara_client, babytown, geburtshilfe, strict, anna
+):
+    response = _compose(clara_client, babytown, geburtshilfe, action="submit")
+    assert "Zur Freigabe eingereicht" in response.content.decode()
+    review = Review.objects.get()
+    assert review.due_at == berlin(2026, 11, 3, 10, 0)
+    assert not Publication.objects.exists()
+
+
+def test_it_refuses_planning_directly_when_approval_is_needed(
+    clara_client, babytown, geburtshilfe, strict
+):
+    response = _compose(clara_client, babytown, geburtshilfe, action="schedule")
+    assert "braucht zuerst eine Freigabe" in response.content.decode()
+    assert not Publication.objects.exists()
+
+
+def test_it_lists_the_review_in_the_queue_and_lets_the_lead_ask_for_changes(
+    clara_client, anna_client, babytown, geburtshilfe, strict, clara
+):
+    _compose(clara_client, babytown, geburtshilfe, action="submit")
+    review = Review.objects.get()
+    queue = anna_client.get("/reviews/").content.decode()
+    assert "Freigaben" in queue and f"/reviews/{review.pk}/" in queue
+    detail = anna_client.get(f"/reviews/{review.pk}/").content.decode()
+    assert "Änderungen erbitten" in detail and "Kreißsaalführung für werdende Eltern" in detail
+    empty = anna_client.post(f"/reviews/{review.pk}/decide/", {"decision": "changes"}, follow=True)
+    assert "Bitte im Kommentar sagen" in empty.content.decode()
+    anna_client.post(
+        f"/reviews/{review.pk}/decide/", {"decision": "changes", "comment": "Bitte mit Uhrzeit."}
+    )
+    review.refresh_from_db()
+    assert review.state == ReviewState.CHANGES_REQUESTED
+    mine = clara_client.get("/reviews/").content.decode()
+    assert "braucht Änderungen" in mine and "Änderungen erbeten" in mine
+    story = clara_client.get(f"/stories/{review.story_id}/").content.decode()
+    assert "Änderungen erbeten" in story
+
+
+def test_it_lets_the_lead_approve_and_the_post_is_scheduled(
+    clara_client, anna_client, babytown, geburtshilfe, strict
+):
+    _compose(clara_client, babytown, geburtshilfe, action="submit")
+    review = Review.objects.get()
+    clara_refused = clara_client.post(f"/reviews/{review.pk}/decide/", {"decision": "approve"})
+    assert clara_refused.status_code == 403
+    anna_client.post(f"/reviews/{review.pk}/decide/", {"decision": "approve"})
+    publication = Publication.objects.get()
+    assert (publication.state, publication.due_at) == (State.SCHEDULED, berlin(2026, 11, 3, 10, 0))
+
+
+def test_it_lets_only_the_lead_set_the_rules(anna_client, babytown, geburtshilfe, ben):
+    assert (
+        login(ben).post(f"/reviews/rules/channel/{babytown.pk}/", {"mode": "everyone"}).status_code
+        == 403
+    )
+    anna_client.post(f"/reviews/rules/channel/{babytown.pk}/", {"mode": "everyone"})
+    anna_client.post(
+        f"/reviews/rules/department/{geburtshilfe.pk}/", {"mode": "department_editors"}
+    )
+    assert ChannelPolicy.objects.get(channel=babytown).mode == Mode.EVERYONE
+    assert DepartmentPolicy.objects.get(department=geburtshilfe).mode == Mode.DEPARTMENT_EDITORS
+    assert AuditLog.objects.filter(action="approval.rule_changed").count() == 2
+    settings_page = anna_client.get(f"/channels/{babytown.pk}/settings/").content.decode()
+    assert "Freigaberegel speichern" in settings_page
+    department_page = anna_client.get(f"/departments/{geburtshilfe.pk}/").content.decode()
+    assert "Beiträge von Abteilungsredaktionen brauchen eine Freigabe" in department_page
+    assert (
+        "Freigaberegel" not in login(ben).get(f"/channels/{babytown.pk}/settings/").content.decode()
+    )
