@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from carecast.core.models import AuditLog, Role
 
@@ -186,4 +186,5 @@ def _local_time(value: str) -> str:
         return value
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    # The same format as every other time on the desk (the ``when`` template filter).
+    return formats.date_format(moment, pgettext("date format", "D j M Y, H:i"))
