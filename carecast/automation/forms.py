@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carecast.automation.models import AwarenessDay, ChannelAutomation, Rule, Source
+from carecast.automation.models import AwarenessDay, ChannelAutomation, Overflow, Rule, Source
 from carecast.core.models import Department
 from carecast.networks import registry
 from carecast.networks.models import Channel
@@ -26,9 +26,22 @@ class SourceForm(forms.ModelForm):
             "department",
             "interval_minutes",
             "allow_hosts",
+            "backlog",
             "is_active",
         ]
         labels = {"url": _("Feed address"), "department": _("Department")}
+        widgets = {"backlog": forms.RadioSelect}
+        help_texts = {
+            "allow_hosts": _(
+                "Only for feeds inside the hospital network. Write host:port (jobs.intranet:8080);"
+                " a host without a port allows only the standard port (80 for http, 443 for"
+                " https)."
+            ),
+            "backlog": _(
+                "Applies once, at the first check. A new feed often lists weeks of items: "
+                "either the rules post those within their age limit, or only what appears later."
+            ),
+        }
 
     def __init__(self, *args, organisation, can_allow_hosts: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +53,7 @@ class SourceForm(forms.ModelForm):
         self.fields["department"].empty_label = _("— whole hospital —")
         self.fields["channel"].empty_label = _("— none —")
         self.fields["interval_minutes"].min_value = 5
+        self.fields["backlog"].required = False  # the default when a script or old page omits it
         if not can_allow_hosts:
             # Allowing internal hosts opens a way into the hospital network: admins only.
             del self.fields["allow_hosts"]
@@ -51,6 +65,7 @@ class SourceForm(forms.ModelForm):
             self.add_error("channel", _("Choose the channel whose posts should be mirrored."))
         if kind != Source.Kind.CHANNEL and not data.get("url"):
             self.add_error("url", _("Enter the address of the feed."))
+        data["backlog"] = data.get("backlog") or Source.Backlog.RECENT
         return data
 
 
@@ -71,6 +86,7 @@ class RuleForm(forms.ModelForm):
             "utm_campaign",
             "policy",
             "max_age_days",
+            "overflow",
             "is_active",
         ]
         widgets = {
@@ -78,8 +94,18 @@ class RuleForm(forms.ModelForm):
             "channels": forms.CheckboxSelectMultiple,
             "template": forms.Textarea(attrs={"rows": 3}),
             "policy": forms.RadioSelect,
+            "overflow": forms.RadioSelect,
         }
         help_texts = {
+            "max_age_days": _(
+                "Older items are never posted by this rule, not even later: the dry run shows "
+                "which remain. 0 = no limit: every item of the sources, however old."
+            ),
+            "overflow": _(
+                "Each channel takes a limited number of automatic posts a day (see the channel’s"
+                " posting settings). Waiting items are planned again at every check until a day "
+                "has room or they pass the age limit."
+            ),
             "template": _(
                 "Placeholders: {title}, {summary}, {location}, {categories}. The link (with UTM "
                 "parameters) and the hashtags are always added and never cut."
@@ -94,6 +120,7 @@ class RuleForm(forms.ModelForm):
             organisation, keep=[self.instance.department_id]
         )
         self.fields["department"].empty_label = _("— any —")
+        self.fields["overflow"].required = False
         for network in _networks():
             self.fields[f"template_{network.name}"] = forms.CharField(
                 label=_("Template for %(network)s") % {"network": network.label},
@@ -107,6 +134,9 @@ class RuleForm(forms.ModelForm):
         rest = [f for f in fields if f not in per_network]
         at = rest.index("template") + 1
         self.order_fields(rest[:at] + per_network + rest[at:])
+
+    def clean_overflow(self):
+        return self.cleaned_data.get("overflow") or Overflow.LATER
 
     def save(self, commit=True):
         rule = super().save(commit=False)

@@ -21,6 +21,10 @@ class Source(models.Model):
         JOBS = "jobs", _("Job feed (Personio XML, RSS, Atom)")
         CHANNEL = "channel", _("Another channel")
 
+    class Backlog(models.TextChoices):
+        RECENT = "recent", _("post the recent ones (each rule's age limit decides)")
+        NONE = "none", _("post none: only items that appear after the first check")
+
     class Health(models.TextChoices):
         NEW = "new", _("not fetched yet")
         OK = "ok", _("fine")
@@ -50,6 +54,15 @@ class Source(models.Model):
         help_text=_("Only for feeds inside the hospital network, e.g. jobs.intranet:8080"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    backlog = models.CharField(
+        _("items already in the feed at the first check"),
+        max_length=8,
+        choices=Backlog.choices,
+        default=Backlog.RECENT,
+    )
+    # Failed checks in a row: each one doubles the wait (up to a day), so a broken source
+    # is not asked every 15 minutes forever.
+    failures = models.PositiveIntegerField(default=0)
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     # For channel sources: the newest publication id already mirrored.
@@ -122,6 +135,11 @@ class Policy(models.TextChoices):
     GAP = "gap", _("gap filler only")
 
 
+class Overflow(models.TextChoices):
+    LATER = "later", _("wait for a later day with a free slot")
+    SKIP = "skip", _("skip them")
+
+
 class Rule(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="rules")
     name = models.CharField(_("name"), max_length=200)
@@ -156,6 +174,12 @@ class Rule(models.Model):
         _("policy"), max_length=16, choices=Policy.choices, default=Policy.NEXT_SLOT
     )
     max_age_days = models.PositiveIntegerField(_("ignore items older than (days)"), default=14)
+    overflow = models.CharField(
+        _("items beyond the channel's daily cap"),
+        max_length=8,
+        choices=Overflow.choices,
+        default=Overflow.LATER,
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from carecast.automation import polling
 from carecast.automation.models import Item, Rule, Source
-from carecast.automation.runner import Planned, run_rule
+from carecast.automation.runner import DEFERRED, Planned, run_rule
 
 
 def refresh(source: Source, actor=None) -> tuple[polling.PollResult, list[Planned]]:
@@ -17,8 +20,19 @@ def refresh(source: Source, actor=None) -> tuple[polling.PollResult, list[Planne
     before the rules ran are still processed, once. Items a rule created later never saw
     are picked up when someone runs that rule (``run_rule`` over all items).
     """
+    first_check = source.last_success_at is None
     result = polling.poll(source)
+    if first_check and not result.error and source.backlog == Source.Backlog.NONE:
+        set_aside(source, result.new)
     return result, handle_pending(source, actor)
+
+
+def set_aside(source: Source, items: list[Item]) -> int:
+    """The first check's items count as handled: the person chose "only items that appear later"."""
+    done = Item.objects.filter(pk__in=[i.pk for i in items]).update(handled_at=timezone.now())
+    source.last_counts = {**source.last_counts, "set_aside": done}
+    source.save(update_fields=["last_counts"])
+    return done
 
 
 def handle_pending(source: Source, actor=None) -> list[Planned]:
@@ -36,5 +50,25 @@ def handle_pending(source: Source, actor=None) -> list[Planned]:
         )
         for rule in rules:
             planned += run_rule(rule, items=items, now=timezone.now(), actor=actor)
-        Item.objects.filter(pk__in=ids).update(handled_at=timezone.now())
+        # Items waiting for a free day stay pending: the next check plans them again.
+        waiting = {p.item.pk for p in planned if p.status == DEFERRED}
+        done = [pk for pk in ids if pk not in waiting]
+        Item.objects.filter(pk__in=done).update(handled_at=timezone.now())
     return planned
+
+
+def set_paused(source: Source, *, paused: bool) -> None:
+    """Pausing stops the checks; resuming checks at once and forgets earlier failures."""
+    source.is_active = not paused
+    if not paused:
+        source.failures, source.next_fetch_at = 0, timezone.now()
+    source.save(update_fields=["is_active", "failures", "next_fetch_at"])
+
+
+def too_old(source: Source, rule: Rule) -> int:
+    """How many of the source's items ``rule`` will never post because of its age limit."""
+    if not rule.max_age_days:
+        return 0
+    cutoff = timezone.now() - dt.timedelta(days=rule.max_age_days)
+    old = Q(published_at__lt=cutoff) | Q(published_at__isnull=True, first_seen_at__lt=cutoff)
+    return source.items.filter(old).count()

@@ -128,6 +128,17 @@ def _refresh(row: Item, item: FeedItem, now: dt.datetime) -> Item | None:
     return row
 
 
+MAX_WAIT_MINUTES = 24 * 60
+
+
+def wait_minutes(source: Source) -> int:
+    """The interval, doubled for each failed check in a row, at most a day."""
+    interval = max(source.interval_minutes, 1)
+    if not source.failures:
+        return interval
+    return min(interval * 2 ** min(source.failures, 16), max(MAX_WAIT_MINUTES, interval))
+
+
 def _finish(
     source: Source,
     now: dt.datetime,
@@ -136,7 +147,8 @@ def _finish(
     error: SourceError | None = None,
 ) -> None:
     source.last_fetched_at = now
-    source.next_fetch_at = now + dt.timedelta(minutes=max(source.interval_minutes, 1))
+    source.failures = source.failures + 1 if error is not None else 0
+    source.next_fetch_at = now + dt.timedelta(minutes=wait_minutes(source))
     if error is not None:
         source.health = Source.Health.ERROR
         with override("en"):
@@ -150,6 +162,7 @@ def _finish(
         update_fields=[
             "last_fetched_at",
             "next_fetch_at",
+            "failures",
             "health",
             "last_error",
             "error_msgid",

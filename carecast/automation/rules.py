@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from string import Formatter
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.utils.text import slugify
@@ -55,15 +56,35 @@ class _Blank(dict):
         return ""
 
 
-def render(rule: Rule, item: Item, network: str) -> str:
-    template = rule.templates.get(network) or rule.template or "{title}"
-    values = _Blank(
+def template_for(rule: Rule, network: str) -> str:
+    return rule.templates.get(network) or rule.template or "{title}"
+
+
+def _values(item: Item) -> _Blank:
+    return _Blank(
         title=item.title,
         summary=item.summary,
         location=item.location,
         categories=", ".join(item.categories),
         source=item.source.name,
     )
+
+
+def empty_fields(rule: Rule, item: Item, network: str) -> list[str]:
+    """Placeholders of the template that stay empty for ``item`` ("{title} – {location}")."""
+    values = _values(item)
+    try:
+        names = [
+            name for _text, name, _spec, _conv in Formatter().parse(template_for(rule, network))
+        ]
+    except ValueError:
+        return []
+    return sorted({n for n in names if n is not None and not str(values[n]).strip()})
+
+
+def render(rule: Rule, item: Item, network: str) -> str:
+    template = template_for(rule, network)
+    values = _values(item)
     try:
         text = template.format_map(values)
     except (ValueError, IndexError, AttributeError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -17,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecast.automation import rules as rulebook
-from carecast.automation.models import AutoPost, Item, Policy, Rule
-from carecast.automation.slots import Planner
+from carecast.automation.models import AutoPost, Item, Overflow, Policy, Rule
+from carecast.automation.slots import HORIZON_DAYS, Planner
 from carecast.networks.models import Channel
 from carecast.publishing.services import PublishingError, schedule
 from carecast.stories.services import save_story
 
 Status = AutoPost.Status
+# Not stored: the item stays unhandled and the next check tries again (a later day may be free).
+DEFERRED = "deferred"
 
 
 @dataclass
@@ -36,6 +38,18 @@ class Planned:
     status: str
     due_at: dt.datetime | None = None
     reason: str = ""
+    empty_fields: list[str] = field(default_factory=list)  # template placeholders with no value
+    on_next_check: bool = True  # False: only "run now" posts it (the item was handled before)
+
+    @property
+    def empty_placeholders(self) -> str:
+        return ", ".join(f"{{{name}}}" for name in self.empty_fields)
+
+    @property
+    def status_label(self) -> str:
+        if self.status == DEFERRED:
+            return _("waits for a free day")
+        return str(Status(self.status).label)
 
 
 class Run:
@@ -57,7 +71,12 @@ class Run:
         return [self._plan_one(item, c) for c in targets if not _mirrors_itself(item, c)]
 
     def _plan_one(self, item: Item, channel: Channel) -> Planned:
-        text = rulebook.post_text(self.rule, item, channel)
+        planned = self._slot(item, channel, rulebook.post_text(self.rule, item, channel))
+        planned.empty_fields = rulebook.empty_fields(self.rule, item, channel.network)
+        planned.on_next_check = item.handled_at is None
+        return planned
+
+    def _slot(self, item: Item, channel: Channel, text: str) -> Planned:
         policy = self.rule.policy
         if policy == Policy.DRAFT:
             return Planned(item, channel, text, Status.DRAFT)
@@ -65,11 +84,14 @@ class Run:
             return Planned(item, channel, text, Status.QUEUED)
         planner = self.planner(channel)
         due = planner.next_slot(self.now, windows=policy == Policy.NEXT_SLOT)
+        if due is None and self.rule.overflow == Overflow.LATER:
+            reason = _("Waits: no free slot in the next %(days)s days; tried again at every check.")
+            return Planned(item, channel, text, DEFERRED, reason=reason % {"days": HORIZON_DAYS})
         if due is None:
-            reason = _("No free slot in the next %(days)s days (daily cap or spacing).") % {
-                "days": 14
-            }
-            return Planned(item, channel, text, Status.SKIPPED, reason=reason)
+            reason = _("Skipped: no free slot in the next %(days)s days (daily cap or spacing).")
+            return Planned(
+                item, channel, text, Status.SKIPPED, reason=reason % {"days": HORIZON_DAYS}
+            )
         planner.take(due)
         return Planned(item, channel, text, Status.SCHEDULED, due_at=due)
 
@@ -162,7 +184,7 @@ def dry_run(
     planned: list[Planned] = []
     for item in sorted(items, key=_oldest_first)[:limit]:
         plans = run.plan(item, sent[item])
-        sent.add(item, plans)
+        sent.add(item, [p for p in plans if p.status != DEFERRED])
         planned += plans
     return planned
 
@@ -179,9 +201,11 @@ def run_rule(rule: Rule, items=None, now: dt.datetime | None = None, actor=None)
     results: list[Planned] = []
     for item in sorted(chosen, key=_oldest_first):
         plans = run.plan(item, sent[item])
-        if plans:
-            results += _carry_out(rule, item, plans, actor)
-            sent.add(item, plans)
+        # A deferred post is not remembered: the item stays pending and is planned again.
+        now_plans = [p for p in plans if p.status != DEFERRED]
+        results += _carry_out(rule, item, now_plans, actor)
+        results += [p for p in plans if p.status == DEFERRED]
+        sent.add(item, now_plans)
     return results
 
 
@@ -191,6 +215,8 @@ def _oldest_first(item: Item):
 
 def _carry_out(rule: Rule, item: Item, plans: list[Planned], actor) -> list[Planned]:
     """One story for the item, one post per channel; all or nothing per item."""
+    if not plans:
+        return []
     try:
         with transaction.atomic():
             posting = [p for p in plans if p.status != Status.SKIPPED]

@@ -70,9 +70,45 @@ def sources(request):
 @team_only
 def source_detail(request, source_id):
     source = get_object_or_404(Source, pk=source_id, organisation=request.org)
+    form = SourceForm(
+        request.POST or None,
+        instance=source,
+        organisation=request.org,
+        can_allow_hosts=may_allow_hosts(request.person),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Source “%(name)s” saved.") % {"name": source.name})
+        return redirect("automation:source", source.pk)
     items = source.items.all()[:50]
-    rules = source.rules.all()
-    return _page(request, "source.html", "sources", source=source, items=items, rules=rules)
+    rules = list(source.rules.all())
+    for rule in rules:
+        rule.too_old = pipeline.too_old(source, rule)
+    return _page(
+        request, "source.html", "sources", source=source, items=items, rules=rules, form=form
+    )
+
+
+@require_POST
+@team_only
+def source_pause(request, source_id):
+    """Pause a source (no more checks) or resume it (checked at once, failures forgotten)."""
+    source = get_object_or_404(Source, pk=source_id, organisation=request.org)
+    pipeline.set_paused(source, paused=source.is_active)
+    if source.is_active:
+        messages.success(request, _("Source “%(name)s” resumed.") % {"name": source.name})
+    else:
+        messages.success(request, _("Source “%(name)s” paused.") % {"name": source.name})
+    return redirect("automation:source", source.pk)
+
+
+@require_POST
+@team_only
+def source_delete(request, source_id):
+    source = get_object_or_404(Source, pk=source_id, organisation=request.org)
+    source.delete()
+    messages.success(request, _("Source “%(name)s” removed.") % {"name": source.name})
+    return redirect("automation:sources")
 
 
 @require_POST
