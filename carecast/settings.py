@@ -258,6 +258,14 @@ CARECAST_THREADS_AUTHORIZE_URL = env_str(
     "CARECAST_THREADS_AUTHORIZE_URL", "https://threads.net/oauth/authorize"
 )
 CARECAST_THREADS_API_URL = env_str("CARECAST_THREADS_API_URL", "https://graph.threads.net")
+# LinkedIn: the hospital's app at linkedin.com/developers with the Community Management API.
+CARECAST_LINKEDIN_CLIENT_ID = env_str("CARECAST_LINKEDIN_CLIENT_ID", "")
+CARECAST_LINKEDIN_CLIENT_SECRET = env_str("CARECAST_LINKEDIN_CLIENT_SECRET", "")
+CARECAST_LINKEDIN_OAUTH_URL = env_str(
+    "CARECAST_LINKEDIN_OAUTH_URL", "https://www.linkedin.com/oauth/v2"
+)
+CARECAST_LINKEDIN_API_URL = env_str("CARECAST_LINKEDIN_API_URL", "https://api.linkedin.com")
+CARECAST_LINKEDIN_VERSION = env_str("CARECAST_LINKEDIN_VERSION", "")
 # Bluesky: where did:plc documents are read; a resolveHandle server instead of DNS (tests).
 CARECAST_BLUESKY_PLC_URL = env_str("CARECAST_BLUESKY_PLC_URL", "https://plc.directory")
 CARECAST_BLUESKY_RESOLVER = env_str("CARECAST_BLUESKY_RESOLVER", "")

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from carecast.networks import bluesky, facebook, feed, instagram, mastodon, threads, x
+from carecast.networks import (
+    bluesky,
+    facebook,
+    feed,
+    instagram,
+    linkedin,
+    mastodon,
+    threads,
+    x,
+)
 from carecast.networks.base import Network
 
 NETWORKS: dict[str, Network] = {
@@ -15,6 +24,7 @@ NETWORKS: dict[str, Network] = {
         facebook.Facebook(),
         instagram.Instagram(),
         threads.Threads(),
+        linkedin.LinkedIn(),
     )
 }
 

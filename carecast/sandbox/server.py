@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 from carecast.networks.facebook import sandbox as facebook_api
 from carecast.networks.facebook import sandbox_login as facebook_login
 from carecast.networks.instagram import sandbox as instagram_api
+from carecast.networks.linkedin import sandbox as linkedin_api
 from carecast.networks.threads import sandbox as threads_api
 from carecast.sandbox import (
     bluesky_api,
@@ -51,6 +52,7 @@ ROUTERS: list[Router] = [
     instagram_api.router,
     facebook_api.router,
     threads_api.router,
+    linkedin_api.router,
     viewer.router,
 ]
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -73,6 +75,8 @@ def error_response(network: str | None, status: int, message: str) -> Response:
         return bluesky_api.error(501 if status == 404 else status, code, message)
     if network == "mastodon":
         return mastodon_api.error(status, message)
+    if network == "linkedin":
+        return linkedin_api.error(status, "NOT_FOUND" if status == 404 else "ERROR", message)
     if network in ("facebook", "threads"):
         return facebook_api.error(status, 100 if status < 500 else 2, message)
     return viewer.page("Fehler", f"<h1>{status}</h1><p>{message}</p>", status)

@@ -45,7 +45,7 @@ def comment(
     parent = server.store.post(network, reply_to)
     if parent is None:
         raise VisitorError(f"No {network} post {reply_to!r} in the sandbox to comment on.")
-    if network in ("facebook", "instagram", "threads"):  # Graph-style: stored directly
+    if network in ("facebook", "instagram", "threads", "linkedin"):  # stored directly
         from carecast.networks.facebook.sandbox import visitor_comment
 
         return visitor_comment(server, network, reply_to, text, author or "lena")

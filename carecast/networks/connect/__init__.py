@@ -20,11 +20,21 @@ from carecast.networks.connect.mastodon import MastodonFlow
 from carecast.networks.connect.x import XFlow
 from carecast.networks.facebook.connect import FacebookFlow
 from carecast.networks.instagram.connect import InstagramFlow
+from carecast.networks.linkedin.connect import LinkedInFlow
 from carecast.networks.threads.connect import ThreadsFlow
 
 FLOWS: dict[str, Flow] = {
     flow.network: flow
-    for flow in (MastodonFlow(), BlueskyFlow(), XFlow(), FeedFlow(), FacebookFlow(), InstagramFlow(), ThreadsFlow())
+    for flow in (
+        MastodonFlow(),
+        BlueskyFlow(),
+        XFlow(),
+        FeedFlow(),
+        FacebookFlow(),
+        InstagramFlow(),
+        ThreadsFlow(),
+        LinkedInFlow(),
+    )
 }
 
 

@@ -251,7 +251,13 @@ def visitor_comment(
     """Someone (``author``, a person on Facebook or Instagram) comments on ``reply_to``."""
     comment_id = f"{reply_to}_{server.store.next_id(network)}"
     person = {"id": f"person-{author}", "name": author.title()}
-    data = {"parent": reply_to, "from": person, "created_time": now_iso(), "username": author}
+    data = {
+        "parent": reply_to,
+        "from": person,
+        "created_time": now_iso(),
+        "username": author,
+        "actor": f"urn:li:person:{author}",  # LinkedIn names people by URN
+    }
     url = f"{server.base_url}/fb/{comment_id}"
     return server.store.add_post(network, author, comment_id, text, url, data)
 

@@ -32,7 +32,7 @@ def file_for(token: str) -> Path:
     """The file a token names; ``Http404`` if it is forged, expired or gone."""
     try:
         relative = signing.loads(token, salt=SALT, max_age=MAX_AGE)["p"]
-    except (signing.BadSignature, KeyError, TypeError) as exc:
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise Http404 from exc
     root = Path(settings.MEDIA_ROOT).resolve()
     path = (root / relative).resolve()

@@ -1,0 +1,242 @@
+"""LinkedIn: the versioned Posts API (api.linkedin.com/rest) for an organisation page.
+
+Endpoints (reference URL next to each; every call sends ``LinkedIn-Version`` and
+``X-Restli-Protocol-Version: 2.0.0``):
+* ``POST /rest/posts`` → 201, the post's URN in ``x-restli-id`` —
+  https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api
+* ``GET /rest/posts?q=author&author=…`` (find_existing) and ``DELETE /rest/posts/{urn}`` — same page
+* ``POST /rest/images?action=initializeUpload`` then ``PUT`` to the upload URL —
+  https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api
+* ``POST/GET /rest/socialActions/{urn}/comments`` (replies, inbox) —
+  https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/comments-api
+* Versioning, 426 for a sunset version —
+  https://learn.microsoft.com/en-us/linkedin/marketing/versioning
+LinkedIn offers no way to hide a comment through the API (``supports_hide`` is False).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from carecast.lib.http import error_from_exception, error_from_response, make_client
+from carecast.networks.base import (
+    Account,
+    CannotVerify,
+    Connector,
+    ConnectorError,
+    MediaFile,
+    PostRequest,
+    PostResult,
+    Reply,
+)
+from carecast.networks.facebook.connector import comparable
+from carecast.networks.linkedin.rules import escape_little, unescape_little
+
+# The Marketing API version (YYYYMM). LinkedIn keeps each for about a year, then answers
+# 426; ``CARECAST_LINKEDIN_VERSION`` (account config ``linkedin_version``) overrides it.
+LINKEDIN_VERSION = "202509"
+LABEL = "LinkedIn"
+
+
+class LinkedInConnector(Connector):
+    idempotent = False
+    can_look_up = True
+    supports_inbox = True
+    supports_hide = False
+
+    def __init__(self, account: Account, *, timeout: float | None = None) -> None:
+        super().__init__(account)
+        self.timeout = timeout
+        self._client: httpx.Client | None = None
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            version = self.account.config.get("linkedin_version") or _configured_version()
+            headers = {"LinkedIn-Version": version, "X-Restli-Protocol-Version": "2.0.0"}
+            self._client = make_client(
+                self.account.base_url.rstrip("/"), headers=headers, timeout=self.timeout
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    @property
+    def author(self) -> str:
+        return f"urn:li:organization:{self.account.remote_user_id}"
+
+    def _send(
+        self, method: str, path: str, action: str, *, creates_post: bool = False, **kw: Any
+    ) -> httpx.Response:
+        token = self.account.credentials.get("access_token", "")
+        headers = {"Authorization": f"Bearer {token}", **kw.pop("headers", {})}
+        try:
+            response = self.client.request(method, path, headers=headers, **kw)
+        except httpx.HTTPError as exc:
+            raise error_from_exception(exc, creates_post, network_label=LABEL) from exc
+        if response.status_code == 426:
+            version = response.request.headers.get("LinkedIn-Version")
+            raise ConnectorError(
+                f"{action} ({LABEL}): API version {version} is no longer supported; "
+                "carecast needs an update (or CARECAST_LINKEDIN_VERSION).",
+                permanent=True,
+                status=426,
+            )
+        if response.status_code >= 400:
+            raise error_from_response(response, LABEL, action)
+        return response
+
+    def publish(self, post: PostRequest) -> PostResult:
+        if post.reply_to:
+            return self._comment(post)
+        body: dict[str, Any] = {
+            "author": self.author,
+            "commentary": escape_little(post.text),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        content = self._content(post)
+        if content:
+            body["content"] = content
+        response = self._send(
+            "POST", "/rest/posts", "Could not publish", creates_post=True, json=body
+        )
+        urn = response.headers.get("x-restli-id", "")
+        if not urn:
+            raise ConnectorError(
+                f"Could not publish ({LABEL}): no x-restli-id", outcome_unknown=True
+            )
+        return PostResult(urn, f"https://www.linkedin.com/feed/update/{urn}/", raw={"id": urn})
+
+    def _content(self, post: PostRequest) -> dict[str, Any] | None:
+        images = [{"id": self._upload(item), "altText": item.alt_text} for item in post.media]
+        if len(images) == 1:
+            return {"media": images[0]}
+        if images:
+            return {"multiImage": {"images": images}}
+        if post.link:
+            return {"article": {"source": post.link, "title": post.link}}
+        return None
+
+    def _upload(self, item: MediaFile) -> str:
+        try:
+            content = item.path.read_bytes()
+        except OSError as exc:
+            raise ConnectorError(f"Media file cannot be read: {exc}", permanent=True) from exc
+        action = "Could not upload the image"
+        body = {"initializeUploadRequest": {"owner": self.author}}
+        answer = self._send(
+            "POST", "/rest/images", action, params={"action": "initializeUpload"}, json=body
+        )
+        value = _json(answer).get("value") or {}
+        if not value.get("uploadUrl") or not value.get("image"):
+            raise ConnectorError(f"{action} ({LABEL}): no upload address")
+        self._send(
+            "PUT",
+            value["uploadUrl"],
+            action,
+            content=content,
+            headers={"Content-Type": item.mime_type},
+        )
+        return str(value["image"])
+
+    def _comment(self, post: PostRequest) -> PostResult:
+        body = {
+            "actor": self.author,
+            "object": post.reply_to,
+            "message": {"text": escape_little(post.text)},
+        }
+        path = f"/rest/socialActions/{quote(post.reply_to, safe='')}/comments"
+        response = self._send("POST", path, "Could not reply", creates_post=True, json=body)
+        urn = response.headers.get("x-restli-id") or str(_json(response).get("id") or "")
+        return PostResult(urn, raw=_json(response))
+
+    def delete(self, remote_id: str) -> None:
+        try:
+            self._send("DELETE", f"/rest/posts/{quote(remote_id, safe='')}", "Could not delete")
+        except ConnectorError as exc:
+            if exc.status != 404:
+                raise
+
+    def verify_credentials(self) -> str:
+        path = f"/rest/organizations/{self.account.remote_user_id}"
+        return str(_json(self._send("GET", path, "Could not verify")).get("localizedName") or "")
+
+    def _recent(self) -> list[dict[str, Any]]:
+        params = {"q": "author", "author": self.author, "count": 50}
+        headers = {"X-RestLi-Method": "FINDER"}
+        answer = self._send(
+            "GET", "/rest/posts", "Could not read recent posts", params=params, headers=headers
+        )
+        elements = _json(answer).get("elements")
+        if not isinstance(elements, list):
+            raise ConnectorError(f"Could not read recent posts ({LABEL}): no elements")
+        return elements
+
+    def find_existing(self, post: PostRequest) -> PostResult | None:
+        if post.reply_to or not comparable(post.text):
+            raise CannotVerify("LinkedIn: this post cannot be recognised among recent posts.")
+        try:
+            elements = self._recent()
+        except ConnectorError as exc:
+            raise CannotVerify(
+                str(exc), auth=exc.auth, retry_after=exc.retry_after, status=exc.status
+            ) from exc
+        for item in elements:
+            if comparable(unescape_little(str(item.get("commentary") or ""))) == comparable(
+                post.text
+            ):
+                urn = str(item["id"])
+                return PostResult(urn, f"https://www.linkedin.com/feed/update/{urn}/", raw=item)
+        return None
+
+    def fetch_mentions(self, since_id: str = "") -> list[Reply]:
+        """Comments on the organisation's recent posts, newest first."""
+        replies: list[Reply] = []
+        for item in self._recent()[:10]:
+            path = f"/rest/socialActions/{quote(str(item['id']), safe='')}/comments"
+            for comment in (
+                _json(self._send("GET", path, "Could not read comments")).get("elements") or []
+            ):
+                if comment.get("actor") == self.author:
+                    continue
+                replies.append(
+                    Reply(
+                        remote_id=str(comment.get("$URN") or comment.get("id") or ""),
+                        text=unescape_little(str((comment.get("message") or {}).get("text") or "")),
+                        author=str(comment.get("actor") or ""),
+                        author_id=str(comment.get("actor") or ""),
+                        created_at=str((comment.get("created") or {}).get("time") or ""),
+                        in_reply_to=str(item["id"]),
+                    )
+                )
+        return sorted(replies, key=lambda r: r.created_at, reverse=True)
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _configured_version() -> str:
+    """``CARECAST_LINKEDIN_VERSION`` when set (an operator moving ahead of a sunset), else ours."""
+    try:
+        from django.conf import settings
+
+        return str(getattr(settings, "CARECAST_LINKEDIN_VERSION", "") or LINKEDIN_VERSION)
+    except Exception:  # rules and connectors stay usable without Django set up
+        return LINKEDIN_VERSION

@@ -1,0 +1,263 @@
+"""The sandbox's LinkedIn (under ``/linkedin/``): 3-legged OAuth, organisation ACLs, the
+versioned Posts, Images and Comments APIs.
+
+A sandbox ``linkedin`` account is an organisation page (``user_id``: its numeric id) whose
+token belongs to an administrator. Every ``/rest/`` call needs ``LinkedIn-Version``; one older
+than the ``linkedin_oldest_version`` setting answers 426, as a sunset version does. A
+commentary with an unescaped reserved character is cut there, silently, as LinkedIn does.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from html import escape
+from typing import Any
+from urllib.parse import unquote, urlencode
+
+from carecast.networks.linkedin.rules import RESERVED
+from carecast.sandbox.routing import HTTPError, Request, Response, Router
+from carecast.sandbox.store import AuthFailure
+from carecast.sandbox.viewer import page as html_page
+
+router = Router()
+NETWORK = "linkedin"
+OLDEST_VERSION = "202410"
+_LOCK = threading.Lock()
+_KEEP = re.compile(r"https?://\S+|(?<![\w#])#\w+|\\.")
+
+
+def error(status: int, code: str, message: str, service_code: int | None = None) -> Response:
+    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    if service_code:
+        body["serviceErrorCode"] = service_code
+    return Response(status, body)
+
+
+def _state(req: Request) -> dict[str, Any]:
+    with _LOCK:
+        if not hasattr(req.server, "linkedin_state"):
+            req.server.linkedin_state = {"codes": {}, "uploads": {}}  # type: ignore[attr-defined]
+        return req.server.linkedin_state  # type: ignore[attr-defined]
+
+
+def _org(req: Request, urn: str) -> dict[str, Any]:
+    """The organisation named by ``urn`` if the token's administrator may act for it."""
+    _auth(req)
+    org = req.store.account_by_id(NETWORK, urn.rsplit(":", 1)[-1])
+    if org is None or not urn.startswith("urn:li:organization:"):
+        raise HTTPError(error(403, "ACCESS_DENIED", "Not enough permissions to act as this author"))
+    return org
+
+
+def _auth(req: Request) -> dict[str, Any]:
+    """The organisation behind the token, after checking the version header."""
+    version = req.headers.get("LinkedIn-Version") or ""
+    if not version:
+        raise HTTPError(error(400, "VERSION_MISSING", "A version must be present."))
+    if version < str(req.server.settings.get("linkedin_oldest_version", OLDEST_VERSION)):
+        raise HTTPError(
+            error(426, "NONEXISTENT_VERSION", f"Requested version {version} is not active")
+        )
+    try:
+        return req.store.authenticate(NETWORK, req.bearer)
+    except AuthFailure as exc:
+        raise HTTPError(error(401, "INVALID_ACCESS_TOKEN", "Invalid access token", 65600)) from exc
+
+
+def silently_cut(commentary: str) -> str:
+    """What LinkedIn keeps of a commentary: everything up to the first unescaped reserved char."""
+    last = 0
+    for found in _KEEP.finditer(commentary):
+        cut = _first_reserved(commentary[last : found.start()])
+        if cut is not None:
+            return commentary[: last + cut]
+        last = found.end()
+    cut = _first_reserved(commentary[last:])
+    return commentary if cut is None else commentary[: last + cut]
+
+
+def _first_reserved(part: str) -> int | None:
+    return next((i for i, char in enumerate(part) if char in RESERVED), None)
+
+
+# --- OAuth ----------------------------------------------------------------------------------
+
+
+@router.route("GET", "/linkedin/oauth/v2/authorization")
+def authorize(req: Request) -> Response:
+    keep = {k: req.arg(k) or "" for k in ("client_id", "redirect_uri", "scope", "state")}
+    hidden = "".join(
+        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
+    )
+    body = (
+        "<h1>LinkedIn: carecast erlauben?</h1>"
+        f"<p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
+        f'<form method="post" action="/linkedin/oauth/v2/authorization">{hidden}'
+        '<p><button name="decision" value="allow">Zulassen</button> '
+        '<button name="decision" value="deny">Abbrechen</button></p></form>'
+    )
+    return html_page("LinkedIn-Anmeldung", body)
+
+
+@router.route("POST", "/linkedin/oauth/v2/authorization")
+def decide(req: Request) -> Response:
+    redirect = str(req.param("redirect_uri") or "")
+    answer = {"state": str(req.param("state") or "")}
+    if req.param("decision") != "allow":
+        answer.update(error="user_cancelled_authorize", error_description="The user cancelled")
+    else:
+        code = secrets.token_urlsafe(24)
+        _state(req)["codes"][code] = redirect
+        answer["code"] = code
+    separator = "&" if "?" in redirect else "?"
+    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+
+
+@router.route("POST", "/linkedin/oauth/v2/accessToken")
+def access_token(req: Request) -> Response:
+    redirect = _state(req)["codes"].pop(str(req.param("code") or ""), None)
+    if redirect is None or redirect != str(req.param("redirect_uri") or ""):
+        return Response(
+            400,
+            {"error": "invalid_request", "error_description": "Unable to retrieve access token"},
+        )
+    # An administrator's token acts for every organisation it administers.
+    token = f"li-{secrets.token_urlsafe(20)}"
+    for org in req.store.accounts(NETWORK):
+        req.store.store_token(NETWORK, org["handle"], token, "access", 5_184_000)
+    return Response(
+        200, {"access_token": token, "expires_in": 5_184_000, "scope": req.param("scope") or ""}
+    )
+
+
+@router.route("GET", "/linkedin/rest/organizationAcls")
+def organization_acls(req: Request) -> Response:
+    _auth(req)
+    elements = [
+        {
+            "organization": f"urn:li:organization:{org['user_id']}",
+            "role": "ADMINISTRATOR",
+            "state": "APPROVED",
+        }
+        for org in req.store.accounts(NETWORK)
+    ]
+    return Response(200, {"elements": elements, "paging": {"count": 10, "start": 0}})
+
+
+@router.route("GET", "/linkedin/rest/organizations/<org_id>")
+def organization(req: Request, org_id: str) -> Response:
+    _auth(req)
+    org = req.store.account_by_id(NETWORK, org_id)
+    if org is None:
+        return error(404, "NOT_FOUND", "Organization not found")
+    return Response(
+        200, {"id": int(org_id), "localizedName": org["display_name"], "vanityName": org["handle"]}
+    )
+
+
+# --- posts, images, comments ----------------------------------------------------------------
+
+
+@router.route("POST", "/linkedin/rest/posts")
+def create_post(req: Request) -> Response:
+    body = req.json if isinstance(req.json, dict) else {}
+    org = _org(req, str(body.get("author") or ""))
+    missing = [
+        f
+        for f in ("author", "commentary", "visibility", "distribution", "lifecycleState")
+        if f not in body
+    ]
+    if missing:
+        return error(422, "UNPROCESSABLE_ENTITY", f"ERROR :: /{missing[0]} :: field is required")
+    urn = f"urn:li:share:{req.store.next_id(NETWORK)}"
+    content = body.get("content") or {}
+    images = content.get("multiImage", {}).get("images") or (
+        [content["media"]] if "media" in content else []
+    )
+    for image in images:
+        req.store.update_media(NETWORK, image["id"], alt_text=image.get("altText") or "")
+    data = {
+        "commentary": silently_cut(str(body["commentary"])),
+        "media_ids": [i["id"] for i in images],
+        "content": content,
+    }
+    req.store.add_post(
+        NETWORK, org["handle"], urn, data["commentary"], f"{req.base_url}/linkedin/feed/{urn}", data
+    )
+    return Response(201, None, {"x-restli-id": urn})
+
+
+@router.route("GET", "/linkedin/rest/posts")
+def find_posts(req: Request) -> Response:
+    if req.arg("q") != "author":
+        return error(400, "ILLEGAL_ARGUMENT", "q=author is required")
+    org = _org(req, req.arg("author") or "")
+    own = [p for p in req.store.posts(NETWORK, org["handle"]) if not p["data"].get("parent")]
+    count = min(int(req.arg("count") or 10), 100)
+    elements = [
+        {"id": p["id"], "author": req.arg("author"), "commentary": p["text"]} for p in own[:count]
+    ]
+    return Response(200, {"elements": elements, "paging": {"count": count, "start": 0}})
+
+
+@router.route("DELETE", "/linkedin/rest/posts/<urn>")
+def delete_post(req: Request, urn: str) -> Response:
+    _auth(req)
+    if not req.store.delete_post(NETWORK, unquote(urn)):
+        return error(404, "NOT_FOUND", "Post not found")
+    return Response(204, None)
+
+
+@router.route("POST", "/linkedin/rest/images")
+def initialize_upload(req: Request) -> Response:
+    body = req.json if isinstance(req.json, dict) else {}
+    org = _org(req, str((body.get("initializeUploadRequest") or {}).get("owner") or ""))
+    if req.arg("action") != "initializeUpload":
+        return error(400, "ILLEGAL_ARGUMENT", "action=initializeUpload is required")
+    image = f"urn:li:image:{req.store.next_id(NETWORK)}"
+    _state(req)["uploads"][image] = org["handle"]
+    url = f"{req.base_url}/linkedin/upload/{image}"
+    return Response(200, {"value": {"uploadUrl": url, "image": image, "uploadUrlExpiresAt": 0}})
+
+
+@router.route("PUT", "/linkedin/upload/<image>")
+def upload(req: Request, image: str) -> Response:
+    handle = _state(req)["uploads"].pop(unquote(image), None)
+    if handle is None:
+        return error(404, "NOT_FOUND", "Upload not found")
+    kind = req.headers.get("Content-Type") or "application/octet-stream"
+    req.store.add_media(NETWORK, handle, unquote(image), kind, req.body)
+    return Response(201, None)
+
+
+@router.route("POST", "/linkedin/rest/socialActions/<urn>/comments")
+def create_comment(req: Request, urn: str) -> Response:
+    body = req.json if isinstance(req.json, dict) else {}
+    org = _org(req, str(body.get("actor") or ""))
+    target = unquote(urn)
+    if req.store.post(NETWORK, target) is None:
+        return error(404, "NOT_FOUND", "Target not found")
+    comment = f"urn:li:comment:({target},{req.store.next_id(NETWORK)})"
+    text = str((body.get("message") or {}).get("text") or "")
+    data = {"parent": target, "actor": body.get("actor") or f"urn:li:organization:{org['user_id']}"}
+    req.store.add_post(NETWORK, org["handle"], comment, text, "", data)
+    return Response(201, {"id": comment}, {"x-restli-id": comment})
+
+
+@router.route("GET", "/linkedin/rest/socialActions/<urn>/comments")
+def comments(req: Request, urn: str) -> Response:
+    _auth(req)
+    target = unquote(urn)
+    elements = [
+        {
+            "$URN": p["id"],
+            "actor": p["data"].get("actor"),
+            "message": {"text": p["text"]},
+            "created": {"time": p["created_at"]},
+        }
+        for p in req.store.posts(NETWORK)
+        if p["data"].get("parent") == target
+    ]
+    return Response(200, {"elements": elements, "paging": {}})
