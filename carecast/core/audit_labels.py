@@ -121,6 +121,7 @@ DETAIL_LABELS = {
     "channels": pgettext_lazy("audit detail", "Channel numbers"),
     "labels": pgettext_lazy("audit detail", "Labels"),
     "mode": pgettext_lazy("audit detail", "Rule"),
+    "handle": pgettext_lazy("audit detail", "Account"),
 }
 # Ids the entry's object link already shows; a note about daylight saving is on the post.
 HIDDEN_DETAILS = {

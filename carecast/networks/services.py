@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecast.core import audit
 from carecast.core.models import Organisation
 from carecast.networks.base import Connector, ConnectorError
 from carecast.networks.connect.base import ConnectedAccount, ConnectError
@@ -114,6 +115,7 @@ def save_connected(
     name: str = "",
     channel: Channel | None = None,
     public_base: str = "",
+    actor=None,
 ) -> Channel:
     """Make ``account`` a channel, or give a reconnected ``channel`` its new credentials.
 
@@ -130,6 +132,7 @@ def save_connected(
             % {"handle": account.handle, "old": channel.handle}
         )
     _refuse_twice(organisation, network, account, but=channel)
+    action = "channel.reconnected" if channel is not None else "channel.connected"
     channel = channel or Channel(organisation=organisation, network=network)
     channel.name = channel.name or name or f"{channel.rules.label} – {account.handle}"
     _apply(channel, account)
@@ -142,6 +145,9 @@ def save_connected(
         channel.base_url = f"{public_base.rstrip('/')}/feeds/{channel.pk}.xml"
         channel.save(update_fields=["base_url"])
     record_check(channel, True)
+    audit.record(
+        organisation, action, channel.name, actor=actor, channel=channel.pk, handle=account.handle
+    )
     return channel
 
 
@@ -165,16 +171,27 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
-def pause(channel: Channel, reason: str) -> None:
+def pause(channel: Channel, reason: str, actor=None) -> None:
     """Stop posting to the channel until someone resumes it; planned posts wait."""
     channel.status, channel.status_reason = ChannelStatus.PAUSED, reason
     channel.save(update_fields=["status", "status_reason"])
+    audit.record(
+        channel.organisation,
+        "channel.paused",
+        channel.name,
+        actor=actor,
+        channel=channel.pk,
+        reason=reason,
+    )
 
 
-def resume(channel: Channel) -> None:
+def resume(channel: Channel, actor=None) -> None:
     """Resume a paused channel after checking its token; ``ConnectorError`` if still dead."""
     if channel.network == "feed":
         channel.status, channel.status_reason = ChannelStatus.ACTIVE, ""
         channel.save(update_fields=["status", "status_reason"])
-        return
-    reconnect(channel)
+    else:
+        reconnect(channel)
+    audit.record(
+        channel.organisation, "channel.resumed", channel.name, actor=actor, channel=channel.pk
+    )

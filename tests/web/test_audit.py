@@ -229,3 +229,29 @@ def test_it_shows_a_story_page_in_few_queries_however_long_its_history(
     with django_assert_max_num_queries(16):
         page = client.get(reverse("web:story_detail", args=[story.pk]))
     assert len(page.context["history"]) == 43  # saved, scheduled, overridden, 40 more saves
+
+
+def test_it_logs_who_connected_paused_and_resumed_a_channel(org, anna, ben, feed_channel):
+    from carecast.networks.connect.base import ConnectedAccount
+    from carecast.networks.services import save_connected
+
+    account = ConnectedAccount(
+        remote_user_id="1",
+        handle="@klinikum@social.example",
+        base_url="https://social.example",
+        credentials={"access_token": "secret"},
+    )
+    channel = save_connected(org, "mastodon", account, name="Mastodon – News", actor=anna.user)
+    client = login(ben)
+    client.post(reverse("web:channel_pause", args=[feed_channel.pk]))
+    client.post(reverse("web:channel_resume", args=[feed_channel.pk]))
+    entries = AuditLog.objects.filter(object_type="channel").order_by("created_at", "id")
+    assert [(e.action, e.actor, e.object_id) for e in entries] == [
+        ("channel.connected", anna.user, channel.pk),
+        ("channel.paused", ben.user, feed_channel.pk),
+        ("channel.resumed", ben.user, feed_channel.pk),
+    ]
+    page = login(anna).get(reverse("web:audit"), {"object_type": "channel"}).content.decode()
+    assert "Kanal verbunden" in page and "Konto:</span> @klinikum@social.example" in page
+    assert "Kanal pausiert" in page and "Kanal fortgesetzt" in page
+    assert reverse("web:channel", args=[feed_channel.pk]) in page

@@ -99,6 +99,7 @@ def _finish(request, network: str, account, name: str, channel: Channel | None):
         name=name,
         channel=channel,
         public_base=public_base(request),
+        actor=request.user,
     )
     if channel is not None:
         messages.success(request, _("%(name)s is connected again.") % {"name": saved.name})

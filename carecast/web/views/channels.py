@@ -106,7 +106,7 @@ def channel_settings(request, channel_id: int):
 @person_required
 def channel_pause(request, channel_id: int):
     channel = _channel(request, channel_id, manage=True)
-    services.pause(channel, _("Paused by %(name)s.") % {"name": request.person})
+    services.pause(channel, _("Paused by %(name)s.") % {"name": request.person}, actor=request.user)
     messages.success(request, _("The channel is paused; planned posts wait."))
     return redirect("web:channel", channel.pk)
 
@@ -116,7 +116,7 @@ def channel_pause(request, channel_id: int):
 def channel_resume(request, channel_id: int):
     channel = _channel(request, channel_id, manage=True)
     try:
-        services.resume(channel)
+        services.resume(channel, actor=request.user)
     except ConnectorError as exc:
         services.record_check(channel, False if exc.auth else None, str(exc))
         if exc.auth:  # the reason shown on the channel becomes the network's answer
