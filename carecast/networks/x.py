@@ -29,6 +29,8 @@ from carecast.networks.base import (
 LABEL = "X"
 ALT_TEXT_LIMIT = 1000  # X's own limit for media alt text
 RECENT_POSTS = 100  # the most X lists in one page
+LOOKUP_MAX_PAGES = 5  # how far a look-up pages back: X bills every post it returns
+LOOKUP_MARGIN = timedelta(minutes=10)  # X's clock may differ from ours
 MENTIONS_PAGE = 50  # mentions per request: X bills every post it returns
 MENTIONS_PAGES = 4  # how far back one poll pages while looking for ``since_id``
 MENTION_FIELDS = "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets"
@@ -382,11 +384,15 @@ class XConnector(Connector):
         return self._parse(UserResponse, self._request("GET", "/2/users/me", action), action).data
 
     def find_existing(self, post: PostRequest) -> PostResult | None:
-        """Look for ``post`` among the account's last 100 posts (see ``is_same_post``)."""
+        """Look for ``post`` among the account's recent posts (see ``is_same_post``): the
+        last 100, or back to ``post.sent_since`` (less ``LOOKUP_MARGIN``) when given."""
         if not comparable_text(post.text):
             raise CannotVerify(f"{LABEL}: a post of only links or media cannot be recognised.")
+        since = post.sent_since - LOOKUP_MARGIN if post.sent_since else None
         try:
-            timeline = self._recent_posts()
+            timeline = self._recent_posts(since)
+        except CannotVerify:
+            raise
         except ConnectorError as exc:
             raise CannotVerify(
                 str(exc), auth=exc.auth, retry_after=exc.retry_after, status=exc.status
@@ -396,18 +402,33 @@ class XConnector(Connector):
                 return PostResult(tweet.id, self.post_url(tweet.id), raw=tweet.model_dump())
         return None
 
-    def _recent_posts(self) -> list[Tweet]:
-        user_id = self.account.remote_user_id or self._me().id
+    def _recent_posts(self, since: datetime | None = None) -> list[Tweet]:
+        """The newest page of the account's posts; with ``since``, pages back past it.
+
+        Reading more than ``LOOKUP_MAX_PAGES`` pages without reaching ``since`` raises
+        ``CannotVerify``: the post may lie further back, so "absent" would be a guess.
+        """
+        user_id = self.remote_user_id or self._me().id
         fields = "created_at,entities,referenced_tweets"
         params = {"max_results": RECENT_POSTS, "tweet.fields": fields}
         action = "Could not read recent posts"
-        data = self._request("GET", f"/2/users/{user_id}/tweets", action, params=params)
-        timeline = self._parse(Timeline, data, action)
-        if timeline.data is None and timeline.errors:  # X answers 200 for an unknown user
-            raise ConnectorError(f"{action} ({LABEL}): {timeline.errors[0].detail}")
-        if timeline.data is None and not timeline.meta:
-            raise ConnectorError(f"{action} ({LABEL}): the answer held no posts and no count")
-        return timeline.data or []
+        found: list[Tweet] = []
+        for _page in range(LOOKUP_MAX_PAGES if since else 1):
+            data = self._request("GET", f"/2/users/{user_id}/tweets", action, params=params)
+            timeline = self._parse(Timeline, data, action)
+            if timeline.data is None and timeline.errors:  # X answers 200 for an unknown user
+                raise ConnectorError(f"{action} ({LABEL}): {timeline.errors[0].detail}")
+            if timeline.data is None and not timeline.meta:
+                raise ConnectorError(f"{action} ({LABEL}): the answer held no posts and no count")
+            found.extend(timeline.data or [])
+            token = (timeline.meta or {}).get("next_token")
+            if not token or since is None or _older_than(found[-1:], since):
+                return found
+            params["pagination_token"] = token
+        raise CannotVerify(
+            f"Could not check ({LABEL}): more than {len(found)} posts since the earlier "
+            "attempt; please look at the channel."
+        )
 
     def fetch_mentions(self, since_id: str = "") -> list[Reply]:
         """Posts that mention the account (replies to it included), newest first.
@@ -458,6 +479,15 @@ class XConnector(Connector):
             kind="reply" if tweet.in_reply_to_user_id == own_id else "mention",
             in_reply_to=tweet.replied_to,
         )
+
+
+def _older_than(tweets: list[Tweet], since: datetime) -> bool:
+    """Whether the (oldest) tweet was created before ``since``; unknown counts as no."""
+    created = tweets[0].created_at if tweets else None
+    try:
+        return bool(created) and datetime.fromisoformat(str(created).replace("Z", "+00:00")) < since
+    except ValueError:
+        return False
 
 
 def _json_or_none(response: httpx.Response) -> Any:

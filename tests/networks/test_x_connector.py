@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,36 @@ def test_it_cannot_verify_a_post_of_only_a_link(connector):
 def test_it_uses_the_configured_default_timeout(ben, settings):
     settings.CARECAST_HTTP_TIMEOUT = 4
     assert XConnector(ben).client.timeout.read == 4
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of five posts (X's least), at most two of them, and no clock margin."""
+    from carecast.networks import x
+
+    monkeypatch.setattr(x, "RECENT_POSTS", 5)
+    monkeypatch.setattr(x, "LOOKUP_MAX_PAGES", 2)
+    monkeypatch.setattr(x, "LOOKUP_MARGIN", dt.timedelta(0))
+
+
+def newer_posts(connector, count: int) -> None:
+    for number in range(count):
+        connector.publish(post(f"Später: Beitrag {number}", key=f"later-{number}"))
+
+
+def test_it_reads_back_to_the_earlier_attempt_under_a_burst(connector, sandbox, small_pages):
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    first = connector.publish(post())
+    newer_posts(connector, 6)  # pushed off the first page of five
+    assert connector.find_existing(post()) is None  # one page: not seen
+    found = connector.find_existing(post(maybe_sent=True, sent_since=since))
+    assert found is not None and found.remote_id == first.remote_id
+
+
+def test_it_cannot_verify_when_too_many_posts_came_since(connector, sandbox, small_pages):
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    connector.publish(post())
+    newer_posts(connector, 10)  # eleven posts since: more than two pages of five
+    with pytest.raises(CannotVerify) as error:
+        connector.find_existing(post(maybe_sent=True, sent_since=since))
+    assert "look at the channel" in str(error.value)
