@@ -157,9 +157,44 @@ def _networks():
 
 
 class ChannelAutomationForm(forms.ModelForm):
+    """The gap filler's settings; the cap and spacing live with the posting windows."""
+
     class Meta:
         model = ChannelAutomation
-        fields = ["max_per_day", "min_spacing_minutes", "gap_hours", "evergreen_repeat_days"]
+        fields = ["gap_hours", "evergreen_repeat_days"]
+
+
+class ChannelCapsForm(forms.ModelForm):
+    """Daily cap and spacing of automatic posts, on the channel's settings page."""
+
+    class Meta:
+        model = ChannelAutomation
+        fields = ["max_per_day", "min_spacing_minutes"]
+        help_texts = {
+            "max_per_day": _(
+                "0 = no limit. Counts posts made by rules and the gap filler; items beyond it "
+                "wait for a later day or are skipped, as each rule says."
+            ),
+            "min_spacing_minutes": _("0 = none. Counts every post of the channel, also by hand."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields:
+            self.fields[name].required = False  # left out: the value stays as it was
+
+    def clean(self):
+        data = super().clean()
+        for name in self.Meta.fields:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = getattr(self.instance, name)
+        return data
+
+    @classmethod
+    def for_channel(cls, channel: Channel, data=None) -> ChannelCapsForm:
+        from carecast.automation.slots import settings_of
+
+        return cls(data, instance=settings_of(channel), prefix="auto")
 
 
 class AwarenessDayForm(forms.ModelForm):

@@ -101,18 +101,36 @@ def test_it_saves_a_rule_shows_the_dry_run_and_runs_it(
     assert 'class="plan-text"' not in client.get(response.url).content.decode()
 
 
-def test_it_saves_caps_per_channel(anna, news_channel):
+def test_it_saves_the_gap_filler_per_channel(anna, news_channel):
     client_for(anna).post(
         f"/automation/gaps/{news_channel.pk}/",
-        {
-            f"c{news_channel.pk}-max_per_day": 2,
-            f"c{news_channel.pk}-min_spacing_minutes": 120,
-            f"c{news_channel.pk}-gap_hours": 6,
-            f"c{news_channel.pk}-evergreen_repeat_days": 30,
-        },
+        {f"c{news_channel.pk}-gap_hours": 6, f"c{news_channel.pk}-evergreen_repeat_days": 30},
     )
     news_channel.automation.refresh_from_db()
-    assert (news_channel.automation.max_per_day, news_channel.automation.gap_hours) == (2, 6)
+    assert (news_channel.automation.gap_hours, news_channel.automation.max_per_day) == (6, 4)
+
+
+def test_it_saves_cap_and_spacing_with_the_posting_windows(ben, news_channel):
+    url = f"/channels/{news_channel.pk}/settings/"
+    page = client_for(ben).get(url).content.decode()
+    assert "Automatische Beiträge" in page and "0 = keine Grenze" in page
+    form = {"name": news_channel.name, "purpose": "news", "timezone": "Europe/Berlin"}
+    form |= {"auto-max_per_day": 2, "auto-min_spacing_minutes": 120}
+    assert client_for(ben).post(url, form).status_code == 302
+    news_channel.automation.refresh_from_db()
+    assert (news_channel.automation.max_per_day, news_channel.automation.min_spacing_minutes) == (
+        2,
+        120,
+    )
+    # A bad number is refused and nothing is saved.
+    form["auto-max_per_day"] = -1
+    assert client_for(ben).post(url, form).status_code == 200
+    news_channel.automation.refresh_from_db()
+    assert news_channel.automation.max_per_day == 2
+    # The gap filler page shows them, and where to change them.
+    gaps = client_for(ben).get("/automation/gaps/").content.decode()
+    assert "höchstens 2 pro Tag, mindestens 120 Minuten Abstand" in gaps
+    assert url in gaps
 
 
 def test_it_saves_a_template_per_network(anna, org, news_channel):

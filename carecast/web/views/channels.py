@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecast.automation.forms import ChannelCapsForm
 from carecast.networks import services
 from carecast.networks.base import ConnectorError
 from carecast.networks.connect import FLOWS
@@ -89,17 +90,19 @@ def _limits(channel) -> list[tuple[str, str]]:
 def channel_settings(request, channel_id: int):
     channel = _channel(request, channel_id, manage=True)
     form = ChannelSettingsForm(request.POST if request.method == "POST" else None, channel=channel)
-    if request.method == "POST" and form.is_valid():
+    # The daily cap and spacing of automatic posts sit with the posting windows.
+    caps = ChannelCapsForm.for_channel(channel, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and caps.is_valid():
         data = form.cleaned_data
         channel.name, channel.purpose = data["name"], data["purpose"]
         channel.department, channel.timezone = data["department"], data["timezone"]
         channel.posting_windows = form.windows()
         channel.save(update_fields=["name", "purpose", "department", "timezone", "posting_windows"])
+        caps.save()
         messages.success(request, _("Settings saved."))
         return redirect("web:channel", channel.pk)
-    return render(
-        request, "web/channels/settings.html", {"channel": channel, "form": form, "nav": "channels"}
-    )
+    context = {"channel": channel, "form": form, "caps": caps, "nav": "channels"}
+    return render(request, "web/channels/settings.html", context)
 
 
 @require_POST
