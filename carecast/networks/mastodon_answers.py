@@ -96,12 +96,9 @@ def instance_limits(instance: Any) -> dict[str, int]:
     """The limits an instance entity (v2 or v1, Mastodon or not) names, as whole numbers."""
     if not isinstance(instance, dict):
         return {}
-    config = instance.get("configuration")
-    config = config if isinstance(config, dict) else {}
-    statuses = config.get("statuses") if isinstance(config.get("statuses"), dict) else {}
-    media = config.get("media_attachments")
-    media = media if isinstance(media, dict) else {}
-    found = {
+    config = _section(instance, "configuration")
+    statuses, media = _section(config, "statuses"), _section(config, "media_attachments")
+    found: dict[str, Any] = {
         "max_characters": statuses.get("max_characters") or instance.get("max_toot_chars"),
         "max_media_attachments": statuses.get("max_media_attachments"),
         "characters_reserved_per_url": statuses.get("characters_reserved_per_url"),
@@ -109,6 +106,11 @@ def instance_limits(instance: Any) -> dict[str, int]:
         "video_size_limit": media.get("video_size_limit"),
     }
     return {key: int(value) for key, value in found.items() if _whole(value)}
+
+
+def _section(body: dict[str, Any], name: str) -> dict[str, Any]:
+    value = body.get(name)
+    return value if isinstance(value, dict) else {}
 
 
 def _whole(value: Any) -> bool:
