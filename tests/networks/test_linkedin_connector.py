@@ -48,6 +48,7 @@ def test_it_escapes_reserved_characters_but_keeps_hashtags_and_links():
     assert silently_cut(TEXT) == "Wir suchen "  # what LinkedIn would have kept unescaped
     assert unescape_little(escaped) == TEXT
     assert escape_little("a_b @c ~d") == "a\\_b \\@c \\~d"
+    assert escape_little("Ja \\(ab 20\\) und (mehr)") == "Ja \\(ab 20\\) und \\(mehr\\)"
 
 
 def test_it_publishes_the_whole_text_and_reads_the_urn_from_x_restli_id(sandbox, connector):

@@ -193,10 +193,9 @@ class LinkedInConnector(Connector):
             raise CannotVerify(
                 str(exc), auth=exc.auth, retry_after=exc.retry_after, status=exc.status
             ) from exc
+        sent = comparable(escape_little(post.text))  # compare as LinkedIn stores it
         for item in elements:
-            if comparable(unescape_little(str(item.get("commentary") or ""))) == comparable(
-                post.text
-            ):
+            if comparable(str(item.get("commentary") or "")) == sent:
                 urn = str(item["id"])
                 return PostResult(urn, f"https://www.linkedin.com/feed/update/{urn}/", raw=item)
         return None

@@ -28,7 +28,18 @@ def escape_little(text: str) -> str:
 
 
 def _escape(part: str) -> str:
-    return "".join(f"\\{char}" if char in RESERVED else char for char in part)
+    """Escape reserved characters; one already escaped by hand (``\\(``, as the compliance
+    check advises) stays as it is, so it is never shown with a stray backslash."""
+    out, index = [], 0
+    while index < len(part):
+        char = part[index]
+        if char == "\\" and index + 1 < len(part) and part[index + 1] in RESERVED:
+            out.append(part[index : index + 2])
+            index += 2
+            continue
+        out.append(f"\\{char}" if char in RESERVED else char)
+        index += 1
+    return "".join(out)
 
 
 def unescape_little(text: str) -> str:
