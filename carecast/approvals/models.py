@@ -17,8 +17,8 @@ from carecast.networks.models import Channel
 
 class Mode(models.TextChoices):
     NOBODY = "nobody", _("No approval needed")
-    DEPARTMENT_EDITORS = "department_editors", _("Department editors' posts need approval")
-    EVERYONE = "everyone", _("Everyone's posts need approval (except the lead's)")
+    DEPARTMENT_EDITORS = "department_editors", _("Department editors' posts")
+    EVERYONE = "everyone", _("Everyone's posts (except the lead's)")
 
 
 class DepartmentPolicy(models.Model):

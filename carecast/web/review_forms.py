@@ -34,7 +34,12 @@ class NewTimeForm(forms.Form):
 
 
 class ModeForm(forms.Form):
-    mode = forms.ChoiceField(label=_("Approval"), choices=Mode.choices, required=False)
+    mode = forms.ChoiceField(
+        label=_("Who needs approval"),
+        choices=Mode.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, inherit: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,8 +32,8 @@ class Migration(migrations.Migration):
                         blank=True,
                         choices=[
                             ("nobody", "No approval needed"),
-                            ("department_editors", "Department editors' posts need approval"),
-                            ("everyone", "Everyone's posts need approval (except the lead's)"),
+                            ("department_editors", "Department editors' posts"),
+                            ("everyone", "Everyone's posts (except the lead's)"),
                         ],
                         max_length=24,
                     ),
@@ -62,8 +62,8 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("nobody", "No approval needed"),
-                            ("department_editors", "Department editors' posts need approval"),
-                            ("everyone", "Everyone's posts need approval (except the lead's)"),
+                            ("department_editors", "Department editors' posts"),
+                            ("everyone", "Everyone's posts (except the lead's)"),
                         ],
                         default="nobody",
                         max_length=24,

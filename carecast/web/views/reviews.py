@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,6 +74,10 @@ def _notices(person) -> list:
     )
     for notice in notices:
         notice.link, notice.about = notify.link_of(notice), notify.subject_of(notice)
+    # Seen in the list: the badge goes, the list still marks them "new" this once.
+    Notice.objects.filter(pk__in=[n.pk for n in notices if not n.read_at]).update(
+        read_at=timezone.now()
+    )
     return notices
 
 
