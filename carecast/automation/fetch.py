@@ -103,7 +103,7 @@ def _check(url: str, allowed: list[str], origin: str = "") -> PinnedURL:
         reason = next((msgid for key, msgid in _REASONS if key in str(exc)), "")
         params = {"target": _target(url), "reason": reason or str(exc)}
         if origin:
-            msgid = gettext_noop("Address refused after a redirect from %(origin)s: %(reason)s.")
+            msgid = gettext_noop("Address refused (redirected from %(origin)s): %(reason)s.")
             raise FetchError(msgid, origin=_target(origin), **params) from exc
         raise FetchError(gettext_noop("Address refused: %(reason)s."), **params) from exc
 

@@ -62,7 +62,7 @@ def test_it_names_the_refused_target_after_a_redirect_in_german(feed_server, sou
     source.refresh_from_db()
     with translation.override("de"):
         message = source.error_message
-    assert message.startswith("Adresse abgelehnt nach einer Weiterleitung von ")
+    assert message.startswith("Adresse abgelehnt (weitergeleitet von ")
     assert f"http://{feed_server.host}" in message
     assert "http://127.0.0.1:5432 liegt in einem internen Netz" in message
     with translation.override("en"):
