@@ -81,6 +81,7 @@ def decorate(items, language: str, drafts: dict | None = None) -> list[InboxItem
     replies: dict[int, list[InboxReply]] = {}
     for reply in InboxReply.objects.filter(item__in=items).order_by("created_at", "pk"):
         replies.setdefault(reply.item_id, []).append(reply)
+    reviews = _reply_reviews(items)
     told: dict[int, list[Notification]] = {}
     notified = [item for item in items if item.notified_at]
     for notice in Notification.objects.filter(item__in=notified).select_related("recipient__user"):
@@ -107,6 +108,7 @@ def decorate(items, language: str, drafts: dict | None = None) -> list[InboxItem
         item.ready = ready_reply(result, guess_language(item.text))
         item.reply_list = replies.get(item.pk, [])
         item.told = told.get(item.pk, [])
+        item.reply_reviews = reviews.get(item.pk, [])
         item.pending = any(r.state == "sending" for r in item.reply_list)
         draft = drafts.get(item.pk)
         # Once a reply went out, the ready text is not offered again (no double answers).
@@ -115,6 +117,16 @@ def decorate(items, language: str, drafts: dict | None = None) -> list[InboxItem
         item.findings = draft["findings"] if draft else []
         item.draft_error = draft.get("error", "") if draft else ""
     return items
+
+
+def _reply_reviews(items) -> dict[int, list]:
+    """Replies waiting for approval, or sent back with a comment (``approvals``), per item."""
+    from carecast.approvals.models import ReplyReview, ReviewState
+
+    found: dict[int, list] = {}
+    for review in ReplyReview.objects.filter(item__in=items).exclude(state=ReviewState.APPROVED):
+        found.setdefault(review.item_id, []).append(review)
+    return found
 
 
 def _inbox_context(request, drafts: dict | None = None) -> dict:

@@ -42,6 +42,8 @@ def test_it_holds_a_reply_to_a_complaint_until_it_is_approved(
     assert review.text == SAFE and review.labels == complaint.labels
     assert not InboxReply.objects.exists() and not _ours(sandbox)
     assert Notice.objects.filter(recipient=anna, reply_review=review).exists()
+    card = client_for(ben).get("/inbox/").content.decode()
+    assert "in Freigabe" in card and f"/reviews/replies/{review.pk}/" in card
 
     page = client_for(anna).get(f"/reviews/replies/{review.pk}/").content.decode()
     assert "Notaufnahme gewartet" in page and SAFE in page and "Datenschutz-Befunde" in page

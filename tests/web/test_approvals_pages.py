@@ -123,3 +123,49 @@ def test_it_lets_only_the_lead_set_the_rules(anna_client, babytown, geburtshilfe
     assert (
         "Freigaberegel" not in login(ben).get(f"/channels/{babytown.pk}/settings/").content.decode()
     )
+
+
+def test_it_tells_the_comms_team_when_a_department_editor_changes_its_planned_story(
+    clara_client,
+    babytown,
+    geburtshilfe,
+    strict,
+    ben,
+    anna,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    from carecast.approvals.models import Notice
+    from carecast.publishing.services import schedule
+    from carecast.stories.services import save_story
+
+    ben.user.email = "ben@klinikum.test"
+    ben.user.save()
+    story = save_story(
+        babytown.organisation,
+        title="Kreißsaalführung",
+        text="Jeden Dienstag.",
+        channels=[babytown],
+        department=geburtshilfe,
+        actor=ben.user,
+    )
+    planned = schedule(story.variants.get(), berlin(2026, 11, 3, 10, 0), actor=ben.user)
+    data = {
+        "title": "Kreißsaalführung",
+        "text": "Jeden Dienstag und Donnerstag.",
+        "department": geburtshilfe.pk,
+        "channels": [babytown.pk],
+        "action": "save",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        page = clara_client.post(f"/stories/{story.pk}/edit/", data, follow=True)
+    assert "geht zurück in die Freigabe" in page.content.decode()
+    planned.refresh_from_db()
+    assert planned.state == State.CANCELLED  # the old text never goes out
+    review = Review.objects.get(state=ReviewState.PENDING)
+    assert review.due_at == berlin(2026, 11, 3, 10, 0)
+    assert Notice.objects.filter(recipient=ben, kind=Notice.Kind.BACK_TO_REVIEW).exists()
+    assert any(
+        m.to == ["ben@klinikum.test"] and "zurück in die Freigabe" in m.body for m in mailoutbox
+    )
+    assert AuditLog.objects.filter(action="story.back_to_review").exists()
