@@ -44,8 +44,12 @@ def _was_reviewed(story, channel_id: int) -> bool:
 
 
 @transaction.atomic
-def after_edit(story, person: Person, before: dict[int, str]) -> dict:
-    """Cancel what holds an old text, then send it back to review or plan it again."""
+def after_edit(story, person: Person, before: dict[int, str], submission=None) -> dict:
+    """Cancel what holds an old text, then send it back to review or plan it again.
+
+    ``submission`` ({"channels", "due_at", "note"}) is what the editor submits with this
+    edit: it becomes the new review, so the approvers are asked once, not twice.
+    """
     variants = {v.channel_id: v for v in story.variants.select_related("channel", "story")}
     changed = [c for c, old in before.items() if c in variants and fingerprint(variants[c]) != old]
     if not changed:
@@ -56,7 +60,7 @@ def after_edit(story, person: Person, before: dict[int, str]) -> dict:
         for c in changed
         if needs_approval(person, variants[c].channel) and (c in due or _was_reviewed(story, c))
     ]
-    review = _back_to_review(story, person, back, due) if back else None
+    review = _back_to_review(story, person, back, due, submission) if back else None
     again = [c for c in due if c not in back]
     rescheduled, problems = _plan_again(story, [variants[c] for c in again], due, person)
     return {"review": review, "rescheduled": rescheduled, "problems": problems}
@@ -76,13 +80,17 @@ def _cancel_scheduled(story, channel_ids, person) -> dict:
     return due
 
 
-def _back_to_review(story, person, channel_ids, due) -> Review:
+def _back_to_review(story, person, channel_ids, due, submission=None) -> Review:
     old = Review.objects.filter(story=story).exclude(state=ReviewState.SUPERSEDED).first()
     planned = min(due.values()) if due else (old.due_at if old else None)
+    note = ""
+    if submission is not None:
+        channel_ids = sorted(set(channel_ids) | set(submission["channels"]))
+        planned, note = submission["due_at"] or planned, submission["note"]
     Review.objects.filter(story=story, state=ReviewState.APPROVED).update(
         state=ReviewState.SUPERSEDED
     )
-    review = submit(story, person, channel_ids, planned)
+    review = submit(story, person, channel_ids, planned, note)
     audit.record(
         story.organisation,
         "story.back_to_review",

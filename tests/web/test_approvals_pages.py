@@ -169,3 +169,49 @@ def test_it_tells_the_comms_team_when_a_department_editor_changes_its_planned_st
         m.to == ["ben@klinikum.test"] and "zurück in die Freigabe" in m.body for m in mailoutbox
     )
     assert AuditLog.objects.filter(action="story.back_to_review").exists()
+
+
+def test_it_asks_the_approvers_once_when_an_approved_post_is_changed_and_submitted(
+    clara_client, anna_client, babytown, geburtshilfe, strict, anna
+):
+    from carecast.approvals.models import Notice
+
+    _compose(clara_client, babytown, geburtshilfe, action="submit")
+    first = Review.objects.get()
+    anna_client.post(f"/reviews/{first.pk}/decide/", {"decision": "approve"})
+    assert Publication.objects.get().state == State.SCHEDULED
+    response = clara_client.post(
+        f"/stories/{first.story_id}/edit/",
+        {
+            "title": "Kreißsaalführung",
+            "text": "Jeden Dienstag um 19 Uhr: Kreißsaalführung.",
+            "department": geburtshilfe.pk,
+            "channels": [babytown.pk],
+            "due": "2026-11-04T10:00",
+            "action": "submit",
+            "review_note": "Neue Uhrzeit.",
+        },
+        follow=True,
+    )
+    assert "Zur Freigabe eingereicht" in response.content.decode()
+    assert Publication.objects.get().state == State.CANCELLED
+    pending = Review.objects.get(state=ReviewState.PENDING)
+    assert (pending.due_at, pending.note) == (berlin(2026, 11, 4, 10, 0), "Neue Uhrzeit.")
+    assert Notice.objects.filter(recipient=anna, kind=Notice.Kind.SUBMITTED).count() == 2
+
+
+def test_it_rejects_with_a_comment_and_schedules_nothing(
+    clara_client, anna_client, babytown, geburtshilfe, strict, clara
+):
+    from carecast.approvals.models import Notice
+
+    _compose(clara_client, babytown, geburtshilfe, action="submit")
+    review = Review.objects.get()
+    anna_client.post(
+        f"/reviews/{review.pk}/decide/", {"decision": "reject", "comment": "Termin abgesagt."}
+    )
+    review.refresh_from_db()
+    assert (review.state, review.comment) == (ReviewState.REJECTED, "Termin abgesagt.")
+    assert Notice.objects.filter(recipient=clara, kind=Notice.Kind.REJECTED).exists()
+    assert not Publication.objects.exists()
+    assert AuditLog.objects.filter(action="story.rejected").exists()

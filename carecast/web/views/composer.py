@@ -64,9 +64,10 @@ def _compose(request, story):
         return _render(request, form, story, state)
     before = edits.snapshot(story)
     story = _save(request, form, story, state)
-    _after_edit(request, story, before)
+    submission = _submission(request, state, form.cleaned_data["due"])
+    resubmitted = _after_edit(request, story, before, submission if action == "submit" else None)
     if action == "submit":
-        _submit(request, story, state, form.cleaned_data["due"])
+        _submit(request, story, submission, resubmitted)
     elif action == "publish":
         done = _publish(
             request,
@@ -106,23 +107,38 @@ def _check_submittable(form, action: str) -> None:
         form.add_error("due", _("This time is in the past."))
 
 
-def _submit(request, story, state, due) -> None:
-    """Ask for approval instead of planning: nothing is scheduled until it is approved."""
+def _submission(request, state, due) -> dict:
+    """What "Submit for approval" asks for: the chosen posts, the wished time, a note."""
     zone = request.person.organisation.timezone
-    due_at = resolve_local(due, zone).instant if due else None
-    chosen = [p.channel.pk for p in state["panels"]]
-    try:
-        submit(story, request.person, chosen, due_at, request.POST.get("review_note", ""))
-    except ApprovalError as exc:
-        messages.error(request, str(exc))
-        return
+    return {
+        "channels": [p.channel.pk for p in state["panels"]],
+        "due_at": resolve_local(due, zone).instant if due else None,
+        "note": request.POST.get("review_note", ""),
+    }
+
+
+def _submit(request, story, submission: dict, resubmitted: bool) -> None:
+    """Ask for approval instead of planning: nothing is scheduled until it is approved."""
+    if not resubmitted:  # an edit of a planned post was submitted by ``_after_edit`` already
+        try:
+            submit(
+                story,
+                request.person,
+                submission["channels"],
+                submission["due_at"],
+                submission["note"],
+            )
+        except ApprovalError as exc:
+            messages.error(request, str(exc))
+            return
     messages.success(request, _("Submitted for approval. The approvers have been told."))
 
 
-def _after_edit(request, story, before) -> None:
-    """A changed post that was planned or approved is not sent with its old text."""
-    result = edits.after_edit(story, request.person, before)
-    if result["review"] is not None:
+def _after_edit(request, story, before, submission=None) -> bool:
+    """A changed post that was planned or approved is not sent with its old text.
+    True if the edit sent the story back to review."""
+    result = edits.after_edit(story, request.person, before, submission)
+    if result["review"] is not None and submission is None:
         messages.warning(
             request, _("You changed a planned or approved post: it goes back to review.")
         )
@@ -130,6 +146,7 @@ def _after_edit(request, story, before) -> None:
         messages.info(request, _("The changed posts are planned again for their time."))
     for problem in result["problems"]:
         messages.error(request, problem)
+    return result["review"] is not None
 
 
 def _override_reason(request, form, state) -> str:
