@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def tell(
-    people: Iterable[Person],
+    people: Iterable[Person | None],
     kind: str,
     *,
     review: Review | None = None,
@@ -86,10 +86,11 @@ def link_of(notice: Notice) -> str:
 
 def subject_of(notice: Notice) -> str:
     """What the notice is about: the story's title, or the channel of the comment."""
-    if notice.review_id:
+    if notice.review is not None:
         return notice.review.story.title
-    if notice.story_id:
+    if notice.story is not None:
         return notice.story.title
+    assert notice.reply_review is not None
     return _("Reply on %(channel)s") % {"channel": notice.reply_review.item.channel.name}
 
 
@@ -114,9 +115,9 @@ def build_email(notice: Notice) -> EmailMessage:
 
 
 def _comment_of(notice: Notice) -> str:
-    if notice.review_id and notice.kind != Notice.Kind.SUBMITTED:
+    if notice.review is not None and notice.kind != Notice.Kind.SUBMITTED:
         return notice.review.comment
-    if notice.reply_review_id and notice.kind != Notice.Kind.REPLY_SUBMITTED:
+    if notice.reply_review is not None and notice.kind != Notice.Kind.REPLY_SUBMITTED:
         return notice.reply_review.comment
     return ""
 

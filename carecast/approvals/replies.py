@@ -102,6 +102,7 @@ def decide(review: ReplyReview, person: Person, decision: str, comment: str = ""
     outcome = queue_reply(review.item, review.text, review.requested_by)
     if outcome.blocked:
         raise ApprovalError(" ".join(str(f.message) for f in outcome.findings if f.blocks))
+    assert outcome.reply is not None  # not blocked
     ReplyReview.objects.filter(pk=review.pk).update(reply=outcome.reply)
     audit.record(
         review.item.organisation,
