@@ -255,3 +255,33 @@ def test_it_logs_who_connected_paused_and_resumed_a_channel(org, anna, ben, feed
     assert "Kanal verbunden" in page and "Konto:</span> @klinikum@social.example" in page
     assert "Kanal pausiert" in page and "Kanal fortgesetzt" in page
     assert reverse("web:channel", args=[feed_channel.pk]) in page
+
+
+def test_it_links_entries_written_before_the_link_existed(org):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("carecast.core.migrations.0004_audit_object_link")
+    old = AuditLog.objects.bulk_create(
+        [
+            AuditLog(organisation=org, action="compliance.override", detail={"publication": 4}),
+            AuditLog(organisation=org, action="story.saved", detail={"story": 8}),
+            AuditLog(organisation=org, action="person.deactivated", subject="Clara"),
+            AuditLog(organisation=org, action="inbox.hidden", detail={"channel": "X – Jobs"}),
+        ]
+    )
+    migration.link_existing(apps, None)
+    linked = [
+        (e.object_type, e.object_id)
+        for e in AuditLog.objects.filter(pk__in=[e.pk for e in old]).order_by("pk")
+    ]
+    assert linked == [("publication", 4), ("story", 8), ("person", None), ("comment", None)]
+
+
+def test_it_offers_every_action_sorted_as_people_read_german(org, anna):
+    audit.record(org, "story.escalated", "Neuer MRT", actor=anna.user)
+    form = login(anna).get(reverse("web:audit")).context["form"]
+    labels = [label for code, label in form.fields["action"].choices if code]
+    assert "Story escalated" in labels  # in the log, though no label knows it yet
+    assert labels.index("Änderungen erbeten") < labels.index("Beitrag geplant")

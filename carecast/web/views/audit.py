@@ -7,6 +7,7 @@ query parameters into ``audit.Filters`` and entries into rows with links.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from django import forms
@@ -58,14 +59,14 @@ class AuditFilterForm(forms.Form):
         people = Person.objects.filter(organisation=organisation).select_related("user")
         self.fields["person"].choices = [
             ("", _("Everyone")),
-            *sorted(((str(p.user_id), str(p)) for p in people), key=lambda c: c[1].lower()),
+            *sorted(((str(p.user_id), str(p)) for p in people), key=_by_label),
             (AUTOMATIC, _("carecast (automatic)")),
         ]
         self.fields["object_type"].choices = [("", _("All objects"))] + [
             (kind, label) for kind, label in OBJECT_TYPE_LABELS.items()
         ]
         codes = set(ACTION_LABELS) | set(audit.actions_in_use(organisation))
-        labelled = sorted(((code, action_label(code)) for code in codes), key=lambda c: c[1])
+        labelled = sorted(((code, action_label(code)) for code in codes), key=_by_label)
         self.fields["action"].choices = [("", _("All actions")), *labelled]
 
     def clean(self):
@@ -90,6 +91,11 @@ class AuditFilterForm(forms.Form):
             start=_midnight(data.get("start")),
             end=_midnight(end + dt.timedelta(days=1)) if end else None,
         )
+
+
+def _by_label(choice: tuple[str, str]) -> str:
+    """Alphabetical as people read it: "Änderungen" among the A, not after Z."""
+    return unicodedata.normalize("NFKD", choice[1]).casefold()
 
 
 def _midnight(day: dt.date | None) -> dt.datetime | None:
