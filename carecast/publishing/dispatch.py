@@ -396,6 +396,7 @@ def _prepare_or_defer(
 def _defer_lookup(publication: Publication, token: str, exc: ConnectorError) -> Outcome:
     """Retry a failed look-up with backoff (honouring Retry-After); ask a person only at last."""
     failures = publication.lookup_failures + 1
+    retry_at: dt.datetime | None = None
     if failures >= LOOKUP_ATTEMPTS:
         message = _(
             "An earlier attempt may have been published, and %(network)s could not be checked "
@@ -414,8 +415,8 @@ def _defer_lookup(publication: Publication, token: str, exc: ConnectorError) -> 
     ):
         outcome = Attempt.Outcome.UNKNOWN if target == State.UNCONFIRMED else Attempt.Outcome.RETRY
         _record_attempt(publication, outcome, message)
-        if target == State.SCHEDULED:
-            _enqueue_on_commit(fields["next_attempt_at"])
+        if retry_at is not None:
+            _enqueue_on_commit(retry_at)
     return Outcome(publication.pk, target, message)
 
 
