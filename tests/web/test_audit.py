@@ -285,3 +285,10 @@ def test_it_offers_every_action_sorted_as_people_read_german(org, anna):
     labels = [label for code, label in form.fields["action"].choices if code]
     assert "Story escalated" in labels  # in the log, though no label knows it yet
     assert labels.index("Änderungen erbeten") < labels.index("Beitrag geplant")
+
+
+def test_it_links_an_entry_about_a_comment_to_the_comment(org, anna):
+    audit.record(org, "reply.approved", "#12", actor=anna.user, item=12, comment="Passt so.")
+    page = login(anna).get(reverse("web:audit")).content.decode()
+    assert reverse("inbox:item", args=[12]) in page
+    assert "Antwort freigegeben" in page and "Passt so." in page

@@ -29,8 +29,8 @@ def open_page(browser, live_server):
     SHOTS.mkdir(parents=True, exist_ok=True)
     contexts = []
 
-    def open_as(person, path, width=1280, height=800):
-        context = signed_in_context(browser, live_server.url, person, "de", width, height)
+    def open_as(person, path, width=1280, height=800, lang="de"):
+        context = signed_in_context(browser, live_server.url, person, lang, width, height)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -119,6 +119,11 @@ def test_it_fits_a_phone_with_long_german_words_and_an_empty_filter(open_page, o
     assert "Keine Einträge passen zu diesen Filtern." in phone.inner_text("main")
     phone.screenshot(path=str(SHOTS / "log-empty-filter-phone.png"), full_page=True)
     assert no_overflow(phone)
+
+    english = open_page(anna, "/audit/", lang="en")
+    assert english.inner_text("h1") == "Audit log"
+    assert "Blocking check overridden" in english.inner_text("tbody")
+    english.screenshot(path=str(SHOTS / "log-laptop-en.png"), full_page=True)
 
     AuditLog.objects.all().delete()
     laptop = open_page(anna, "/audit/")

@@ -39,6 +39,7 @@ LINKS = {
     "publication": ("web:publication", "publication_id"),
     "media": ("web:media_asset", "asset_id"),
     "channel": ("web:channel", "channel_id"),
+    "comment": ("inbox:item", "item_id"),
 }
 
 
