@@ -156,9 +156,9 @@ class Notice(models.Model):
         REJECTED = "rejected", _("was rejected")
         BACK_TO_REVIEW = "back_to_review", _("was changed and goes back to review")
         RESCHEDULED = "rescheduled", _("was changed by someone else and planned again")
-        REPLY_SUBMITTED = "reply_submitted", _("a reply waits for your approval")
-        REPLY_APPROVED = "reply_approved", _("your reply was approved and is being sent")
-        REPLY_REJECTED = "reply_rejected", _("your reply was not approved")
+        REPLY_SUBMITTED = "reply_submitted", _("waits for your approval")
+        REPLY_APPROVED = "reply_approved", _("was approved and is being sent")
+        REPLY_REJECTED = "reply_rejected", _("was not approved")
 
     recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=24, choices=Kind.choices)
