@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -245,7 +245,7 @@ def _work_slice(
                     with lock:
                         outcomes.append(outcome)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own: a slice must not leak them
 
     writer.start()
     count = max(1, min(workers, len(publications)))
@@ -301,7 +301,7 @@ class SuccessWriter(threading.Thread):
                 self._flush()
             self._flush()
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own: a slice must not leak them
 
     def stop(self) -> list[Outcome]:
         self._done.set()

@@ -5,8 +5,10 @@ their own database connections and must see the rows.
 """
 
 import datetime as dt
+import os
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from carecast.publishing import dispatch, leases, services, states
@@ -102,3 +104,27 @@ def test_it_beats_a_few_times_per_lease(settings):
     settings.CARECAST_CLAIM_LEASE_SECONDS = 120
     assert leases.beat_interval() == 30
     assert leases.Heartbeat().interval == 30
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="counts PostgreSQL connections (pg_stat_activity)",
+)
+def test_it_closes_the_connections_of_its_threads_after_each_slice(
+    channel_on, story_for, sandbox, monkeypatch
+):
+    monkeypatch.setattr(dispatch, "SLICE_SIZE", 2)
+    now = timezone.now()
+    _schedule(story_for, channel_on("mastodon"), 12, now)
+
+    def open_connections() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+
+    before = open_connections()
+    dispatch.drain(workers=4, until=now)
+    # Six slices, each with send threads and a writer: none of their connections stay open.
+    assert open_connections() == before
