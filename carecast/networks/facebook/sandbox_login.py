@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from carecast.networks.facebook.sandbox import error, ok
+from carecast.sandbox.oauth import _BUTTONS
 from carecast.sandbox.routing import Request, Response, Router
 from carecast.sandbox.viewer import page as html_page
 
@@ -46,6 +47,7 @@ def dialog(req: Request, version: str) -> Response:
         if not p["options"].get("person")
     )
     body = (
+        f"<style>{_BUTTONS}</style>"
         "<h1>Facebook: Mit carecast fortfahren?</h1>"
         f"<p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
         "<p>Für welche Seiten soll carecast handeln?</p>"

@@ -65,7 +65,7 @@ class InstagramConnector(GraphConnector):
         media_id = str(data.get("id") or "")
         if not media_id:
             raise ConnectorError(f"{action} (Instagram): no media id", outcome_unknown=True)
-        return PostResult(media_id, raw={**data, "container": container})
+        return PostResult(media_id, self._permalink(media_id), raw={**data, "container": container})
 
     def _container(self, post: PostRequest) -> str:
         if len(post.media) == 1:
@@ -113,6 +113,16 @@ class InstagramConnector(GraphConnector):
         raise ConnectorError(
             "Instagram is still processing the image; trying again later.", retry_after=60
         )
+
+    def _permalink(self, media_id: str) -> str:
+        """Where the post can be seen; the post exists either way, so a failure here is ''."""
+        try:
+            data = self.request(
+                "GET", media_id, "Could not read the link", params={"fields": "permalink"}
+            )
+        except ConnectorError:
+            return ""
+        return str(data.get("permalink") or "")
 
     def publishing_limit(self) -> tuple[int, int]:
         """(posts in the last 24 hours, allowed), as Instagram reports it now."""

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlencode
 
 from carecast.networks.linkedin.rules import RESERVED
+from carecast.sandbox.oauth import _BUTTONS
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure
 from carecast.sandbox.viewer import page as html_page
@@ -92,6 +93,7 @@ def authorize(req: Request) -> Response:
         f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
     )
     body = (
+        f"<style>{_BUTTONS}</style>"
         "<h1>LinkedIn: carecast erlauben?</h1>"
         f"<p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
         f'<form method="post" action="/linkedin/oauth/v2/authorization">{hidden}'

@@ -62,7 +62,8 @@ class ThreadsConnector(GraphConnector):
         )
         if not data.get("id"):
             raise ConnectorError(f"{action} (Threads): no media id", outcome_unknown=True)
-        return PostResult(str(data["id"]), raw={**data, "container": container})
+        media_id = str(data["id"])
+        return PostResult(media_id, self._permalink(media_id), raw={**data, "container": container})
 
     def _container(self, post: PostRequest) -> str:
         body: dict[str, str] = {"text": post.text}
@@ -110,6 +111,16 @@ class ThreadsConnector(GraphConnector):
         raise ConnectorError(
             "Threads is still processing the post; trying again later.", retry_after=60
         )
+
+    def _permalink(self, media_id: str) -> str:
+        """Where the post can be seen; the post exists either way, so a failure here is ''."""
+        try:
+            data = self.request(
+                "GET", media_id, "Could not read the link", params={"fields": "permalink"}
+            )
+        except ConnectorError:
+            return ""
+        return str(data.get("permalink") or "")
 
     def publishing_limit(self) -> tuple[int, int]:
         """(posts in the last 24 hours, allowed), as Threads reports it now."""

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from carecast.networks.facebook.sandbox import authenticate, error, ok
 from carecast.networks.instagram.sandbox import _fetch_image
+from carecast.sandbox.oauth import _BUTTONS
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import now_iso
 from carecast.sandbox.viewer import page as html_page
@@ -57,6 +58,7 @@ def authorize(req: Request) -> Response:
         for i, a in enumerate(req.store.accounts(NETWORK))
     )
     body = (
+        f"<style>{_BUTTONS}</style>"
         f"<h1>Threads: Zugriff erlauben?</h1><p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
         f'<form method="post" action="/threads-net/oauth/authorize">{hidden}{choices}'
         '<p><button name="decision" value="allow">Erlauben</button> '
