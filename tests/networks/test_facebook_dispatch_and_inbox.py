@@ -101,3 +101,28 @@ def test_it_reads_a_comment_into_the_inbox_and_hides_it_on_the_network(
     assert sandbox.store.post(network, item.remote_id)["data"][flag] is True
     item.refresh_from_db()
     assert item.hidden_at is not None
+
+
+@pytest.mark.parametrize("network", ["facebook", "instagram", "threads", "linkedin"])
+def test_it_reads_the_comments_on_one_announcement(sandbox, network):
+    """``fetch_replies``: what a live consultation reads under its announcement post."""
+    from carecast.networks import registry
+    from carecast.networks.base import Account
+
+    prefix = {"threads": "threads-graph", "linkedin": "linkedin"}.get(network, "graph")
+    remote = sandbox.add_account(network, "klinikum", "token-k", display_name="Klinikum")
+    post_id = {"facebook": f"{remote['id']}_1", "linkedin": "urn:li:share:1"}.get(network, "901")
+    sandbox.store.add_post(network, "klinikum", post_id, "Live-Sprechstunde ab 18 Uhr", "", {})
+    sandbox.store.add_post(network, "klinikum", "902", "Ein anderer Beitrag", "", {})
+    sandbox.add_comment(network, post_id, "Wie lange dauert die Narkose?", "lena")
+    sandbox.add_comment(network, "902", "Nicht diese Frage", "ole")
+    account = Account(
+        base_url=f"{sandbox.base_url}/{prefix}",
+        handle="klinikum",
+        remote_user_id=remote["id"],
+        credentials={"access_token": "token-k"},
+    )
+    connector = registry.get(network).connector(account)
+    [reply] = connector.fetch_replies(post_id)
+    connector.close()
+    assert (reply.text, reply.in_reply_to) == ("Wie lange dauert die Narkose?", post_id)

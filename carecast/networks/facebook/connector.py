@@ -171,6 +171,15 @@ class FacebookConnector(GraphConnector):
         replies.sort(key=lambda reply: reply.created_at, reverse=True)
         return replies
 
+    def fetch_replies(self, remote_id: str) -> list[Reply]:
+        """Comments on one post (a live-consultation announcement), oldest first."""
+        fields = "id,message,from,created_time,permalink_url"
+        params = {"fields": fields, "filter": "stream", "limit": 100}
+        data = self.request(
+            "GET", f"{remote_id}/comments", "Could not read comments", params=params
+        )
+        return [self._reply(c, remote_id) for c in data.get("data") or [] if isinstance(c, dict)]
+
     def _reply(self, comment: dict[str, Any], post_id: str) -> Reply:
         author = comment.get("from") or {}
         return Reply(

@@ -145,6 +145,10 @@ def comment(req: Request, version: str, object_id: str) -> Response:
 
 @router.route("GET", "/graph/<version>/<object_id>/comments")
 def comments(req: Request, version: str, object_id: str) -> Response:
+    if req.store.post("instagram", object_id) is not None:  # an Instagram media's comments
+        from carecast.networks.instagram.sandbox import media_comments
+
+        return media_comments(req, object_id)
     authenticate(req)
     found = [_comment(c) for c in _children(req, object_id)]
     return ok(req, {"data": found, "paging": {}})

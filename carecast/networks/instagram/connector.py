@@ -207,6 +207,25 @@ class InstagramConnector(GraphConnector):
         ]
         return sorted(replies, key=lambda r: r.created_at, reverse=True)
 
+    def fetch_replies(self, remote_id: str) -> list[Reply]:
+        """Comments on one post (a live-consultation announcement)."""
+        params = {"fields": "id,text,username,timestamp", "limit": 50}
+        data = self.request(
+            "GET", f"{remote_id}/comments", "Could not read comments", params=params
+        )
+        return [
+            Reply(
+                remote_id=str(c.get("id") or ""),
+                text=str(c.get("text") or ""),
+                author=str(c.get("username") or ""),
+                author_id=str(c.get("username") or ""),
+                created_at=str(c.get("timestamp") or ""),
+                in_reply_to=remote_id,
+            )
+            for c in data.get("data") or []
+            if isinstance(c, dict)
+        ]
+
     def hide_reply(self, remote_id: str) -> None:
         data = self.request("POST", remote_id, "Could not hide", data={"hide": "true"})
         if data.get("success") is not True:

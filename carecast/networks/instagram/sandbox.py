@@ -204,3 +204,9 @@ def node_hook(req: Request, object_id: str) -> Response | None:
     if req.method == "DELETE":
         return error(400, 100, "(#100) Unsupported delete request", 33)
     return ok(req, {"id": post["id"], "caption": post["text"], "permalink": post["url"]})
+
+
+def media_comments(req: Request, media_id: str) -> Response:
+    """``GET /{ig-media-id}/comments`` (reached through the Graph comments route)."""
+    authenticate(req, NETWORK)
+    return ok(req, {"data": [_comment(c) for c in _children(req, media_id)], "paging": {}})

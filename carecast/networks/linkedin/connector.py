@@ -202,25 +202,25 @@ class LinkedInConnector(Connector):
 
     def fetch_mentions(self, since_id: str = "") -> list[Reply]:
         """Comments on the organisation's recent posts, newest first."""
-        replies: list[Reply] = []
-        for item in self._recent()[:10]:
-            path = f"/rest/socialActions/{quote(str(item['id']), safe='')}/comments"
-            for comment in (
-                _json(self._send("GET", path, "Could not read comments")).get("elements") or []
-            ):
-                if comment.get("actor") == self.author:
-                    continue
-                replies.append(
-                    Reply(
-                        remote_id=str(comment.get("$URN") or comment.get("id") or ""),
-                        text=unescape_little(str((comment.get("message") or {}).get("text") or "")),
-                        author=str(comment.get("actor") or ""),
-                        author_id=str(comment.get("actor") or ""),
-                        created_at=str((comment.get("created") or {}).get("time") or ""),
-                        in_reply_to=str(item["id"]),
-                    )
-                )
+        replies = [r for item in self._recent()[:10] for r in self.fetch_replies(str(item["id"]))]
         return sorted(replies, key=lambda r: r.created_at, reverse=True)
+
+    def fetch_replies(self, remote_id: str) -> list[Reply]:
+        """Others' comments on one post (a live-consultation announcement)."""
+        path = f"/rest/socialActions/{quote(remote_id, safe='')}/comments"
+        elements = _json(self._send("GET", path, "Could not read comments")).get("elements")
+        return [
+            Reply(
+                remote_id=str(c.get("$URN") or c.get("id") or ""),
+                text=unescape_little(str((c.get("message") or {}).get("text") or "")),
+                author=str(c.get("actor") or ""),
+                author_id=str(c.get("actor") or ""),
+                created_at=str((c.get("created") or {}).get("time") or ""),
+                in_reply_to=remote_id,
+            )
+            for c in elements or []
+            if isinstance(c, dict) and c.get("actor") != self.author
+        ]
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -202,6 +202,11 @@ class ThreadsConnector(GraphConnector):
                     replies.append(self._reply(item, str(thread["id"])))
         return sorted(replies, key=lambda r: r.created_at, reverse=True)
 
+    def fetch_replies(self, remote_id: str) -> list[Reply]:
+        """Replies to one thread (a live-consultation announcement)."""
+        items = self._recent(f"{remote_id}/replies", "id,text,username,timestamp,permalink")
+        return [self._reply(item, remote_id) for item in items]
+
     def _reply(self, item: dict[str, Any], parent: str) -> Reply:
         return Reply(
             remote_id=str(item.get("id") or ""),
