@@ -107,6 +107,8 @@ RULES: dict[str, Rule] = {
     # --- public -------------------------------------------------------------------------
     "channel-feed": GET(*PUBLIC, kwargs={"channel_id": lambda w: w.feed.pk}),
     "channel-feed-atom": GET(*PUBLIC, kwargs={"channel_id": lambda w: w.feed.pk}),
+    # Instagram and Threads fetch media by URL: a signed, expiring token is the only key.
+    "public_media": GET(*PUBLIC, kwargs={"token": lambda w: _media_token(w.asset)}),
     "live:audience": GET(*PUBLIC),
     "live:board": GET(*PUBLIC),
     "live:ask": POST(*PUBLIC, data={"text": "Wann ist Besuchszeit im Kreißsaal?"}),
@@ -237,3 +239,12 @@ RULES: dict[str, Rule] = {
         *DECIDE, kwargs=REPLY_REVIEW, data={"decision": "reject", "comment": "Bitte freundlicher."}
     ),
 }
+
+
+def _media_token(asset) -> str:
+    """The signed token of ``asset``'s public media URL (what Instagram is given)."""
+    from pathlib import Path
+
+    from carecast.web.views.public_media import signed_url
+
+    return signed_url(Path(asset.file.path)).rstrip("/").rsplit("/", 1)[1]
