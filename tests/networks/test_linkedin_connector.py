@@ -137,3 +137,25 @@ def test_it_asks_which_organisation_when_there_are_several(db, sandbox, settings
     with pytest.raises(ConnectError, match="Klinikum Musterstadt, Pflegeschule"):
         _sign_in(sandbox, settings)
     assert _sign_in(sandbox, settings, "pflegeschule").handle == "Pflegeschule"
+
+
+def test_it_asks_for_a_reconnect_when_linkedin_granted_no_refresh_token(connector):
+    with pytest.raises(ConnectorError) as caught:
+        connector.refresh_token()
+    assert caught.value.auth and "reconnect" in caught.value.message
+
+
+def test_it_refreshes_where_linkedin_granted_a_refresh_token(db, sandbox, settings, org):
+    sandbox.settings["linkedin_refresh_tokens"] = True
+    account = _sign_in(sandbox, settings)
+    assert account.credentials.get("refresh_token")
+    connector = LinkedInConnector(
+        Account(f"{sandbox.base_url}/linkedin", "K", org["id"], account.credentials), timeout=5
+    )
+    connector.refresh_token()
+    renewed = connector.updated_credentials
+    assert renewed["access_token"] != account.credentials["access_token"]
+    connector.account = Account(f"{sandbox.base_url}/linkedin", "K", org["id"], renewed)
+    connector.close()
+    connector._client = None
+    assert connector.publish(PostRequest("k1", "Nach der Erneuerung")).remote_id

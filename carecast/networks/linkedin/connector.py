@@ -16,6 +16,7 @@ LinkedIn offers no way to hide a comment through the API (``supports_hide`` is F
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -161,6 +162,45 @@ class LinkedInConnector(Connector):
         response = self._send("POST", path, "Could not reply", creates_post=True, json=body)
         urn = response.headers.get("x-restli-id") or str(_json(response).get("id") or "")
         return PostResult(urn, raw=_json(response))
+
+    def refresh_token(self) -> None:
+        """Renew the token with the refresh token LinkedIn granted (only some apps get one).
+
+        Without one, ``ConnectorError(auth=True)``: the health check then pauses the channel
+        before its token runs out and its page asks for "reconnect", instead of posts failing.
+        """
+        from django.conf import settings
+
+        refresh = self.account.credentials.get("refresh_token")
+        if not refresh:
+            raise ConnectorError(
+                "LinkedIn grants this app no refresh token: reconnect the channel before its "
+                "60-day token expires.",
+                auth=True,
+            )
+        data = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh,
+            "client_id": settings.CARECAST_LINKEDIN_CLIENT_ID,
+            "client_secret": settings.CARECAST_LINKEDIN_CLIENT_SECRET,
+        }
+        url = f"{settings.CARECAST_LINKEDIN_OAUTH_URL}/accessToken"
+        try:
+            response = self.client.post(url, data=data)
+        except httpx.HTTPError as exc:
+            raise error_from_exception(exc, False, network_label=LABEL) from exc
+        token = _json(response)
+        if response.status_code in (400, 401) or not token.get("access_token"):
+            raise ConnectorError(
+                f"LinkedIn refused the refresh token ({response.status_code})", auth=True
+            )
+        expires = datetime.now(UTC) + timedelta(seconds=int(token.get("expires_in") or 0))
+        self.updated_credentials = {
+            **self.account.credentials,
+            "access_token": str(token["access_token"]),
+            "refresh_token": str(token.get("refresh_token") or refresh),
+            "expires_at": expires.isoformat(timespec="seconds"),
+        }
 
     def delete(self, remote_id: str) -> None:
         try:

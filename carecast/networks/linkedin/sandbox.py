@@ -119,6 +119,8 @@ def decide(req: Request) -> Response:
 
 @router.route("POST", "/linkedin/oauth/v2/accessToken")
 def access_token(req: Request) -> Response:
+    if req.param("grant_type") == "refresh_token":
+        return _refresh(req)
     redirect = _state(req)["codes"].pop(str(req.param("code") or ""), None)
     if redirect is None or redirect != str(req.param("redirect_uri") or ""):
         return Response(
@@ -129,8 +131,38 @@ def access_token(req: Request) -> Response:
     token = f"li-{secrets.token_urlsafe(20)}"
     for org in req.store.accounts(NETWORK):
         req.store.store_token(NETWORK, org["handle"], token, "access", 5_184_000)
+    body = {"access_token": token, "expires_in": 5_184_000, "scope": req.param("scope") or ""}
+    if req.server.settings.get("linkedin_refresh_tokens"):  # only apps LinkedIn enabled
+        body["refresh_token"] = _refresh_token(req)
+        body["refresh_token_expires_in"] = 31_536_000
+    return Response(200, body)
+
+
+def _refresh_token(req: Request) -> str:
+    token = f"li-refresh-{secrets.token_urlsafe(16)}"
+    _state(req).setdefault("refresh", set()).add(token)
+    return token
+
+
+def _refresh(req: Request) -> Response:
+    if str(req.param("refresh_token") or "") not in _state(req).get("refresh", set()):
+        return Response(
+            400,
+            {
+                "error": "invalid_request",
+                "error_description": "The provided refresh token is invalid",
+            },
+        )
+    token = f"li-{secrets.token_urlsafe(20)}"
+    for org in req.store.accounts(NETWORK):
+        req.store.store_token(NETWORK, org["handle"], token, "access", 5_184_000)
     return Response(
-        200, {"access_token": token, "expires_in": 5_184_000, "scope": req.param("scope") or ""}
+        200,
+        {
+            "access_token": token,
+            "expires_in": 5_184_000,
+            "refresh_token": req.param("refresh_token"),
+        },
     )
 
 
