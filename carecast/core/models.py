@@ -159,9 +159,7 @@ class AuditLog(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-created_at"], name="audit_org_time"),
             models.Index(fields=["organisation", "actor", "-created_at"], name="audit_org_actor"),
-            models.Index(
-                fields=["organisation", "action", "-created_at"], name="audit_org_action"
-            ),
+            models.Index(fields=["organisation", "action", "-created_at"], name="audit_org_action"),
             models.Index(
                 fields=["organisation", "object_type", "object_id"], name="audit_org_object"
             ),

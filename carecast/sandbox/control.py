@@ -39,7 +39,7 @@ PREFIXES = {
     "/threads-net/": "threads",
     "/linkedin/": "linkedin",
 }
-_RATE_LIMIT_BODIES = {
+_RATE_LIMIT_BODIES: dict[str, dict[str, Any]] = {
     "mastodon": {"error": "Too many requests"},
     "x": {
         "title": "Too Many Requests",
@@ -179,7 +179,7 @@ def _rate_limit_headers(network: str, wait: float) -> dict[str, str]:
 
 def _default_body(network: str, status: int) -> dict[str, Any]:
     if status == 429:
-        return _RATE_LIMIT_BODIES[network]
+        return dict(_RATE_LIMIT_BODIES[network])
     reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
     message = reason.get(status, f"Error {status}")
     if network == "x":

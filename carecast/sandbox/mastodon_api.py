@@ -240,7 +240,8 @@ def status_context(req: Request, status_id: str) -> Response:
         reply = pending.pop(0)
         descendants.append(reply)
         pending[:0] = children.get(reply["id"], [])
-    ancestors, parent_id = [], post["data"].get("in_reply_to_id")
+    ancestors: list[dict[str, Any]] = []
+    parent_id = post["data"].get("in_reply_to_id")
     while parent_id and str(parent_id) in posts:
         ancestors.insert(0, posts[str(parent_id)])
         parent_id = posts[str(parent_id)]["data"].get("in_reply_to_id")

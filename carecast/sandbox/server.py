@@ -116,7 +116,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if (self.headers.get("Transfer-Encoding") or "").lower() == "chunked":
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
@@ -143,7 +143,7 @@ class Handler(BaseHTTPRequestHandler):
         if refused is not None:
             return self._send(refused)
         if fault and fault["mode"] == "status":
-            return self._send(control.fault_response(fault, network))
+            return self._send(control.fault_response(fault, network or ""))
         if fault and fault["mode"] == "delay" and sandbox.stopping.wait(fault["seconds"]):
             self.close_connection = True  # shutting down: drop the request
             return None

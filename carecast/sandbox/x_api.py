@@ -368,7 +368,7 @@ def upload_media(req: Request) -> Response:
     category = str(req.param("media_category") or "tweet_image")
     media_id = req.store.next_id(NETWORK)
     size = image_dimensions(upload.data)
-    meta = {"media_category": category}
+    meta: dict[str, Any] = {"media_category": category}
     if size:
         meta.update(width=size[0], height=size[1])
     req.store.add_media(NETWORK, account["handle"], media_id, mime, upload.data, "", meta)

@@ -52,18 +52,14 @@ urlpatterns = [
         channel_connect.connect_callback,
         name="channel_connect_callback",
     ),
-    path(
-        "channels/connect/<str:network>/", channel_connect.connect_start, name="channel_connect"
-    ),
+    path("channels/connect/<str:network>/", channel_connect.connect_start, name="channel_connect"),
     path(
         "channels/connect/<str:network>/<int:channel_id>/",
         channel_connect.connect_start,
         name="channel_reconnect",
     ),
     path("channels/<int:channel_id>/", channels.channel_detail, name="channel"),
-    path(
-        "channels/<int:channel_id>/settings/", channels.channel_settings, name="channel_settings"
-    ),
+    path("channels/<int:channel_id>/settings/", channels.channel_settings, name="channel_settings"),
     path("channels/<int:channel_id>/pause/", channels.channel_pause, name="channel_pause"),
     path("channels/<int:channel_id>/resume/", channels.channel_resume, name="channel_resume"),
     path("channels/<int:channel_id>/archive/", channels.channel_archive, name="channel_archive"),
@@ -80,7 +76,9 @@ urlpatterns = [
         reviews.department_rule,
         name="department_rule",
     ),
-    path("reviews/replies/<int:review_id>/", reply_reviews.reply_review_detail, name="reply_review"),
+    path(
+        "reviews/replies/<int:review_id>/", reply_reviews.reply_review_detail, name="reply_review"
+    ),
     path(
         "reviews/replies/<int:review_id>/decide/",
         reply_reviews.reply_review_decide,

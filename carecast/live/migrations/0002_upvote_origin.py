@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('live', '0001_initial'),
+        ("live", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='upvote',
-            name='origin',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="upvote",
+            name="origin",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
         migrations.AddIndex(
-            model_name='upvote',
-            index=models.Index(fields=['question', 'origin'], name='live_upvote_origin'),
+            model_name="upvote",
+            index=models.Index(fields=["question", "origin"], name="live_upvote_origin"),
         ),
     ]

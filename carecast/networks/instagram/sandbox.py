@@ -75,7 +75,7 @@ def _fetch_image(
         failed = answer.status_code != 200 or not kind.startswith("image/")
     except (httpx.HTTPError, ValueError):
         failed, answer, kind = True, None, ""
-    if failed:
+    if failed or answer is None:
         return Response(
             400,
             {

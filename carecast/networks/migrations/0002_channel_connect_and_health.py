@@ -4,64 +4,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_setup_people_invitations'),
-        ('networks', '0001_initial'),
+        ("core", "0003_setup_people_invitations"),
+        ("networks", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ServerApp',
+            name="ServerApp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('base_url', models.URLField(verbose_name='server')),
-                ('redirect_uri', models.URLField()),
-                ('scopes', models.CharField(max_length=200)),
-                ('client_id', models.CharField(max_length=200)),
-                ('client_secret_encrypted', models.TextField(editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("base_url", models.URLField(verbose_name="server")),
+                ("redirect_uri", models.URLField()),
+                ("scopes", models.CharField(max_length=200)),
+                ("client_id", models.CharField(max_length=200)),
+                ("client_secret_encrypted", models.TextField(editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'server app registration',
+                "verbose_name": "server app registration",
             },
         ),
         migrations.AddField(
-            model_name='channel',
-            name='archived_at',
+            model_name="channel",
+            name="archived_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='check_message',
+            model_name="channel",
+            name="check_message",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='check_ok',
+            model_name="channel",
+            name="check_ok",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='checked_at',
+            model_name="channel",
+            name="checked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='token_expires_at',
+            model_name="channel",
+            name="token_expires_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='channel',
-            name='status',
-            field=models.CharField(choices=[('active', 'active'), ('paused', 'paused'), ('archived', 'archived')], default='active', max_length=16),
+            model_name="channel",
+            name="status",
+            field=models.CharField(
+                choices=[("active", "active"), ("paused", "paused"), ("archived", "archived")],
+                default="active",
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='channel',
-            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('remote_user_id', ''), _negated=True), models.Q(('status', 'archived'), _negated=True)), fields=('organisation', 'network', 'remote_user_id'), name='channel_one_account_per_organisation'),
+            model_name="channel",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    models.Q(("remote_user_id", ""), _negated=True),
+                    models.Q(("status", "archived"), _negated=True),
+                ),
+                fields=("organisation", "network", "remote_user_id"),
+                name="channel_one_account_per_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serverapp',
-            constraint=models.UniqueConstraint(fields=('base_url', 'redirect_uri', 'scopes'), name='server_app_once'),
+            model_name="serverapp",
+            constraint=models.UniqueConstraint(
+                fields=("base_url", "redirect_uri", "scopes"), name="server_app_once"
+            ),
         ),
     ]
