@@ -6,7 +6,7 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from carecast.web.views.public_media import MAX_AGE, signed_url
+from carecast.lib.media_urls import MAX_AGE, signed_url
 
 
 def test_it_serves_a_file_at_its_signed_address_until_it_expires(anna, client, settings, tmp_path):

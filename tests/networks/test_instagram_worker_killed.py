@@ -74,11 +74,11 @@ def test_it_publishes_once_when_killed_between_container_and_publish(
     sandbox.settings["instagram_processing_polls"] = 1  # the worker waits a poll interval
     publication = _story(org, instagram, story_for)
     worker.start()
-    assert _wait(lambda: _requests(sandbox, "/media"), 30), worker.log()[-2000:]
+    assert _wait(lambda: _requests(sandbox, "/media"), 60), worker.log()[-2000:]
     worker.kill()
     assert not _requests(sandbox, "/media_publish"), "killed too late for this scenario"
     worker.start()
-    assert _wait(lambda: _settled(publication), 60), worker.log()[-2000:]
+    assert _wait(lambda: _settled(publication), 120), worker.log()[-2000:]
     assert publication.state == State.PUBLISHED
     assert len(sandbox.posts("instagram")) == 1
     assert len(_requests(sandbox, "/media")) == 2  # the first container was never published
@@ -94,10 +94,10 @@ def test_it_publishes_once_when_killed_while_publish_is_in_flight(
     sandbox.inject_fault(network="facebook", path=path, mode="delay", seconds=2)
     publication = _story(org, instagram, story_for)
     worker.start()
-    assert _wait(lambda: _requests(sandbox, "/media_publish"), 30), worker.log()[-2000:]
+    assert _wait(lambda: _requests(sandbox, "/media_publish"), 60), worker.log()[-2000:]
     worker.kill()
     worker.start()
-    assert _wait(lambda: _settled(publication), 60), worker.log()[-2000:]
+    assert _wait(lambda: _settled(publication), 120), worker.log()[-2000:]
     assert publication.state == State.PUBLISHED
     assert len(sandbox.posts("instagram")) == 1
     assert Publication.objects.count() == 1

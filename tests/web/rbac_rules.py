@@ -245,6 +245,6 @@ def _media_token(asset) -> str:
     """The signed token of ``asset``'s public media URL (what Instagram is given)."""
     from pathlib import Path
 
-    from carecast.web.views.public_media import signed_url
+    from carecast.lib.media_urls import signed_url
 
     return signed_url(Path(asset.file.path)).rstrip("/").rsplit("/", 1)[1]

@@ -20,31 +20,29 @@ before that call, the retry finds nothing among the recent media and builds a ne
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from carecast.networks.base import (
     CannotVerify,
     ConnectorError,
-    MediaFile,
     PostRequest,
     PostResult,
     Reply,
 )
 from carecast.networks.facebook.connector import comparable
-from carecast.networks.facebook.graph import GraphConnector
+from carecast.networks.facebook.containers import ContainerConnector
 
-POLLS = 10  # status checks before giving the container back to the retry schedule
 RECENT = 50
 
 
-class InstagramConnector(GraphConnector):
+class InstagramConnector(ContainerConnector):
     label = "Instagram"
+    container_edge = "media"
+    status_field, error_field = "status_code", "status"
     idempotent = False
     can_look_up = True
     supports_inbox = True
     supports_hide = True
-    poll_interval = 2.0  # seconds between status checks (0 in tests against the sandbox)
 
     def publish(self, post: PostRequest) -> PostResult:
         if post.reply_to:
@@ -73,56 +71,6 @@ class InstagramConnector(GraphConnector):
         children = [self._create(self._image(m) | {"is_carousel_item": "true"}) for m in post.media]
         body = {"media_type": "CAROUSEL", "children": ",".join(children), "caption": post.text}
         return self._create(body)
-
-    def _image(self, item: MediaFile) -> dict[str, str]:
-        from carecast.web.views.public_media import signed_url
-
-        try:
-            url = signed_url(item.path, str(self.account.config.get("public_base") or ""))
-        except ValueError as exc:
-            raise ConnectorError(
-                f"Instagram: {item.path.name} is not a media file", permanent=True
-            ) from exc
-        body = {"image_url": url}
-        if item.alt_text.strip():
-            body["alt_text"] = item.alt_text
-        return body
-
-    def _create(self, body: dict[str, str]) -> str:
-        action = "Could not prepare the post"
-        data = self.request("POST", f"{self.object_id}/media", action, data=body)
-        if not data.get("id"):
-            raise ConnectorError(f"{action} (Instagram): no container id")
-        return str(data["id"])
-
-    def _wait_until_ready(self, container: str) -> None:
-        """Poll ``status_code`` until FINISHED; ERROR and EXPIRED fail with Meta's words."""
-        params = {"fields": "status_code,status"}
-        for attempt in range(POLLS):
-            data = self.request("GET", container, "Could not check the container", params=params)
-            code = data.get("status_code")
-            if code == "FINISHED":
-                return
-            if code in ("ERROR", "EXPIRED"):
-                raise ConnectorError(
-                    f"Instagram could not process the image: {data.get('status') or code}",
-                    permanent=True,
-                )
-            if attempt < POLLS - 1 and self.poll_interval:
-                time.sleep(self.poll_interval)
-        raise ConnectorError(
-            "Instagram is still processing the image; trying again later.", retry_after=60
-        )
-
-    def _permalink(self, media_id: str) -> str:
-        """Where the post can be seen; the post exists either way, so a failure here is ''."""
-        try:
-            data = self.request(
-                "GET", media_id, "Could not read the link", params={"fields": "permalink"}
-            )
-        except ConnectorError:
-            return ""
-        return str(data.get("permalink") or "")
 
     def publishing_limit(self) -> tuple[int, int]:
         """(posts in the last 24 hours, allowed), as Instagram reports it now."""

@@ -20,33 +20,32 @@ looks for the text among the profile's recent threads before any resend.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from carecast.networks.base import (
     CannotVerify,
     ConnectorError,
-    MediaFile,
     PostRequest,
     PostResult,
     Reply,
 )
 from carecast.networks.facebook.connector import comparable
-from carecast.networks.facebook.graph import GraphConnector
+from carecast.networks.facebook.containers import ContainerConnector
 
-POLLS = 10
 RECENT = 50
 
 
-class ThreadsConnector(GraphConnector):
+class ThreadsConnector(ContainerConnector):
     label = "Threads"
+    container_edge = "threads"
+    status_field, error_field = "status", "error_message"
+    image_fields = {"media_type": "IMAGE"}
     version = "v1.0"
     idempotent = False
     can_look_up = True
     supports_inbox = True
     supports_hide = True
-    poll_interval = 2.0  # Meta suggests waiting before publishing a fresh container
 
     def publish(self, post: PostRequest) -> PostResult:
         self._check_quota()
@@ -75,52 +74,6 @@ class ThreadsConnector(GraphConnector):
             return self._create(body | self._image(post.media[0]))
         children = [self._create(self._image(m) | {"is_carousel_item": "true"}) for m in post.media]
         return self._create(body | {"media_type": "CAROUSEL", "children": ",".join(children)})
-
-    def _image(self, item: MediaFile) -> dict[str, str]:
-        from carecast.web.views.public_media import signed_url
-
-        try:
-            url = signed_url(item.path, str(self.account.config.get("public_base") or ""))
-        except ValueError as exc:
-            message = f"Threads: {item.path.name} is not a media file"
-            raise ConnectorError(message, permanent=True) from exc
-        body = {"media_type": "IMAGE", "image_url": url}
-        if item.alt_text.strip():
-            body["alt_text"] = item.alt_text
-        return body
-
-    def _create(self, body: dict[str, str]) -> str:
-        action = "Could not prepare the post"
-        data = self.request("POST", f"{self.object_id}/threads", action, data=body)
-        if not data.get("id"):
-            raise ConnectorError(f"{action} (Threads): no container id")
-        return str(data["id"])
-
-    def _wait_until_ready(self, container: str) -> None:
-        params = {"fields": "status,error_message"}
-        for attempt in range(POLLS):
-            data = self.request("GET", container, "Could not check the container", params=params)
-            status = data.get("status")
-            if status == "FINISHED":
-                return
-            if status in ("ERROR", "EXPIRED"):
-                why = data.get("error_message") or status
-                raise ConnectorError(f"Threads could not process the post: {why}", permanent=True)
-            if attempt < POLLS - 1 and self.poll_interval:
-                time.sleep(self.poll_interval)
-        raise ConnectorError(
-            "Threads is still processing the post; trying again later.", retry_after=60
-        )
-
-    def _permalink(self, media_id: str) -> str:
-        """Where the post can be seen; the post exists either way, so a failure here is ''."""
-        try:
-            data = self.request(
-                "GET", media_id, "Could not read the link", params={"fields": "permalink"}
-            )
-        except ConnectorError:
-            return ""
-        return str(data.get("permalink") or "")
 
     def publishing_limit(self) -> tuple[int, int]:
         """(posts in the last 24 hours, allowed), as Threads reports it now."""
