@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 import certifi
+import httpcore
 import httpx
 
 from carecast import __version__
@@ -88,23 +89,62 @@ def make_client(
     *,
     headers: Mapping[str, str] | None = None,
     timeout: float | None = None,
+    guard: Iterable[str] | None = None,
 ) -> httpx.Client:
     """An ``httpx.Client`` with a mandatory timeout, our User-Agent and keep-alive.
 
     Redirects are not followed: an API that redirects a POST is misconfigured, and
-    following it could re-send the post somewhere else.
+    following it could re-send the post somewhere else. ``guard`` (for servers a person
+    named, e.g. a Mastodon server): every connection goes only to an address that passes
+    the SSRF guard, checked when the connection is made; the listed hosts (``host:port``,
+    ``host:*``) may be private anyway.
     """
     all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     all_headers.update(headers or {})
     seconds = timeout if timeout is not None else default_timeout()
+    limits = httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30)
+    transport = None
+    if guard is not None:
+        transport = httpx.HTTPTransport(verify=_tls_context(), limits=limits)
+        # httpx has no parameter for it; the pool asks its backend for every new connection.
+        transport._pool._network_backend = GuardedBackend(guard)  # noqa: SLF001
     return httpx.Client(
         base_url=base_url,
         headers=all_headers,
         timeout=httpx.Timeout(seconds),
         verify=_tls_context(),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30),
+        limits=limits,
+        transport=transport,
     )
+
+
+def loopback_if_sandbox() -> tuple[str, ...]:
+    """What a guarded client may reach besides public addresses: loopback (any port) while
+    the sandbox networks are on (demo, tests), nothing in production."""
+    from django.conf import settings
+
+    if getattr(settings, "CARECAST_SANDBOX", False):
+        return ("127.0.0.1:*", "localhost:*", "::1:*")
+    return ()
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Resolves, checks and connects to the checked address in one step (no DNS rebinding)."""
+
+    def __init__(self, allow_hosts: Iterable[str] = ()) -> None:
+        self.allow_hosts = tuple(allow_hosts)
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001, ANN201
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        target = name
+        if not _allowed(name.lower(), port, -1, self.allow_hosts):  # entries name their ports
+            addresses = _resolve(name, port)
+            refused = [a for a in addresses if _refused(a)]
+            if refused:
+                raise httpcore.ConnectError(f"{name} points into a private network ({refused[0]}).")
+            target = str(addresses[0])
+        return super().connect_tcp(target, port, timeout, local_address, socket_options)
 
 
 @functools.cache

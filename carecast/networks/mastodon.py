@@ -15,6 +15,7 @@ from carecast.lib.http import (
     default_timeout,
     error_from_exception,
     error_from_response,
+    loopback_if_sandbox,
     make_client,
 )
 from carecast.networks import textcount
@@ -86,10 +87,12 @@ class MastodonConnector(Connector):
     def http(self) -> httpx.Client:
         if self._http is None:
             token = self.account.credentials.get("access_token", "")
+            # The server is whatever a person typed: connect only where the guard allows.
             self._http = make_client(
                 self.account.base_url.rstrip("/"),
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=self.timeout,
+                guard=loopback_if_sandbox(),
             )
         return self._http
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecast.lib.http import make_client
+from carecast.lib.http import loopback_if_sandbox, make_client
 from carecast.networks.connect.base import (
     ConnectedAccount,
     ConnectError,
@@ -110,7 +110,7 @@ def _did_from_well_known(handle: str) -> str:
     except ConnectError:
         return ""
     try:
-        with make_client(f"https://{handle}", timeout=10) as http:
+        with make_client(f"https://{handle}", timeout=10, guard=loopback_if_sandbox()) as http:
             response = http.get("/.well-known/atproto-did")
     except httpx.HTTPError:
         return ""
@@ -141,7 +141,7 @@ def pds_endpoint(doc: dict[str, Any]) -> str:
 def create_session(pds: str, did: str, password: str) -> dict[str, Any]:
     body = {"identifier": did, "password": password}
     try:
-        with make_client(pds) as http:
+        with make_client(pds, guard=loopback_if_sandbox()) as http:
             response = http.post("/xrpc/com.atproto.server.createSession", json=body)
     except httpx.HTTPError as exc:
         raise ConnectError(

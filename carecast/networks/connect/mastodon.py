@@ -15,7 +15,7 @@ import httpx
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecast.lib.http import make_client
+from carecast.lib.http import loopback_if_sandbox, make_client
 from carecast.networks.connect import oauth
 from carecast.networks.connect.base import (
     ConnectedAccount,
@@ -83,7 +83,9 @@ class MastodonFlow(OAuthFlow):
             client_secret=app.client_secret,
         )
         with make_client(
-            base, headers={"Authorization": f"Bearer {token['access_token']}"}
+            base,
+            headers={"Authorization": f"Bearer {token['access_token']}"},
+            guard=loopback_if_sandbox(),
         ) as http:
             me = _get(http, "/api/v1/accounts/verify_credentials")
             limits = instance_limits(http)
@@ -109,7 +111,7 @@ def registered_app(base: str, redirect_uri: str):  # noqa: ANN201 - ServerApp (i
     if found:
         return found
     body = {"client_name": APP_NAME, "redirect_uris": redirect_uri, "scopes": SCOPES}
-    with make_client(base) as http:
+    with make_client(base, guard=loopback_if_sandbox()) as http:
         try:
             response = http.post("/api/v1/apps", data=body)
         except httpx.HTTPError as exc:
