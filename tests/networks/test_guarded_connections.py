@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 from ipaddress import ip_address
 
+import httpx
 import pytest
 
 from carecast.lib.http import make_client
@@ -31,9 +32,11 @@ def _resolving(monkeypatch, answers: dict[str, str]) -> None:
 def test_a_guarded_client_refuses_a_name_that_resolves_into_a_private_network(monkeypatch, sandbox):
     port = int(sandbox.base_url.rsplit(":", 1)[1])
     _resolving(monkeypatch, {"social.klinikum.test": "127.0.0.1"})
-    with make_client(f"http://social.klinikum.test:{port}", guard=()) as http:
-        with pytest.raises(Exception, match="private network"):
-            http.get("/api/v1/instance")
+    with (
+        make_client(f"http://social.klinikum.test:{port}", guard=()) as http,
+        pytest.raises(httpx.ConnectError, match="private network"),
+    ):
+        http.get("/api/v1/instance")
     # The same name, allowed explicitly (the sandbox in the demo), connects.
     with make_client(
         f"http://social.klinikum.test:{port}", guard=["social.klinikum.test:*"]
