@@ -125,7 +125,8 @@ ASGI_APPLICATION = "carecast.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Each network keeps its preview template in its own folder (CONTRIBUTING.md).
+        "DIRS": sorted((BASE_DIR / "carecast" / "networks").glob("*/templates")),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -212,8 +212,8 @@ class Network:
     image_types: ClassVar[tuple[str, ...]] = ("image/jpeg", "image/png", "image/gif", "image/webp")
     # The class, or "module:Class" for a connector whose SDK is slow to import.
     connector_class: ClassVar[type[Connector] | str | None] = None
-    # Preview template under web/templates/web/previews/<name>.html.
-    preview_template: ClassVar[str] = "web/previews/generic.html"
+    # The network's folder holds its preview: <name>/templates/networks/<name>/preview.html.
+    preview_template: ClassVar[str] = "networks/previews/generic.html"
 
     def count_text(self, text: str) -> int:
         return len(text)

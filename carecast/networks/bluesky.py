@@ -20,7 +20,7 @@ class Bluesky(Network):
     max_image_bytes = 2_000_000
     alt_text_limit = 2_000
     connector_class = "carecast.networks.bluesky_connector:BlueskyConnector"
-    preview_template = "web/previews/bluesky.html"
+    preview_template = "networks/bluesky/preview.html"
 
     def count_text(self, text: str) -> int:
         return textcount.grapheme_length(text)

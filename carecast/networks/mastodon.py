@@ -408,7 +408,7 @@ class Mastodon(Network):
     text_limit = 500
     max_image_bytes = 16 * 1024 * 1024
     connector_class = MastodonConnector
-    preview_template = "web/previews/mastodon.html"
+    preview_template = "networks/mastodon/preview.html"
 
     def count_text(self, text: str, url_length: int = 23) -> int:
         return textcount.mastodon_length(text, url_length)

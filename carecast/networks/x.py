@@ -502,7 +502,7 @@ class X(Network):
     label = "X"
     text_limit = 280
     connector_class = XConnector
-    preview_template = "web/previews/x.html"
+    preview_template = "networks/x/preview.html"
 
     def count_text(self, text: str) -> int:
         return textcount.x_weighted_length(text)

@@ -14,4 +14,4 @@ class Facebook(Network):
     alt_text_limit = 1_000
     image_types = ("image/jpeg", "image/png", "image/gif")
     connector_class = "carecast.networks.facebook.connector:FacebookConnector"
-    preview_template = "web/previews/facebook.html"
+    preview_template = "networks/facebook/preview.html"

@@ -20,7 +20,7 @@ class Instagram(Network):
     max_image_bytes = 8_000_000
     image_types = ("image/jpeg",)  # the content publishing API takes JPEG only
     connector_class = "carecast.networks.instagram.connector:InstagramConnector"
-    preview_template = "web/previews/instagram.html"
+    preview_template = "networks/instagram/preview.html"
 
     def check(
         self, text: str, media: list[MediaFile], config: dict[str, Any] | None = None

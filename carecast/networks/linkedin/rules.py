@@ -56,4 +56,4 @@ class LinkedIn(Network):
     alt_text_limit = 4_086
     image_types = ("image/jpeg", "image/png", "image/gif")
     connector_class = "carecast.networks.linkedin.connector:LinkedInConnector"
-    preview_template = "web/previews/linkedin.html"
+    preview_template = "networks/linkedin/preview.html"

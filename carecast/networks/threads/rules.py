@@ -33,7 +33,7 @@ class Threads(Network):
     max_image_bytes = 8_000_000
     image_types = ("image/jpeg", "image/png")
     connector_class = "carecast.networks.threads.connector:ThreadsConnector"
-    preview_template = "web/previews/threads.html"
+    preview_template = "networks/threads/preview.html"
 
     def count_text(self, text: str) -> int:
         return threads_length(text)
