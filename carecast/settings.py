@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "carecast.inbox",
     "carecast.live",
     "carecast.approvals",
+    "carecast.analytics",
 ]
 
 MIDDLEWARE = [
