@@ -3,8 +3,10 @@
 carecast demo      migrate, seed the demo hospital, run sandbox + web + worker
 carecast serve     the web UI (uvicorn, ASGI) on CARECAST_HOST:CARECAST_PORT
 carecast worker    the Huey consumer that publishes
+carecast migrate   bring the database schema up to date (safe while the old version serves)
+carecast backup OUT   database and media into one archive (carecast restore IN reads it back)
 carecast createlead  first start from the shell: the organisation and its first lead
-carecast <cmd>     any Django management command (migrate, createsuperuser, …)
+carecast <cmd>     any Django management command (createsuperuser, …)
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ def _setup_django() -> None:
 def serve(argv: list[str]) -> int:
     import uvicorn
 
-    host = os.environ.get("CARECAST_HOST", "127.0.0.1")
-    port = int(os.environ.get("CARECAST_PORT", "8000"))
+    from carecast.env import env_int, env_str
+
+    host = env_str("CARECAST_HOST", "127.0.0.1")
+    port = env_int("CARECAST_PORT", 8000, minimum=1)
     _setup_django()
     from django.core.management import call_command
 

@@ -14,12 +14,33 @@ class ConfigError(RuntimeError):
     """An environment variable holds a value carecast cannot use."""
 
 
+def _read(name: str) -> str | None:
+    """``name`` from the environment, or the contents of the file ``name_FILE`` names.
+
+    Secrets handed over as files (systemd credentials, container secrets) never appear in
+    the process environment or ``ps``; one trailing newline, as editors write it, is dropped.
+    """
+    value = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE", "")
+    if value is not None and path:
+        raise ConfigError(f"Set {name} or {name}_FILE, not both.")
+    if not path:
+        return value
+    try:
+        with open(path, encoding="utf-8") as handle:
+            content = handle.read()
+    except OSError as error:
+        raise ConfigError(f"{name}_FILE: cannot read {path!r} ({error.strerror})") from None
+    return content[:-1] if content.endswith("\n") else content
+
+
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    value = _read(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    raw = os.environ.get(name)
+    raw = _read(name)
     if raw is None or raw == "":
         return default
     value = raw.strip().lower()
@@ -31,7 +52,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
+    raw = _read(name)
     if raw is None or raw == "":
         return default
     try:
@@ -44,7 +65,7 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _read(name)
     if raw is None or raw.strip() == "":
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -56,7 +77,7 @@ def env_fernet_key(name: str) -> str:
     Checked here so that a mistyped key is refused before anything is encrypted with it,
     not found out at the first token that cannot be decrypted.
     """
-    raw = os.environ.get(name, "").strip()
+    raw = (_read(name) or "").strip()
     if not raw:
         return ""
     from cryptography.fernet import Fernet

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "carecast.live",
     "carecast.approvals",
     "carecast.analytics",
+    "carecast.ops",
 ]
 
 MIDDLEWARE = [
@@ -201,12 +202,13 @@ HUEY = {
         "scheduler_interval": 1,
     },
 }
+# These queue classes hand each periodic task to one worker per period (carecast.ops.periodic).
 if _redis_url:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
+    HUEY.update({"huey_class": "carecast.ops.periodic.OncePerPeriodRedisHuey", "url": _redis_url})
 else:
     HUEY.update(
         {
-            "huey_class": "huey.SqliteHuey",
+            "huey_class": "carecast.ops.periodic.OncePerPeriodSqliteHuey",
             "filename": env_str("CARECAST_HUEY_DB", str(VAR_DIR / "huey.sqlite3")),
         }
     )
@@ -299,10 +301,33 @@ else:
 EMAIL_TIMEOUT = env_int("CARECAST_EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("CARECAST_EMAIL_FROM", "carecast <carecast@localhost>")
 
+# Operating (carecast.ops): worker heartbeat, /healthz thresholds, who may read /metrics,
+# the failing-channel e-mail to the leads.
+CARECAST_HEARTBEAT_SECONDS = env_int("CARECAST_HEARTBEAT_SECONDS", 15, minimum=1)
+CARECAST_HEALTH_WORKER_STALE_SECONDS = env_int(
+    "CARECAST_HEALTH_WORKER_STALE_SECONDS", 90, minimum=5
+)
+CARECAST_HEALTH_QUEUE_LAG_SECONDS = env_int("CARECAST_HEALTH_QUEUE_LAG_SECONDS", 300, minimum=1)
+CARECAST_METRICS_TOKEN = env_str("CARECAST_METRICS_TOKEN", "")
+CARECAST_METRICS_ALLOW = env_list("CARECAST_METRICS_ALLOW", ["127.0.0.1", "::1"])
+CARECAST_FAILING_CHANNEL_ATTEMPTS = env_int("CARECAST_FAILING_CHANNEL_ATTEMPTS", 3, minimum=1)
+# A load balancer asks over plain HTTP; a redirect to HTTPS would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+
+# CARECAST_LOG_FORMAT=json: one JSON object per line, for a log collector.
+_log_format = env_str("CARECAST_LOG_FORMAT", "text")
+if _log_format not in {"text", "json"}:
+    raise ConfigError(f"CARECAST_LOG_FORMAT must be text or json, not {_log_format!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "carecast.ops.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if _log_format == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("CARECAST_LOG_LEVEL", "INFO")},
     # django-axes logs every sign-in at INFO; lockouts (what matters) are WARNING.
     "loggers": {

@@ -16,6 +16,7 @@ urlpatterns = [
         "feeds/<int:channel_id>.atom", feeds.channel_feed, {"atom": True}, name="channel-feed-atom"
     ),
     path("api/v1/", include("carecast.api.urls")),
+    path("", include("carecast.ops.urls")),
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),
     path("inbox/", include("carecast.inbox.urls")),

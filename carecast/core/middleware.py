@@ -56,7 +56,8 @@ class SetupRequiredMiddleware:
     """
 
     # The API answers in JSON (nobody can hold a token yet); a redirect to HTML helps no client.
-    open_prefixes = ("/setup/", "/i18n/", "/api/")
+    # Load balancers and Prometheus ask a fresh installation too.
+    open_prefixes = ("/setup/", "/i18n/", "/api/", "/healthz", "/metrics")
 
     def __init__(self, get_response):
         self.get_response = get_response

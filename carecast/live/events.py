@@ -9,7 +9,6 @@ subscribes, including this one), else to the listeners registered in this proces
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from carecast.env import env_str
 from carecast.live.models import Question
 
 Listener = Callable[[str, str], None]
@@ -28,7 +28,7 @@ _redis_client: Any = None
 def redis_url() -> str:
     """Redis for events between processes: ``REDIS_URL``, like Huey (a setting overrides it)."""
     value = getattr(settings, "CARECAST_LIVE_REDIS_URL", None)
-    return os.environ.get("REDIS_URL", "") if value is None else str(value)
+    return env_str("REDIS_URL", "") if value is None else str(value)
 
 
 def channel_prefix() -> str:
