@@ -30,6 +30,30 @@ def connector_supports(channel: Channel, capability: str) -> bool:
         return False
 
 
+def renews_itself(channel: Channel) -> bool:
+    """Whether carecast renews the channel's token before it expires (the health check's
+    refresh), or a person must reconnect (LinkedIn without a refresh token)."""
+    try:
+        kind = channel.rules.connector_type()
+    except (ConnectorError, KeyError, ImportError):
+        return False
+    if not hasattr(kind, "refresh_token"):
+        return False
+    can_renew = getattr(kind, "can_renew", None)
+    return bool(can_renew(channel.get_credentials())) if can_renew else True
+
+
+def reconnect_by(channel: Channel) -> dt.datetime | None:
+    """When a token that cannot renew itself must be replaced: the health check pauses the
+    channel this long before it expires, so that no post fails on the expiry itself."""
+    if channel.token_expires_at is None or renews_itself(channel):
+        return None
+    from django.conf import settings
+
+    ahead = dt.timedelta(minutes=settings.CARECAST_TOKEN_REFRESH_AHEAD_MINUTES)
+    return channel.token_expires_at - ahead
+
+
 def keep_refreshed_tokens(channel: Channel, connector: Connector) -> None:
     """Store tokens a connector refreshed while working (encrypted), after every call."""
     new = connector.updated_credentials

@@ -17,6 +17,7 @@ class Day:
     is_today: bool = False
     in_month: bool = True
     publications: list = field(default_factory=list)
+    limit_warnings: list = field(default_factory=list)  # live daily limits the plan crosses
 
 
 @dataclass

@@ -163,6 +163,11 @@ class LinkedInConnector(Connector):
         urn = response.headers.get("x-restli-id") or str(_json(response).get("id") or "")
         return PostResult(urn, raw=_json(response))
 
+    @classmethod
+    def can_renew(cls, credentials: dict[str, str]) -> bool:
+        """Only apps LinkedIn granted refresh tokens to can renew without the person."""
+        return bool(credentials.get("refresh_token"))
+
     def refresh_token(self) -> None:
         """Renew the token with the refresh token LinkedIn granted (only some apps get one).
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import timezone
 
+from carecast.publishing import daily_limits
 from carecast.web import calendar
 from carecast.web.access import channels_for, person_required, publications_for
 from carecast.web.forms import CalendarForm
@@ -30,6 +31,8 @@ def calendar_view(request):
     if channel_id:
         publications = publications.filter(channel_id=channel_id)
     period.place(publications, zone)
+    for day in period.days:
+        day.limit_warnings = daily_limits.day_warnings(day.date, day.publications)
     context = {
         "period": period,
         "today": today,

@@ -71,6 +71,7 @@ def channel_detail(request, channel_id: int):
         "windows": describe_windows(channel.posting_windows),
         "may_manage": in_comms_team(request.person),
         "can_reconnect": channel.network in FLOWS and FLOWS[channel.network].reconnectable,
+        "reconnect_by": services.reconnect_by(channel),
     }
     return render(request, "web/channels/detail.html", context)
 

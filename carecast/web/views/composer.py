@@ -15,6 +15,7 @@ from carecast.approvals import edits
 from carecast.approvals.services import ApprovalError, submit
 from carecast.compliance.adapters import may_override
 from carecast.core.timezones import resolve_local
+from carecast.publishing import daily_limits
 from carecast.publishing.models import Publication
 from carecast.publishing.services import PublishingError, publish_now, schedule_local
 from carecast.stories.services import save_story
@@ -91,6 +92,8 @@ def _compose(request, story):
             ),
         )
         _report_done(request, done, scheduled=True)
+        for warning in _limit_warnings(request, state["panels"], due, story):
+            messages.warning(request, warning)
     else:
         messages.success(request, _("Story saved."))
     return redirect("web:story_detail", story_id=story.pk)
@@ -239,11 +242,13 @@ def _state(channels, draft, media, texts, edited, active, person=None) -> dict:
 
 
 def _render(request, form, story, state):
+    wall = getattr(form, "cleaned_data", {}).get("due")
     context = {
         "form": form,
         "story": story,
         "nav": "stories",
         **state,
+        "limit_warnings": _limit_warnings(request, state["panels"], wall, story),
         "chosen_ids": {p.channel.pk for p in state["panels"]},
         "due_value": request.POST.get("due", "") if request.method == "POST" else "",
         "may_override": may_override(request.user),
@@ -384,7 +389,21 @@ def live_due(request):
     if wall is not None:
         resolved = resolve_local(wall, request.person.organisation.timezone)
         note = dst_note(Publication(due_at=resolved.instant, due_note=resolved.note))
-    return render(request, "web/composer/_due_note.html", {"note": note})
+    story = _story_from_post(request)
+    warnings = _limit_warnings(request, _state_of_post(request, story)["panels"], wall, story)
+    return render(request, "web/composer/_due_note.html", {"note": note, "warnings": warnings})
+
+
+def _limit_warnings(request, panels, wall, story) -> list[str]:
+    """Channels whose live daily limit (Instagram, Threads) the planned day would cross."""
+    day = wall.date() if wall is not None else timezone.localdate()
+    found = daily_limits.plan_warnings(
+        [p.channel for p in panels],
+        day,
+        request.person.organisation.timezone,
+        story_id=story.pk if story else None,
+    )
+    return [w.message for w in found]
 
 
 @require_POST
