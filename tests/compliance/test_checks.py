@@ -68,7 +68,6 @@ FIRES = [
     ("format.too_long", draft("ü" * 2201, networks=["instagram"])),
     ("format.media", draft("Bilder", networks=["x"], media=[image()] * 5)),
     ("format.media", draft("Film", networks=["youtube"], media=[image()])),
-    ("format.unescaped", draft("Pflege (m/w/d)", networks=["linkedin"])),
     ("format.unescaped", draft("Herz <3", networks=["youtube"], media=[video()])),
     ("privacy.patient_confirmation", draft("Wie besprochen rufen wir Sie an.", reply_to="c1")),
     ("privacy.health_data", draft("Nehmen Sie 400 mg Ibuprofen.", reply_to="c1")),
@@ -90,6 +89,8 @@ QUIET = [
     ("music.unlicensed", draft("Film", media=[video(music={"title": "", "licence": "own"})])),
     ("imprint.missing", draft("Privat", account={"kind": "personal", "imprint_url": None})),
     ("format.unescaped", draft("Pflege \\(m/w/d\\)", networks=["linkedin"])),
+    # The LinkedIn connector escapes reserved characters itself (escape_little).
+    ("format.unescaped", draft("Pflege (m/w/d) #Karriere @Klinikum", networks=["linkedin"])),
     ("privacy.patient_confirmation", draft("Wie besprochen rufen wir Sie an.")),  # a post, no reply
     ("privacy.health_data", draft("Bei Brustschmerzen bitte sofort 112 anrufen.", reply_to="c1")),
 ]

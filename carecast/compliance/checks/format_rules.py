@@ -132,31 +132,20 @@ class MediaSpec(Check):
         return ""
 
 
-LINKEDIN_RESERVED = set("\\|{}@[]()<>#*_~")
-
-
 class Unescaped(Check):
-    """LinkedIn cuts a post at its first unescaped reserved character; YouTube refuses < and >."""
+    """YouTube refuses < and > in titles and descriptions.
+
+    LinkedIn's reserved "little text" characters are no longer a finding: its connector
+    escapes them when it publishes (``carecast.networks.linkedin.rules.escape_little``), so
+    "(m/w/d)" arrives whole and nobody needs to type a backslash.
+    """
 
     id = "format.unescaped"
     severity = "high"
-    rule_url = "https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format"
+    rule_url = "https://developers.google.com/youtube/v3/docs/videos#snippet.description"
 
     def run(self, draft: Draft) -> list[Finding]:
         findings = []
-        if "linkedin" in draft.networks:
-            at = _first_unescaped(draft.text)
-            if at is not None:
-                findings.append(
-                    self.finding(
-                        _(
-                            "LinkedIn: “%(char)s” must be escaped with a backslash, or the post "
-                            "is cut off here."
-                        )
-                        % {"char": draft.text[at]},
-                        (at, at + 1),
-                    )
-                )
         if "youtube" in draft.networks:
             at = next((i for i, ch in enumerate(draft.text) if ch in "<>"), None)
             if at is not None:
@@ -168,18 +157,3 @@ class Unescaped(Check):
                     )
                 )
         return findings
-
-
-def _first_unescaped(text: str) -> int | None:
-    escaped = False
-    for index, ch in enumerate(text):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            if index + 1 < len(text) and text[index + 1] in LINKEDIN_RESERVED:
-                escaped = True
-            else:
-                return index
-        elif ch in LINKEDIN_RESERVED:
-            return index
-    return None
