@@ -270,6 +270,24 @@ CARECAST_LINKEDIN_OAUTH_URL = env_str(
 )
 CARECAST_LINKEDIN_API_URL = env_str("CARECAST_LINKEDIN_API_URL", "https://api.linkedin.com")
 CARECAST_LINKEDIN_VERSION = env_str("CARECAST_LINKEDIN_VERSION", "")
+# TikTok: the hospital's app at developers.tiktok.com (Login Kit + Content Posting API,
+# Direct Post; until TikTok audits the app, its posts can only be private).
+CARECAST_TIKTOK_CLIENT_KEY = env_str("CARECAST_TIKTOK_CLIENT_KEY", "")
+CARECAST_TIKTOK_CLIENT_SECRET = env_str("CARECAST_TIKTOK_CLIENT_SECRET", "")
+CARECAST_TIKTOK_AUTHORIZE_URL = env_str(
+    "CARECAST_TIKTOK_AUTHORIZE_URL", "https://www.tiktok.com/v2/auth/authorize/"
+)
+CARECAST_TIKTOK_API_URL = env_str("CARECAST_TIKTOK_API_URL", "https://open.tiktokapis.com")
+# YouTube: the hospital's Google Cloud project with the YouTube Data API v3 (OAuth web client).
+CARECAST_GOOGLE_CLIENT_ID = env_str("CARECAST_GOOGLE_CLIENT_ID", "")
+CARECAST_GOOGLE_CLIENT_SECRET = env_str("CARECAST_GOOGLE_CLIENT_SECRET", "")
+CARECAST_GOOGLE_AUTHORIZE_URL = env_str(
+    "CARECAST_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"
+)
+CARECAST_GOOGLE_TOKEN_URL = env_str("CARECAST_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+CARECAST_YOUTUBE_API_URL = env_str("CARECAST_YOUTUBE_API_URL", "https://www.googleapis.com")
+# The project's daily quota (units); each upload costs 1,600.
+CARECAST_YOUTUBE_DAILY_QUOTA = env_int("CARECAST_YOUTUBE_DAILY_QUOTA", 10_000, minimum=1_600)
 # Bluesky: where did:plc documents are read; a resolveHandle server instead of DNS (tests).
 CARECAST_BLUESKY_PLC_URL = env_str("CARECAST_BLUESKY_PLC_URL", "https://plc.directory")
 CARECAST_BLUESKY_RESOLVER = env_str("CARECAST_BLUESKY_RESOLVER", "")

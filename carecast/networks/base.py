@@ -9,6 +9,7 @@ touch carecast's database. The publishing app turns these into state changes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -80,6 +81,22 @@ class PostRequest:
     # When the earliest attempt that may have created it started: how far back a look-up
     # must read to be sure the post is absent (a burst can bury it under many newer posts).
     sent_since: datetime | None = None
+    # Per-network choices made in the composer (TikTok's privacy level and toggles, YouTube's
+    # title, privacy status and "made for kids"); the network's rules say which it needs.
+    options: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # What an earlier attempt left of a multi-step upload (a YouTube session address, a TikTok
+    # publish_id): a connector resumes from it instead of creating a second video.
+    progress: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # Stores new ``progress`` durably; a connector calls it *before* the request that could
+    # create the post, so a killed worker's successor finds it. ``None``: nowhere to keep it.
+    save_progress: Callable[[dict[str, Any]], None] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def remember(self, progress: dict[str, Any]) -> None:
+        """Keep ``progress`` for a later attempt (see ``save_progress``)."""
+        if self.save_progress is not None:
+            self.save_progress(progress)
 
     @property
     def fingerprint(self) -> str:
@@ -252,6 +269,12 @@ class Network:
         for item in media:
             problems.extend(self._check_media(item))
         return problems
+
+    def check_options(
+        self, options: Mapping[str, Any], config: dict[str, Any] | None = None
+    ) -> list[Problem]:
+        """What is missing or wrong among the per-network choices (``PostRequest.options``)."""
+        return []
 
     def _check_media(self, item: MediaFile) -> list[Problem]:
         from django.utils.translation import gettext as _

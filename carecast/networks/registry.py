@@ -10,7 +10,9 @@ from carecast.networks import (
     linkedin,
     mastodon,
     threads,
+    tiktok,
     x,
+    youtube,
 )
 from carecast.networks.base import Network
 
@@ -25,6 +27,8 @@ NETWORKS: dict[str, Network] = {
         instagram.Instagram(),
         threads.Threads(),
         linkedin.LinkedIn(),
+        tiktok.TikTok(),
+        youtube.YouTube(),
     )
 }
 

@@ -38,6 +38,8 @@ PREFIXES = {
     "/threads-graph/": "threads",
     "/threads-net/": "threads",
     "/linkedin/": "linkedin",
+    "/tiktok/": "tiktok",
+    "/youtube/": "youtube",
 }
 _RATE_LIMIT_BODIES: dict[str, dict[str, Any]] = {
     "mastodon": {"error": "Too many requests"},
@@ -51,6 +53,8 @@ _RATE_LIMIT_BODIES: dict[str, dict[str, Any]] = {
     "facebook": {"error": {"message": "(#4) Application request limit reached", "code": 4}},
     "threads": {"error": {"message": "(#4) Application request limit reached", "code": 4}},
     "linkedin": {"status": 429, "message": "Resource level throttle limit reached"},
+    "tiktok": {"data": {}, "error": {"code": "rate_limit_exceeded", "message": "Too many requests"}},
+    "youtube": {"error": {"code": 429, "message": "Too many requests", "errors": [{"reason": "rateLimitExceeded", "domain": "youtube.quota"}]}},
 }
 
 

@@ -26,6 +26,8 @@ from carecast.networks.facebook import sandbox_login as facebook_login
 from carecast.networks.instagram import sandbox as instagram_api
 from carecast.networks.linkedin import sandbox as linkedin_api
 from carecast.networks.threads import sandbox as threads_api
+from carecast.networks.tiktok import sandbox as tiktok_api
+from carecast.networks.youtube import sandbox as youtube_api
 from carecast.sandbox import (
     bluesky_api,
     chaos,
@@ -53,6 +55,8 @@ ROUTERS: list[Router] = [
     facebook_api.router,
     threads_api.router,
     linkedin_api.router,
+    tiktok_api.router,
+    youtube_api.router,
     viewer.router,
 ]
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -77,6 +81,10 @@ def error_response(network: str | None, status: int, message: str) -> Response:
         return mastodon_api.error(status, message)
     if network == "linkedin":
         return linkedin_api.error(status, "NOT_FOUND" if status == 404 else "ERROR", message)
+    if network == "tiktok":
+        return tiktok_api.error(status, "invalid_params" if status < 500 else "internal_error", message)
+    if network == "youtube":
+        return youtube_api.error(status, "notFound" if status == 404 else "backendError", message)
     if network in ("facebook", "threads"):
         return facebook_api.error(status, 100 if status < 500 else 2, message)
     return viewer.page("Fehler", f"<h1>{status}</h1><p>{message}</p>", status)

@@ -22,6 +22,8 @@ from carecast.networks.facebook.connect import FacebookFlow
 from carecast.networks.instagram.connect import InstagramFlow
 from carecast.networks.linkedin.connect import LinkedInFlow
 from carecast.networks.threads.connect import ThreadsFlow
+from carecast.networks.tiktok.connect import TikTokFlow
+from carecast.networks.youtube.connect import YouTubeFlow
 
 FLOWS: dict[str, Flow] = {
     flow.network: flow
@@ -34,6 +36,8 @@ FLOWS: dict[str, Flow] = {
         InstagramFlow(),
         ThreadsFlow(),
         LinkedInFlow(),
+        TikTokFlow(),
+        YouTubeFlow(),
     )
 }
 

@@ -1,0 +1,115 @@
+"""Connecting a TikTok account: Login Kit for Web
+(https://developers.tiktok.com/doc/login-kit-web) with the scopes ``user.info.basic`` (who
+the account is) and ``video.publish`` (Direct Post), PKCE (S256), then the token exchange
+(https://developers.tiktok.com/doc/oauth-user-access-token-management): access tokens live
+24 hours, refresh tokens a year; the health check refreshes before expiry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from carecast.lib.http import make_client
+from carecast.networks.connect import oauth
+from carecast.networks.connect.base import ConnectedAccount, ConnectError, OAuthFlow, Redirect
+
+SCOPES = "user.info.basic,video.publish"
+
+
+class TikTokFlow(OAuthFlow):
+    network = "tiktok"
+
+    def available(self) -> str:
+        if not settings.CARECAST_TIKTOK_CLIENT_KEY:
+            return _(
+                "TikTok needs the hospital's TikTok app: CARECAST_TIKTOK_CLIENT_KEY is not set "
+                "(see the README)."
+            )
+        return ""
+
+    def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
+        if self.available():
+            raise ConnectError(self.available())
+        redirect = oauth.start(
+            settings.CARECAST_TIKTOK_AUTHORIZE_URL,
+            client_id=settings.CARECAST_TIKTOK_CLIENT_KEY,
+            redirect_uri=redirect_uri,
+            scopes=SCOPES,
+            extra={"network": self.network, "base_url": settings.CARECAST_TIKTOK_API_URL},
+        )
+        # TikTok names the client id ``client_key``.
+        return Redirect(redirect.url.replace("client_id=", "client_key=", 1), redirect.pending)
+
+    def complete(self, pending: dict[str, Any], params: dict[str, str]) -> ConnectedAccount:
+        code = oauth.check_callback(pending, params)
+        base = str(pending["base_url"]).rstrip("/")
+        token = _post(
+            f"{base}/v2/oauth/token/",
+            {
+                "client_key": settings.CARECAST_TIKTOK_CLIENT_KEY,
+                "client_secret": settings.CARECAST_TIKTOK_CLIENT_SECRET,
+                "code": code,
+                "grant_type": "authorization_code",
+                "redirect_uri": pending["redirect_uri"],
+                "code_verifier": pending["verifier"],
+            },
+        )
+        granted = set(str(token.get("scope") or "").split(","))
+        if "video.publish" not in granted:
+            raise ConnectError(
+                _("TikTok did not grant permission to publish videos. Please allow it.")
+            )
+        user = _user(base, token["access_token"])
+        expires = oauth.expires_at(token)
+        credentials = {
+            "access_token": str(token["access_token"]),
+            "refresh_token": str(token.get("refresh_token") or ""),
+            "expires_at": expires.isoformat(timespec="seconds") if expires else "",
+        }
+        return ConnectedAccount(
+            remote_user_id=str(token.get("open_id") or user.get("open_id") or ""),
+            handle=f"@{user.get('username') or user.get('display_name')}",
+            base_url=base,
+            credentials=credentials,
+            token_expires_at=expires,
+        )
+
+
+def _post(url: str, data: dict[str, str]) -> dict[str, Any]:
+    try:
+        with make_client() as http:
+            response = http.post(url, data=data)
+    except httpx.HTTPError as exc:
+        raise ConnectError(_("TikTok cannot be reached. Please try again.")) from exc
+    body = _json(response)
+    if response.status_code >= 400 or not body.get("access_token"):
+        why = body.get("error_description") or body.get("error") or response.status_code
+        raise ConnectError(_("TikTok refused the sign-in: %(why)s") % {"why": why})
+    return body
+
+
+def _user(base: str, token: str) -> dict[str, Any]:
+    try:
+        with make_client() as http:
+            response = http.get(
+                f"{base}/v2/user/info/",
+                params={"fields": "open_id,display_name,username"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+    except httpx.HTTPError as exc:
+        raise ConnectError(_("TikTok cannot be reached. Please try again.")) from exc
+    user = (_json(response).get("data") or {}).get("user")
+    if response.status_code >= 400 or not isinstance(user, dict):
+        raise ConnectError(_("TikTok did not say which account signed in."))
+    return user
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

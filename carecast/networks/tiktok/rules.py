@@ -1,0 +1,96 @@
+"""TikTok's rules: one video with a caption of up to 2,200 UTF-16 code units, and the
+choices TikTok's Direct Post guidelines require the person to make for every post.
+
+https://developers.tiktok.com/doc/content-posting-api-reference-direct-post (``post_info``)
+and the UX guidelines it links: the privacy level is picked by the person from the
+creator's options (no default), comment/duet/stitch are toggles (off where the creator
+disabled them), commercial content is disclosed (your brand / branded content), and the
+person confirms TikTok's Music Usage Confirmation before the post goes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from carecast.networks.base import MediaFile, Network, Problem
+
+VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm")
+PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY")
+# The file limit of a FILE_UPLOAD (media transfer guide: 1,000 chunks of at most 64 MB, but
+# TikTok accepts videos up to 4 GB).
+MAX_VIDEO_BYTES = 4 * 1024**3
+
+
+def privacy_label(level: str) -> str:
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "PUBLIC_TO_EVERYONE": _("Everyone"),
+        "MUTUAL_FOLLOW_FRIENDS": _("Friends"),
+        "FOLLOWER_OF_CREATOR": _("Followers"),
+        "SELF_ONLY": _("Only me"),
+    }
+    return labels.get(level, level)
+
+
+class TikTok(Network):
+    name = "tiktok"
+    label = "TikTok"
+    text_limit = 2_200
+    max_images = 1  # one video per post
+    max_image_bytes = MAX_VIDEO_BYTES
+    image_types = VIDEO_TYPES
+    connector_class = "carecast.networks.tiktok.connector:TikTokConnector"
+    preview_template = "networks/tiktok/preview.html"
+
+    def count_text(self, text: str) -> int:
+        # TikTok counts the caption in UTF-16 runes: an emoji outside the BMP counts twice.
+        return len(text.encode("utf-16-le")) // 2
+
+    def check(
+        self, text: str, media: list[MediaFile], config: dict[str, Any] | None = None
+    ) -> list[Problem]:
+        from django.utils.translation import gettext as _
+
+        problems = super().check(text, media, config)
+        if not any(item.mime_type in VIDEO_TYPES for item in media):
+            problems.append(Problem("video_missing", _("TikTok needs exactly one video.")))
+        return [p for p in problems if p.code not in ("empty", "alt_missing")]
+
+    def check_options(
+        self, options: Mapping[str, Any], config: dict[str, Any] | None = None
+    ) -> list[Problem]:
+        """What TikTok requires the person to have chosen before the post can go out."""
+        from django.utils.translation import gettext as _
+
+        problems = []
+        level = str(options.get("privacy_level") or "")
+        allowed = list((config or {}).get("privacy_level_options") or PRIVACY_LEVELS)
+        if not level:
+            problems.append(
+                Problem("privacy_missing", _("Choose who can watch this video on TikTok."))
+            )
+        elif level not in allowed:
+            names = ", ".join(privacy_label(a) for a in allowed)
+            problems.append(
+                Problem(
+                    "privacy_not_offered",
+                    _("This TikTok account offers only: %(levels)s.") % {"levels": names},
+                )
+            )
+        if not options.get("music_confirmed"):
+            problems.append(
+                Problem(
+                    "music_confirmation",
+                    _("Confirm TikTok's Music Usage Confirmation before posting."),
+                )
+            )
+        if options.get("brand_content") and level == "SELF_ONLY":
+            problems.append(
+                Problem(
+                    "branded_private",
+                    _("Branded content cannot be private on TikTok: choose another audience."),
+                )
+            )
+        return problems

@@ -1,0 +1,286 @@
+"""The sandbox's YouTube (under ``/youtube/``): Google's OAuth pages and token endpoint,
+``channels.list?mine=true``, ``videos.insert`` by the resumable upload protocol, and
+``videos.delete``.
+
+The resumable session (https://developers.google.com/youtube/v3/guides/using_resumable_upload_protocol):
+the POST checks the metadata (title ≤ 100 characters, description ≤ 5,000 bytes, no ``<``
+``>``, a known privacy status) and answers 200 with the session in ``Location``. Chunks must
+continue exactly where the received bytes end and be multiples of 256 KiB (but the last);
+each incomplete one answers 308 with ``Range: bytes=0-N``; ``Content-Range: bytes */SIZE``
+asks the same. The final chunk makes the video (200 with the resource). Each insert costs
+1,600 units of ``youtube_daily_quota`` (setting, default 10,000); beyond it: 403
+``quotaExceeded``. The setting ``youtube_sessions_expire`` makes every stored session 404.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from carecast.sandbox.oauth import _BUTTONS
+from carecast.sandbox.routing import HTTPError, Request, Response, Router
+from carecast.sandbox.store import AuthFailure
+from carecast.sandbox.viewer import page as html_page
+
+router = Router()
+NETWORK = "youtube"
+QUANTUM = 256 * 1024
+INSERT_COST = 1_600
+_LOCK = threading.RLock()
+_RANGE = re.compile(r"bytes (?:(\d+)-(\d+)|\*)/(\d+)$")
+
+
+def error(status: int, reason: str, message: str, domain: str = "global") -> Response:
+    body = {
+        "error": {
+            "code": status,
+            "message": message,
+            "errors": [{"message": message, "domain": domain, "reason": reason}],
+        }
+    }
+    return Response(status, body)
+
+
+def _state(req: Request) -> dict[str, Any]:
+    with _LOCK:
+        if not hasattr(req.server, "youtube_state"):
+            req.server.youtube_state = {"codes": {}, "refresh": {}, "sessions": {}, "units": 0}  # type: ignore[attr-defined]
+        return req.server.youtube_state  # type: ignore[attr-defined]
+
+
+def _auth(req: Request) -> dict[str, Any]:
+    try:
+        return req.store.authenticate(NETWORK, req.bearer)
+    except AuthFailure as exc:
+        raise HTTPError(
+            error(401, "authError", "Request had invalid authentication credentials.")
+        ) from exc
+
+
+# --- Google sign-in -------------------------------------------------------------------------
+
+
+@router.route("GET", "/youtube/o/oauth2/v2/auth")
+def authorize(req: Request) -> Response:
+    names = ("client_id", "redirect_uri", "scope", "state", "code_challenge")
+    keep = {k: req.arg(k) or "" for k in names}
+    if not keep["client_id"] or not keep["redirect_uri"]:
+        return html_page("Fehler", "<h1>Fehler 400: invalid_request</h1>", 400)
+    hidden = "".join(
+        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
+    )
+    channels = "".join(
+        f'<p><label><input type="radio" name="account" value="{escape(a["handle"])}"'
+        f"{' checked' if i == 0 else ''}> {escape(a['display_name'])}</label></p>"
+        for i, a in enumerate(req.store.accounts(NETWORK))
+    )
+    body = (
+        f"<style>{_BUTTONS}</style>"
+        "<h1>Google: carecast möchte auf Ihr YouTube-Konto zugreifen</h1>"
+        f"<p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
+        f'<form method="post" action="/youtube/o/oauth2/v2/auth">{hidden}'
+        f"{channels or '<p>Keine Kanäle in der Sandbox.</p>'}"
+        '<p><button name="decision" value="allow">Zulassen</button> '
+        '<button name="decision" value="deny">Abbrechen</button></p></form>'
+    )
+    return html_page("Google-Anmeldung", body)
+
+
+@router.route("POST", "/youtube/o/oauth2/v2/auth")
+def decide(req: Request) -> Response:
+    redirect = str(req.param("redirect_uri") or "")
+    answer = {"state": str(req.param("state") or "")}
+    handle = str(req.param("account") or "")
+    if req.param("decision") != "allow" or req.store.account(NETWORK, handle) is None:
+        answer["error"] = "access_denied"
+    else:
+        code = f"4/{secrets.token_urlsafe(24)}"
+        _state(req)["codes"][code] = {
+            "redirect_uri": redirect,
+            "handle": handle,
+            "scope": str(req.param("scope") or ""),
+        }
+        answer.update(code=code, scope=str(req.param("scope") or ""))
+    separator = "&" if "?" in redirect else "?"
+    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+
+
+@router.route("POST", "/youtube/token")
+def token(req: Request) -> Response:
+    grant = str(req.param("grant_type") or "")
+    if grant == "refresh_token":
+        known = _state(req)["refresh"].get(str(req.param("refresh_token") or ""))
+        if known is None:
+            return Response(
+                400,
+                {
+                    "error": "invalid_grant",
+                    "error_description": "Token has been expired or revoked.",
+                },
+            )
+        access = req.store.issue_token(NETWORK, known["handle"], "access", 3599)
+        return Response(
+            200,
+            {
+                "access_token": access,
+                "expires_in": 3599,
+                "scope": known["scope"],
+                "token_type": "Bearer",
+            },
+        )
+    grant_data = _state(req)["codes"].pop(str(req.param("code") or ""), None)
+    if grant_data is None or grant_data["redirect_uri"] != str(req.param("redirect_uri") or ""):
+        return Response(400, {"error": "invalid_grant", "error_description": "Bad Request"})
+    access = req.store.issue_token(NETWORK, grant_data["handle"], "access", 3599)
+    refresh = f"1//{secrets.token_urlsafe(32)}"
+    _state(req)["refresh"][refresh] = grant_data
+    return Response(
+        200,
+        {
+            "access_token": access,
+            "expires_in": 3599,
+            "refresh_token": refresh,
+            "scope": grant_data["scope"],
+            "token_type": "Bearer",
+        },
+    )
+
+
+@router.route("GET", "/youtube/youtube/v3/channels")
+def channels(req: Request) -> Response:
+    account = _auth(req)
+    if req.arg("mine") != "true":
+        return error(400, "missingRequiredParameter", "No filter selected.")
+    item = {
+        "kind": "youtube#channel",
+        "id": account["user_id"],
+        "snippet": {"title": account["display_name"], "customUrl": f"@{account['handle']}"},
+    }
+    return Response(200, {"kind": "youtube#channelListResponse", "items": [item]})
+
+
+# --- videos.insert (resumable) --------------------------------------------------------------
+
+
+@router.route("POST", "/youtube/upload/youtube/v3/videos")
+def start_session(req: Request) -> Response:
+    account = _auth(req)
+    if req.arg("uploadType") != "resumable":
+        return error(400, "badRequest", "This sandbox accepts only uploadType=resumable.")
+    body = req.json if isinstance(req.json, dict) else {}
+    snippet, status = body.get("snippet") or {}, body.get("status") or {}
+    title, description = str(snippet.get("title") or ""), str(snippet.get("description") or "")
+    if not title.strip() or len(title) > 100 or "<" in title or ">" in title:
+        return error(
+            400,
+            "invalidTitle",
+            "The request metadata specifies an invalid video title.",
+            "youtube.video",
+        )
+    if len(description.encode()) > 5000 or "<" in description or ">" in description:
+        return error(
+            400,
+            "invalidDescription",
+            "The request metadata specifies an invalid video description.",
+            "youtube.video",
+        )
+    if status.get("privacyStatus") not in ("public", "unlisted", "private"):
+        return error(
+            400, "invalidVideoMetadata", "The request metadata is invalid.", "youtube.video"
+        )
+    size = int(req.headers.get("X-Upload-Content-Length") or 0)
+    if size <= 0:
+        return error(400, "badContent", "X-Upload-Content-Length is required.")
+    with _LOCK:
+        quota = int(req.server.settings.get("youtube_daily_quota", 10_000))
+        if _state(req)["units"] + INSERT_COST > quota:
+            return error(
+                403,
+                "quotaExceeded",
+                "The request cannot be completed because you have exceeded your quota.",
+                "youtube.quota",
+            )
+        _state(req)["units"] += INSERT_COST
+    upload_id = secrets.token_urlsafe(16)
+    _state(req)["sessions"][upload_id] = {
+        "handle": account["handle"],
+        "size": size,
+        "type": req.headers.get("X-Upload-Content-Type") or "video/*",
+        "resource": body,
+        "received": bytearray(),
+        "video": None,
+    }
+    location = f"{req.base_url}/youtube/upload/youtube/v3/videos?uploadType=resumable&upload_id={upload_id}"
+    return Response(200, None, {"Location": location})
+
+
+@router.route("PUT", "/youtube/upload/youtube/v3/videos")
+def put_chunk(req: Request) -> Response:
+    session = _state(req)["sessions"].get(req.arg("upload_id") or "")
+    if session is None or req.server.settings.get("youtube_sessions_expire"):
+        return error(404, "notFound", "The upload session does not exist or has expired.")
+    found = _RANGE.match(req.headers.get("Content-Range") or "")
+    if not found or int(found.group(3)) != session["size"]:
+        return error(400, "badRequest", "Failed to parse Content-Range header.")
+    with _LOCK:
+        if session["video"] is not None:
+            return Response(200, session["video"])
+        received = session["received"]
+        if found.group(1) is not None:  # a chunk, not a question
+            first, last = int(found.group(1)), int(found.group(2))
+            if first != len(received) or len(req.body) != last - first + 1:
+                return error(
+                    400,
+                    "badRequest",
+                    f"Invalid request. The next byte expected is {len(received)}.",
+                )
+            final = last == session["size"] - 1
+            if not final and len(req.body) % QUANTUM:
+                return error(400, "badRequest", "Chunks must be multiples of 256 KiB.")
+            received.extend(req.body)
+        if len(received) < session["size"]:
+            headers = {"Range": f"bytes=0-{len(received) - 1}"} if received else {}
+            return Response(308, None, headers)
+        session["video"] = _make_video(req, session)
+        return Response(200, session["video"])
+
+
+def _make_video(req: Request, session: dict[str, Any]) -> dict[str, Any]:
+    video_id = secrets.token_urlsafe(8)[:11]
+    resource = session["resource"]
+    snippet, status = resource.get("snippet") or {}, resource.get("status") or {}
+    req.store.add_media(
+        NETWORK, session["handle"], f"video-{video_id}", session["type"], bytes(session["received"])
+    )
+    data = {"snippet": snippet, "status": status, "media_ids": [f"video-{video_id}"]}
+    req.store.add_post(
+        NETWORK,
+        session["handle"],
+        video_id,
+        str(snippet.get("title") or ""),
+        f"{req.base_url}/youtube/watch?v={video_id}",
+        data,
+    )
+    return {
+        "kind": "youtube#video",
+        "id": video_id,
+        "snippet": snippet,
+        "status": {**status, "uploadStatus": "uploaded"},
+    }
+
+
+@router.route("DELETE", "/youtube/youtube/v3/videos")
+def delete_video(req: Request) -> Response:
+    _auth(req)
+    if not req.store.delete_post(NETWORK, req.arg("id") or ""):
+        return error(
+            404,
+            "videoNotFound",
+            "The video that you are trying to delete cannot be found.",
+            "youtube.video",
+        )
+    return Response(204, None)
