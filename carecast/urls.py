@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from carecast.analytics import redirect as tracked_links
 from carecast.web import feeds
 from carecast.web.views import public_media
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path(
         "feeds/<int:channel_id>.atom", feeds.channel_feed, {"atom": True}, name="channel-feed-atom"
     ),
+    path("l/<str:code>", tracked_links.follow, name="tracked-link"),
+    path("analytics/", include("carecast.analytics.urls")),
     path("api/v1/", include("carecast.api.urls")),
     path("", include("carecast.ops.urls")),
     path("automation/", include("carecast.automation.urls")),

@@ -7,3 +7,11 @@ class AnalyticsConfig(AppConfig):
     label = "analytics"
     verbose_name = _("Analytics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Links in outgoing posts become tracked links (publishing knows nothing of analytics).
+        from carecast.analytics.links import track_text
+        from carecast.publishing.dispatch import TEXT_FILTERS
+
+        if track_text not in TEXT_FILTERS:
+            TEXT_FILTERS.append(track_text)

@@ -16,6 +16,7 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +135,18 @@ def backoff(attempt: int, retry_after: float | None = None) -> dt.timedelta:
     return delay
 
 
+# Apps that change the text on its way out register here when they start (analytics: its
+# tracked links). Each must give the same text on every attempt: look-ups match by text.
+TEXT_FILTERS: list[Callable[[Publication, str], str]] = []
+
+
+def outgoing_text(publication: Publication) -> str:
+    text = publication.text
+    for text_filter in TEXT_FILTERS:
+        text = text_filter(publication, text)
+    return text
+
+
 def build_request(publication: Publication) -> PostRequest:
     story = publication.variant.story
     media = tuple(
@@ -141,7 +154,10 @@ def build_request(publication: Publication) -> PostRequest:
         for asset in story.media.all()
     )
     return PostRequest(
-        key=publication.idempotency_key, text=publication.text, media=media, link=story.link
+        key=publication.idempotency_key,
+        text=outgoing_text(publication),
+        media=media,
+        link=story.link,
     )
 
 

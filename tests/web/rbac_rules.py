@@ -92,6 +92,7 @@ def _reply_review(w):
 
 REVIEW = {"review_id": lambda w: _review(w).pk}
 REPLY_REVIEW = {"review_id": lambda w: _reply_review(w).pk}
+CAMPAIGN = {"campaign_id": lambda w: _campaign(w).pk}
 # Deciding on Clara's submission: the comms team and the lead; Clara not on her own.
 DECIDE = (LOGIN, 403, 403, 404, OK, OK)
 
@@ -242,6 +243,26 @@ RULES: dict[str, Rule] = {
     "web:reply_review_decide": POST(
         *DECIDE, kwargs=REPLY_REVIEW, data={"decision": "reject", "comment": "Bitte freundlicher."}
     ),
+    # --- analytics (issue 14) -----------------------------------------------------------
+    # The redirect of a tracked link is for the whole world; it reveals only its target.
+    "tracked-link": GET(*PUBLIC, kwargs={"code": lambda w: _tracked_link(w).code}),
+    "analytics:campaigns": GET(*SIGNED_IN),
+    "analytics:campaign": GET(*SIGNED_IN, kwargs=CAMPAIGN),
+    "analytics:campaign_add_story": POST(*TEAM, kwargs=CAMPAIGN),
+    "analytics:applications": GET(*SIGNED_IN),
+    "analytics:applications_import": POST(*TEAM),
+    # Signed by the applicant system, never by a session: unsigned is 401 for everyone.
+    "analytics:application_hook": POST(
+        401, 401, 401, 401, 401, 401, kwargs={"slug": lambda w: w.org.slug}
+    ),
+    "analytics:visits": GET(*SIGNED_IN),
+    "analytics:visits_import": POST(*TEAM),
+    "analytics:visits_matomo": POST(*TEAM),
+    "analytics:settings": GET(*LEAD),
+    "analytics:webhook_secret": POST(*LEAD),
+    "analytics:export": GET(
+        *SIGNED_IN, kwargs={"table": lambda w: "applications", "fmt": lambda w: "xlsx"}
+    ),
 }
 
 
@@ -252,3 +273,24 @@ def _media_token(asset) -> str:
     from carecast.lib.media_urls import signed_url
 
     return signed_url(Path(asset.file.path)).rstrip("/").rsplit("/", 1)[1]
+
+
+def _campaign(w):
+    from carecast.stories.models import Campaign
+
+    return Campaign.objects.get_or_create(organisation=w.org, name="#GameChanger")[0]
+
+
+def _tracked_link(w):
+    from carecast.analytics.models import TrackedLink
+
+    return TrackedLink.objects.get_or_create(
+        code="rbacLink01",
+        defaults={
+            "organisation": w.org,
+            "target_url": "https://klinikum.test/karriere",
+            "utm_source": "mastodon",
+            "utm_campaign": "carecast",
+        },
+    )[0]
+
