@@ -113,6 +113,10 @@ class Source(models.TextChoices):
     WEB = "web", _("question page")
     MASTODON = "mastodon", "Mastodon"
     BLUESKY = "bluesky", "Bluesky"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    THREADS = "threads", "Threads"
+    LINKEDIN = "linkedin", "LinkedIn"
 
 
 class Question(models.Model):

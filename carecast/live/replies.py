@@ -20,7 +20,15 @@ from carecast.networks.base import ConnectorError, Reply
 from carecast.networks.services import keep_refreshed_tokens
 
 log = logging.getLogger(__name__)
-READS_REPLIES = {"mastodon": Source.MASTODON, "bluesky": Source.BLUESKY}
+# Every network whose connector reads the comments under one post (``fetch_replies``).
+READS_REPLIES = {
+    "mastodon": Source.MASTODON,
+    "bluesky": Source.BLUESKY,
+    "facebook": Source.FACEBOOK,
+    "instagram": Source.INSTAGRAM,
+    "threads": Source.THREADS,
+    "linkedin": Source.LINKEDIN,
+}
 # Replies are read from the first announcement until a little after the end.
 AFTER_END = dt.timedelta(minutes=30)
 
