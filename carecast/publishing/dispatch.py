@@ -443,17 +443,14 @@ def _enqueue_on_commit(retry_at: dt.datetime) -> None:
 
 
 def _start(job: Job) -> bool:
-    """Right before the request leaves: mark the post possibly sent and open its attempt.
+    """Right before the request leaves: open its attempt, the mark "may have been sent".
 
-    False if the claim is no longer ours; then nothing may be sent.
+    No write to the publication row (see ``states.start_attempt``). False if the claim
+    is no longer ours, or its lease so old that another worker may take it over: then
+    nothing may be sent.
     """
-    publication = job.publication
-    if not states.mark_sending(publication, job.token):
-        return False
-    job.attempt = Attempt.objects.create(
-        publication=publication, number=publication.attempt_count, started_at=timezone.now()
-    )
-    return True
+    job.attempt = states.start_attempt(job.publication, job.token, fresh=_lease() * 3 / 4)
+    return job.attempt is not None
 
 
 def _send(job: Job) -> Outcome:
@@ -497,11 +494,19 @@ def _handle_error(job: Job, exc: ConnectorError) -> Outcome:
             claimed_at=None,
             outcome_unknown=False,
             last_error=str(exc),
+            attempt_count=publication.attempt_count,
         )
         return Outcome(publication.pk, State.SCHEDULED, str(exc))
     if exc.permanent:
         _finish_attempt(job, Attempt.Outcome.ERROR, str(exc), exc.status)
-        states.finish(publication, token, State.FAILED, outcome_unknown=False, last_error=str(exc))
+        states.finish(
+            publication,
+            token,
+            State.FAILED,
+            outcome_unknown=False,
+            last_error=str(exc),
+            attempt_count=publication.attempt_count,
+        )
         return Outcome(publication.pk, State.FAILED, str(exc))
     outcome = Attempt.Outcome.UNKNOWN if exc.outcome_unknown else Attempt.Outcome.RETRY
     _finish_attempt(job, outcome, str(exc), exc.status)
@@ -511,7 +516,14 @@ def _handle_error(job: Job, exc: ConnectorError) -> Outcome:
     if publication.attempt_count >= MAX_ATTEMPTS:
         # Giving up on a post that may exist is "unconfirmed", never "failed".
         final = State.UNCONFIRMED if unknown else State.FAILED
-        states.finish(publication, token, final, outcome_unknown=unknown, last_error=str(exc))
+        states.finish(
+            publication,
+            token,
+            final,
+            outcome_unknown=unknown,
+            last_error=str(exc),
+            attempt_count=publication.attempt_count,
+        )
         return Outcome(publication.pk, final, str(exc))
     retry_at = timezone.now() + backoff(publication.attempt_count, exc.retry_after)
     states.finish(
@@ -522,6 +534,7 @@ def _handle_error(job: Job, exc: ConnectorError) -> Outcome:
         next_attempt_at=retry_at,
         outcome_unknown=unknown,
         last_error=str(exc),
+        attempt_count=publication.attempt_count,
     )
     _enqueue_on_commit(retry_at)
     return Outcome(publication.pk, State.SCHEDULED, str(exc))
@@ -539,6 +552,7 @@ def _mark_published(
         published_at=when or timezone.now(),
         outcome_unknown=False,
         last_error="",
+        attempt_count=publication.attempt_count,
     )
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from carecast.publishing.models import Attempt, Publication, State
@@ -26,17 +28,39 @@ def claim(publication_id: int, now: dt.datetime | None = None) -> str | None:
     claimed = (
         Publication.objects.filter(pk=publication_id, state=State.SCHEDULED, due_at__lte=now)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(state=State.PUBLISHING, claimed_at=now, claim_token=token, updated_at=now)
+        .update(
+            state=State.PUBLISHING, claimed_at=now, claim_token=token, updated_at=now, **_sent()
+        )
     )
     return token if claimed else None
+
+
+def _sent() -> dict:
+    """What the attempt rows say was sent, for the UPDATE that claims or gives back a post.
+
+    Sending writes no publication row: the attempt row opened right before the request
+    (``start_attempt``) is the mark "may have reached the network". A worker that died
+    after that left a ``pending`` attempt newer than the stored count; the next claim
+    (or the reconciler) folds it in, in the same UPDATE: ``outcome_unknown`` becomes
+    true, and ``attempt_count`` catches up with the highest attempt number.
+    """
+    attempts = Attempt.objects.filter(publication=OuterRef("pk"))
+    crashed = attempts.filter(outcome=Attempt.Outcome.PENDING, number__gt=OuterRef("attempt_count"))
+    highest = attempts.order_by().values("publication").annotate(top=Max("number")).values("top")
+    return {
+        "outcome_unknown": Case(
+            When(Exists(crashed), then=Value(True)), default=F("outcome_unknown")
+        ),
+        "attempt_count": Greatest(F("attempt_count"), Coalesce(Subquery(highest), Value(0))),
+    }
 
 
 def claimable(now: dt.datetime, lease: dt.timedelta | None = None) -> Q:
     """``scheduled``, or (given ``lease``) held by a worker that stopped beating: it died.
 
     Taking a dead worker's claim over directly is one write instead of two (give
-    back, claim again) and needs no reconciler run. ``outcome_unknown`` stays as the
-    dead worker left it, so a post it may have sent is looked up before a resend.
+    back, claim again) and needs no reconciler run. A post the dead worker may have
+    sent (an open attempt, see ``_sent``) is looked up before a resend.
     """
     free = Q(state=State.SCHEDULED)
     if lease is None:
@@ -82,7 +106,7 @@ def claim_ids(chosen: list[int], now: dt.datetime, lease: dt.timedelta | None = 
         return None
     token = secrets.token_hex(8)
     claimed = Publication.objects.filter(claimable(now, lease), pk__in=chosen).update(
-        state=State.PUBLISHING, claimed_at=now, claim_token=token, updated_at=now
+        state=State.PUBLISHING, claimed_at=now, claim_token=token, updated_at=now, **_sent()
     )
     return token if claimed else None
 
@@ -109,12 +133,13 @@ def release_stale_claims(lease: dt.timedelta, now: dt.datetime | None = None) ->
     """Give publications back whose worker died mid-flight (no heartbeat for ``lease``).
 
     Only ``publishing`` rows: a finished post keeps its old ``claimed_at``, and giving
-    it back would send it again. ``outcome_unknown`` stays as it was: if the dead
-    worker had started sending, the next attempt checks the network before it sends.
+    it back would send it again. ``outcome_unknown`` stays set, or is set if the dead
+    worker had opened an attempt (``_sent``): the next attempt checks the network
+    before it sends.
     """
     now = now or timezone.now()
     return Publication.objects.filter(state=State.PUBLISHING, claimed_at__lt=now - lease).update(
-        state=State.SCHEDULED, claim_token="", claimed_at=None, updated_at=now
+        state=State.SCHEDULED, claim_token="", claimed_at=None, updated_at=now, **_sent()
     )
 
 
@@ -143,14 +168,13 @@ def finish_published_many(rows: list[PublishedRow]) -> int:
     ``finish``: only rows still ``publishing`` under our token; each attempt row is
     closed by its own id, never another worker's attempt of the same publication.
     """
-    from django.db import connection, transaction
-
     now = timezone.now()
     table = Publication._meta.db_table
     attempts = Attempt._meta.db_table
     sql = (
         f"UPDATE {table} SET state = %s, remote_id = %s, remote_url = %s, published_at = %s, "  # noqa: S608 (table name from the model)
-        "outcome_unknown = %s, last_error = '', claim_token = '', updated_at = %s "
+        "outcome_unknown = %s, last_error = '', claim_token = '', updated_at = %s, "
+        f"attempt_count = (SELECT number FROM {attempts} WHERE id = %s) "
         "WHERE id = %s AND state = %s AND claim_token = %s"
     )
     attempt_sql = (
@@ -161,36 +185,64 @@ def finish_published_many(rows: list[PublishedRow]) -> int:
         cursor.executemany(
             sql,
             [
-                (State.PUBLISHED, remote_id, url, at, False, now, pk, State.PUBLISHING, token)
-                for pk, token, remote_id, url, at, _a in rows
+                (State.PUBLISHED, remote_id, url, _db(at), False, _db(now), aid, pk)
+                + (State.PUBLISHING, token)
+                for pk, token, remote_id, url, at, aid in rows
             ],
         )
         recorded = cursor.rowcount
         cursor.executemany(
             attempt_sql,
             [
-                (Attempt.Outcome.SUCCESS, at, attempt_id, Attempt.Outcome.PENDING)
+                (Attempt.Outcome.SUCCESS, _db(at), attempt_id, Attempt.Outcome.PENDING)
                 for _p, _t, _r, _u, at, attempt_id in rows
             ],
         )
     return recorded
 
 
-def mark_sending(publication: Publication, token: str) -> bool:
-    """Record that the network may get this post; called right before its request leaves.
+def _db(moment: dt.datetime):
+    """A datetime as the ORM stores it (raw SQL compares it with stored ones)."""
+    return connection.ops.adapt_datetimefield_value(moment)
 
-    One post at a time, never for a batch: a worker killed before it sent a post
-    leaves that post a plain retry, not one that needs a look-up first. False if
-    the claim is no longer ours (then nothing may be sent).
+
+def start_attempt(
+    publication: Publication, token: str, fresh: dt.timedelta | None = None
+) -> Attempt | None:
+    """Right before a post's request leaves: open its attempt; ``None`` if it may not leave.
+
+    The ``pending`` attempt row is the mark "may have reached the network" (see
+    ``_sent``), written per post, never for a batch: a worker killed before it sent a
+    post leaves that post a plain retry. One INSERT guarded like a transition: only
+    while the post is ``publishing`` under our ``token`` and (given ``fresh``) our
+    lease was renewed within ``fresh``. Keep ``fresh`` well under the lease: a worker
+    then never sends a post another worker may take over at that very moment (whose
+    claim would not yet see this attempt), because a takeover needs a whole lease
+    without a beat. Updates ``attempt_count`` and ``outcome_unknown`` in memory; the
+    row gets them from the UPDATE that finishes (or next claims) the post.
     """
-    updated = Publication.objects.filter(
-        pk=publication.pk, state=State.PUBLISHING, claim_token=token
-    ).update(outcome_unknown=True, attempt_count=F("attempt_count") + 1)
-    if updated:
-        # We hold the claim, so nobody else changed the count in between.
-        publication.outcome_unknown = True
-        publication.attempt_count += 1
-    return bool(updated)
+    now = timezone.now()
+    table = Publication._meta.db_table
+    attempts = Attempt._meta.db_table
+    sql = (
+        f"INSERT INTO {attempts} (publication_id, number, started_at, outcome, message) "  # noqa: S608 (table names from the models)
+        f"SELECT id, attempt_count + 1, %s, %s, '' FROM {table} "
+        "WHERE id = %s AND state = %s AND claim_token = %s"
+    )
+    params: list = [_db(now), Attempt.Outcome.PENDING, publication.pk, State.PUBLISHING, token]
+    if fresh is not None:
+        sql += " AND claimed_at >= %s"
+        params.append(_db(now - fresh))
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " RETURNING id, number", params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    attempt_id, number = row
+    publication.outcome_unknown, publication.attempt_count = True, number
+    attempt = Attempt(id=attempt_id, publication=publication, number=number, started_at=now)
+    attempt._state.adding, attempt._state.db = False, connection.alias
+    return attempt
 
 
 def move(publication: Publication, expected: set[State], target: State, **fields) -> bool:

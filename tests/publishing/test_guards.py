@@ -1,7 +1,7 @@
 """Every guard of every conditional UPDATE in ``publishing.states``, in-process.
 
 Each test names the guard it stands for: removing that condition from the UPDATE
-makes the test fail. The burst path (``claim_due``, ``mark_sending``,
+makes the test fail. The burst path (``claim_due``, ``start_attempt``,
 ``finish_published_many``) runs here directly, not only inside a worker process.
 """
 
@@ -103,7 +103,7 @@ def test_it_leaves_paused_channels_out_of_a_burst(due, feed_channel):
 def test_it_takes_over_the_claim_of_a_dead_worker_in_one_write(due):
     dead, alive, finished = due(3)
     dead, dead_token = _claimed(dead)
-    states.mark_sending(dead, dead_token)  # it may have sent before it died
+    assert states.start_attempt(dead, dead_token)  # it may have sent before it died
     _alive, alive_token = _claimed(alive)
     finished, finished_token = _claimed(finished)
     states.finish(finished, finished_token, State.PUBLISHED, remote_id="r1")
@@ -114,6 +114,7 @@ def test_it_takes_over_the_claim_of_a_dead_worker_in_one_write(due):
         token = states.claim_due(later, 10, lease=LEASE)
     taken = Publication.objects.get(claim_token=token)
     assert taken.pk == dead.pk and taken.outcome_unknown and taken.claimed_at == later
+    assert taken.attempt_count == 1  # the open attempt counts
     assert _fresh(alive).claim_token == alive_token
     assert _fresh(finished).state == State.PUBLISHED
 
@@ -134,32 +135,78 @@ def test_it_leaves_a_post_another_worker_claimed_in_between(due):
     assert states.claim_ids([theirs.pk], NOON) is None
 
 
-# --- mark_sending -----------------------------------------------------------------------------
+# --- start_attempt ----------------------------------------------------------------------------
 
 
 def test_it_marks_only_the_post_about_to_leave(due):
     first, second = due(2)
     token = states.claim_due(NOON, 10)
     first = _fresh(first)
-    assert states.mark_sending(first, token)
-    assert first.outcome_unknown and first.attempt_count == 1
-    assert _fresh(first).outcome_unknown and _fresh(first).attempt_count == 1
-    assert not _fresh(second).outcome_unknown  # a kill now: the second is a plain retry
-    assert _fresh(second).attempt_count == 0
+    attempt = states.start_attempt(first, token)
+    assert attempt and first.outcome_unknown and first.attempt_count == 1
+    stored = Attempt.objects.get(publication=first)
+    assert (stored.pk, stored.number, stored.outcome) == (attempt.pk, 1, Attempt.Outcome.PENDING)
+    assert stored.started_at == NOON
+    assert not Attempt.objects.filter(publication=second).exists()
+    # A kill now: the first is looked up before a resend, the second is a plain retry.
+    assert states.release_stale_claims(LEASE, NOON + LEASE + dt.timedelta(seconds=1)) == 2
+    assert (_fresh(first).outcome_unknown, _fresh(first).attempt_count) == (True, 1)
+    assert (_fresh(second).outcome_unknown, _fresh(second).attempt_count) == (False, 0)
+
+
+def test_it_writes_no_publication_row_when_a_post_leaves(due):
+    publication, token = _claimed(due()[0])
+    before = Publication.objects.filter(pk=publication.pk).values().get()
+    with time_machine.travel(NOON + dt.timedelta(seconds=5), tick=False):
+        assert states.start_attempt(publication, token)
+    assert Publication.objects.filter(pk=publication.pk).values().get() == before
+
+
+def test_it_numbers_the_next_attempt_after_the_last(due):
+    publication, token = _claimed(due()[0])
+    Publication.objects.filter(pk=publication.pk).update(attempt_count=2)
+    attempt = states.start_attempt(publication, token)
+    assert attempt.number == 3 and publication.attempt_count == 3
+    assert Attempt.objects.get(pk=attempt.pk).publication_id == publication.pk
 
 
 def test_it_does_not_mark_a_post_under_someone_elses_claim(due):
     publication, _token = _claimed(due()[0])
-    assert not states.mark_sending(publication, "someone-else")
-    assert not _fresh(publication).outcome_unknown
+    assert states.start_attempt(publication, "someone-else") is None
+    assert not Attempt.objects.exists()
     assert not publication.outcome_unknown
 
 
 def test_it_does_not_mark_a_post_that_left_publishing(due):
     publication, token = _claimed(due()[0])
     Publication.objects.filter(pk=publication.pk).update(state=State.CANCELLED)
-    assert not states.mark_sending(publication, token)
-    assert not _fresh(publication).outcome_unknown
+    assert states.start_attempt(publication, token) is None
+    assert not Attempt.objects.exists()
+
+
+def test_it_sends_nothing_on_a_lease_about_to_run_out(due):
+    publication, token = _claimed(due()[0])
+    fresh = LEASE * 3 / 4
+    with time_machine.travel(NOON + fresh + dt.timedelta(seconds=1), tick=False):
+        assert states.start_attempt(publication, token, fresh=fresh) is None
+    assert not Attempt.objects.exists()
+    with time_machine.travel(NOON + fresh, tick=False):
+        assert states.start_attempt(publication, token, fresh=fresh)
+
+
+def test_it_does_not_count_an_old_open_attempt_as_a_new_unknown_outcome(due):
+    publication, token = _claimed(due()[0])
+    states.start_attempt(publication, token)  # crashed once, long ago
+    assert states.release_stale_claims(LEASE, NOON + LEASE + dt.timedelta(seconds=1)) == 1
+    # Since then it was looked up (absent), sent again and refused for a while (a 429).
+    Publication.objects.filter(pk=publication.pk).update(outcome_unknown=False, attempt_count=2)
+    Attempt.objects.create(
+        publication=publication, number=2, started_at=NOON, outcome=Attempt.Outcome.RETRY
+    )
+    with time_machine.travel(NOON + LEASE * 2, tick=False):
+        token = states.claim(publication.pk)
+    assert token
+    assert (_fresh(publication).outcome_unknown, _fresh(publication).attempt_count) == (False, 2)
 
 
 # --- finish -----------------------------------------------------------------------------------
@@ -184,11 +231,9 @@ def test_it_finishes_only_the_post_it_names(due):
 
 
 def _sending(publication: Publication, token: str) -> Attempt:
-    publication = _fresh(publication)
-    assert states.mark_sending(publication, token)
-    return Attempt.objects.create(
-        publication=publication, number=publication.attempt_count, started_at=NOON
-    )
+    attempt = states.start_attempt(_fresh(publication), token)
+    assert attempt
+    return attempt
 
 
 def test_it_records_a_burst_of_successes_with_where_and_when(due):
@@ -209,6 +254,7 @@ def test_it_records_a_burst_of_successes_with_where_and_when(due):
         )
         assert fresh.remote_url == f"https://example.test/{publication.pk}"
         assert fresh.published_at == NOON and not fresh.outcome_unknown
+        assert fresh.attempt_count == 1
         attempt.refresh_from_db()
         assert (attempt.outcome, attempt.finished_at) == (Attempt.Outcome.SUCCESS, NOON)
 
@@ -298,8 +344,15 @@ def test_it_never_gives_back_a_finished_post(due, final):
 
 def test_it_keeps_the_unknown_outcome_when_giving_a_claim_back(due):
     publication, token = _claimed(due()[0])
-    states.mark_sending(publication, token)
+    Publication.objects.filter(pk=publication.pk).update(outcome_unknown=True)
     assert states.release_stale_claims(LEASE, NOON + dt.timedelta(hours=1)) == 1
     fresh = _fresh(publication)
     assert (fresh.state, fresh.claim_token, fresh.claimed_at) == (State.SCHEDULED, "", None)
     assert fresh.outcome_unknown  # the next attempt looks before it sends
+
+
+def test_it_gives_back_a_post_never_sent_as_a_plain_retry(due):
+    publication, _token = _claimed(due()[0])
+    assert states.release_stale_claims(LEASE, NOON + dt.timedelta(hours=1)) == 1
+    fresh = _fresh(publication)
+    assert (fresh.state, fresh.outcome_unknown, fresh.attempt_count) == (State.SCHEDULED, False, 0)
