@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, on_shutdown, on_startup
+from huey.contrib.djhuey import db_periodic_task, on_startup
 
 _lock = threading.Lock()
 _beater = None
@@ -21,16 +22,22 @@ def start_heartbeat() -> None:
         if _beater is None:
             _beater = Beater()
             _beater.start()
+            # Huey's shutdown hooks do not run when its threads are interrupted (SIGTERM);
+            # the interpreter's exit does, so a stopped worker shows as gone at once.
+            atexit.register(stop_heartbeat)
 
 
-@on_shutdown()
 def stop_heartbeat() -> None:
+    from django.db import connection
+
     from carecast.ops.heartbeat import forget
 
     with _lock:
         if _beater is not None:
             _beater.stop()
+            _beater.join(timeout=5)
             forget(_beater.name_)
+            connection.close()
 
 
 @db_periodic_task(crontab(minute="*"))
