@@ -25,6 +25,8 @@ from carecast.networks.facebook import sandbox as facebook_api
 from carecast.networks.facebook import sandbox_login as facebook_login
 from carecast.networks.instagram import sandbox as instagram_api
 from carecast.networks.linkedin import sandbox as linkedin_api
+from carecast.networks.mastodon import sandbox as mastodon_api
+from carecast.networks.mastodon import sandbox_entities as mastodon_entities
 from carecast.networks.threads import sandbox as threads_api
 from carecast.networks.tiktok import sandbox as tiktok_api
 from carecast.networks.youtube import sandbox as youtube_api
@@ -32,8 +34,6 @@ from carecast.sandbox import (
     bluesky_api,
     chaos,
     control,
-    mastodon_api,
-    mastodon_entities,
     oauth,
     viewer,
     visitors,

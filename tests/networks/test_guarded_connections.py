@@ -12,7 +12,7 @@ import pytest
 
 from carecast.lib.http import make_client
 from carecast.networks.base import Account, ConnectorError, PostRequest
-from carecast.networks.mastodon import MastodonConnector
+from carecast.networks.mastodon.connector import MastodonConnector
 
 
 def _resolving(monkeypatch, answers: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from carecast.networks.base import Account, ConnectorError, MediaFile, PostRequest
-from carecast.networks.mastodon import MastodonConnector
+from carecast.networks.mastodon.connector import MastodonConnector
 
 ALT = "Hebamme Clara zeigt den neuen Kreißsaal"
 

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from carecast.networks.base import Account, CannotVerify, ConnectorError, MediaFile, PostRequest
-from carecast.networks.mastodon import MastodonConnector
-from carecast.networks.mastodon_answers import instance_limits
+from carecast.networks.mastodon.answers import instance_limits
+from carecast.networks.mastodon.connector import MastodonConnector
 
 ALT = "Hebamme Clara zeigt den neuen Kreißsaal"
 SERVERS = {
@@ -204,7 +204,7 @@ def test_it_reads_pleromas_own_limit_field():
 @pytest.fixture
 def small_pages(monkeypatch):
     """Pages of two statuses, at most three of them, and no clock margin: small bursts."""
-    from carecast.networks import mastodon
+    from carecast.networks.mastodon import connector as mastodon
 
     monkeypatch.setattr(mastodon, "LOOKUP_PAGE", 2)
     monkeypatch.setattr(mastodon, "LOOKUP_PAGES", 1)

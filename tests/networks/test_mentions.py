@@ -15,7 +15,7 @@ import pytest
 
 from carecast.networks.base import Account, Connector, ConnectorError, PostRequest, Reply
 from carecast.networks.bluesky_connector import BlueskyConnector, record_key
-from carecast.networks.mastodon import MastodonConnector
+from carecast.networks.mastodon.connector import MastodonConnector
 from carecast.networks.x import XConnector
 
 NETWORKS = ["mastodon", "x", "bluesky"]
@@ -161,7 +161,7 @@ def test_it_asks_mastodon_for_mentions_only(sandbox):
 
 def test_it_pages_mastodon_notifications_back_to_since_id(sandbox, monkeypatch):
     add_klinikum(sandbox, "mastodon")
-    monkeypatch.setattr("carecast.networks.mastodon.MENTIONS_PAGE", 2)
+    monkeypatch.setattr("carecast.networks.mastodon.connector.MENTIONS_PAGE", 2)
     connector = make_connector(sandbox, "mastodon", "klinikum", "token-mastodon")
     first = sandbox.add_mention("mastodon", "klinikum", "Eins", author="ole")
     later = [sandbox.add_mention("mastodon", "klinikum", n, author="ole") for n in "234"]

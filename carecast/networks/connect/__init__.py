@@ -16,11 +16,11 @@ from carecast.networks.connect.base import (
 )
 from carecast.networks.connect.bluesky import BlueskyFlow
 from carecast.networks.connect.feed import FeedFlow
-from carecast.networks.connect.mastodon import MastodonFlow
 from carecast.networks.connect.x import XFlow
 from carecast.networks.facebook.connect import FacebookFlow
 from carecast.networks.instagram.connect import InstagramFlow
 from carecast.networks.linkedin.connect import LinkedInFlow
+from carecast.networks.mastodon.connect import MastodonFlow
 from carecast.networks.threads.connect import ThreadsFlow
 from carecast.networks.tiktok.connect import TikTokFlow
 from carecast.networks.youtube.connect import YouTubeFlow

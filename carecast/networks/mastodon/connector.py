@@ -1,4 +1,4 @@
-"""Mastodon: 500 characters by default (the instance's own limit when known), URLs as 23."""
+"""The Mastodon client: publishing, look-ups, mentions and limits of any server speaking its API."""
 
 from __future__ import annotations
 
@@ -18,19 +18,17 @@ from carecast.lib.http import (
     loopback_if_sandbox,
     make_client,
 )
-from carecast.networks import textcount
 from carecast.networks.base import (
     Account,
     CannotVerify,
     Connector,
     ConnectorError,
     MediaFile,
-    Network,
     PostRequest,
     PostResult,
     Reply,
 )
-from carecast.networks.mastodon_answers import (
+from carecast.networks.mastodon.answers import (
     Attachment,
     Author,
     Notification,
@@ -41,6 +39,7 @@ from carecast.networks.mastodon_answers import (
     newer,
     reply_from_status,
 )
+from carecast.networks.mastodon.rules import Mastodon
 
 LABEL = "Mastodon"
 MENTIONS_PAGE = 40  # notifications per request (Mastodon's default; the maximum is 80)
@@ -400,18 +399,3 @@ def _reaches(statuses: list[Status], complete: bool, since: dt.datetime | None) 
         return bool(oldest) and dt.datetime.fromisoformat(oldest.replace("Z", "+00:00")) < since
     except ValueError:  # a date we cannot read: we cannot say we went back far enough
         return False
-
-
-class Mastodon(Network):
-    name = "mastodon"
-    label = "Mastodon"
-    text_limit = 500
-    max_image_bytes = 16 * 1024 * 1024
-    connector_class = MastodonConnector
-    preview_template = "networks/mastodon/preview.html"
-
-    def count_text(self, text: str, url_length: int = 23) -> int:
-        return textcount.mastodon_length(text, url_length)
-
-    def limit_for(self, config: dict[str, Any] | None = None) -> int:
-        return super().limit_for(config)

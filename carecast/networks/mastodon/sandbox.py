@@ -11,9 +11,8 @@ import re
 import time
 from typing import Any
 
-from carecast.networks.textcount import mastodon_length
-from carecast.sandbox import mastodon_entities as entities
-from carecast.sandbox.mastodon_entities import (
+from carecast.networks.mastodon import sandbox_entities as entities
+from carecast.networks.mastodon.sandbox_entities import (
     DESCRIPTION_LIMIT,
     IMAGE_LIMIT,
     IMAGE_TYPES,
@@ -23,6 +22,7 @@ from carecast.sandbox.mastodon_entities import (
     media_entity,
     status_entity,
 )
+from carecast.networks.textcount import mastodon_length
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure, image_dimensions, now_iso
 
