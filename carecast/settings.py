@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "carecast.live",
     "carecast.approvals",
     "carecast.analytics",
+    "carecast.peers",
+    "carecast.reports",
     "carecast.ops",
 ]
 

@@ -23,5 +23,7 @@ urlpatterns = [
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),
     path("inbox/", include("carecast.inbox.urls")),
+    path("analytics/peers/", include("carecast.peers.urls")),
+    path("analytics/", include("carecast.reports.urls")),
     path("", include("carecast.web.urls")),
 ]

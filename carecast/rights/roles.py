@@ -64,6 +64,17 @@ def may_read_audit(person: Person | None) -> bool:
     return _role(person) == Role.ADMIN
 
 
+def may_manage_peers(person: Person | None) -> bool:
+    """Which other hospitals we compare ourselves with is the lead's choice (issue 14)."""
+    return _role(person) == Role.ADMIN
+
+
+def may_read_report(person: Person | None) -> bool:
+    """The organisation-wide numbers and the monthly report: everyone but department
+    editors, who see their own department's numbers on the dashboard."""
+    return person is not None and not is_department_scoped(person)
+
+
 def may_erase_comments(person: Person | None) -> bool:
     """Erasure requests are handled by the communications team, not by departments."""
     return in_comms_team(person)

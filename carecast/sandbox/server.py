@@ -35,6 +35,7 @@ from carecast.sandbox import (
     chaos,
     control,
     oauth,
+    public_api,
     viewer,
     visitors,
     x_api,
@@ -47,6 +48,7 @@ ROUTERS: list[Router] = [
     control.router,
     chaos.router,
     oauth.router,  # before x_api: it answers /2/oauth2/token's authorization_code grant
+    public_api.router,  # before mastodon_api: /api/v1/accounts/lookup is not an account id
     mastodon_api.router,
     x_api.router,
     bluesky_api.router,

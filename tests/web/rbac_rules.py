@@ -263,6 +263,16 @@ RULES: dict[str, Rule] = {
     "analytics:export": GET(
         *SIGNED_IN, kwargs={"table": lambda w: "applications", "fmt": lambda w: "xlsx"}
     ),
+    # --- peer hospitals, dashboard and monthly report (issue 14, part B) ------------------
+    "peers:ranking": GET(*SIGNED_IN),
+    "peers:add": POST(LOGIN, 403, 403, 403, 403, 400, data={"network": "mastodon", "profile": ""}),
+    "peers:remove": POST(*LEAD, kwargs={"peer_id": lambda w: _peer(w).pk}),
+    "peers:count": POST(*LEAD),
+    "reports:dashboard": GET(*SIGNED_IN),
+    # Organisation-wide numbers: not for department editors (their dashboard is scoped).
+    "reports:report": GET(LOGIN, OK, 403, 403, OK, OK),
+    "reports:pdf": GET(LOGIN, OK, 403, 403, OK, OK, kwargs={"month": lambda w: "2026-11"}),
+    "reports:settings": POST(*LEAD, data={"recipients": "leitung@klinikum.test", "language": "de"}),
 }
 
 
@@ -294,3 +304,10 @@ def _tracked_link(w):
         },
     )[0]
 
+
+def _peer(w):
+    from carecast.peers.models import Peer
+
+    return Peer.objects.get_or_create(
+        organisation=w.org, network="mastodon", handle="team@uniklinik.example", name="Uniklinik"
+    )[0]

@@ -1,0 +1,1 @@
+"""Peer hospitals: public profiles of other hospitals, counted daily and ranked with ours."""

@@ -1,0 +1,119 @@
+"""The "Auswertung" pages: the dashboard, the monthly PDF and who receives it by e-mail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecast.reports import dashboard, delivery, pdf
+from carecast.reports.figures import Month
+from carecast.reports.forms import ReportSettingsForm
+from carecast.rights import (
+    channels_for,
+    is_department_scoped,
+    may_change_settings,
+    may_read_report,
+    person_required,
+    require,
+)
+
+PERIODS = (3, 6, 12)
+
+
+def _scope(person) -> list[int] | None:
+    """Department editors see their department's channels; everyone else the organisation."""
+    if is_department_scoped(person):
+        return list(channels_for(person).values_list("pk", flat=True))
+    return None
+
+
+def _month(request, default: Month) -> Month:
+    try:
+        return Month.parse(request.GET.get("month", ""))
+    except ValueError:
+        return default
+
+
+@person_required
+def dashboard_page(request):
+    person = request.person
+    organisation = person.organisation
+    today = timezone.localdate()
+    months = int(request.GET["months"]) if request.GET.get("months") in {"3", "6", "12"} else 12
+    month = _month(request, Month.of(today))
+    start = Month.of(today).plus(-(months - 1)).first
+    scope = _scope(person)
+    context = {
+        "nav": "analytics",
+        "tab": "dashboard",
+        "months": months,
+        "periods": PERIODS,
+        "month": month,
+        "previous_month": month.plus(-1),
+        "next_month": month.plus(1) if month.plus(1).first <= today else None,
+        "kpis": dashboard.headline(organisation, scope, month),
+        "scoped": scope is not None,
+        "may_read_report": may_read_report(person),
+        "report_month": Month.of(today).plus(-1),
+        **dashboard.build(organisation, scope, start, today + dt.timedelta(days=1)),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@person_required
+def report_pdf(request, month: str):
+    person = request.person
+    require(may_read_report(person))
+    try:
+        chosen = Month.parse(month)
+    except ValueError:
+        return HttpResponse(_("Unknown month."), status=404)
+    language = request.GET.get("lang") if request.GET.get("lang") in ("de", "en") else None
+    data = pdf.render(person.organisation, chosen, language)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{pdf.filename(person.organisation, chosen)}"'
+    )
+    return response
+
+
+@person_required
+def report_page(request):
+    return _report_page(request)
+
+
+def _report_page(request, form=None):
+    person = request.person
+    require(may_read_report(person))
+    settings = delivery.settings_for(person.organisation)
+    today = timezone.localdate()
+    context = {
+        "nav": "analytics",
+        "tab": "report",
+        "settings": settings,
+        "form": form or ReportSettingsForm(instance=settings),
+        "may_change": may_change_settings(person),
+        "recent_months": [Month.of(today).plus(-n) for n in range(1, 13)],
+        "next_send": delivery.first_working_day(Month.of(today).plus(1)),
+    }
+    return render(request, "reports/report.html", context, status=400 if form else 200)
+
+
+@require_POST
+@person_required
+def report_settings(request):
+    person = request.person
+    require(may_change_settings(person))
+    settings = delivery.settings_for(person.organisation)
+    form = ReportSettingsForm(request.POST, instance=settings)
+    if not form.is_valid():
+        return _report_page(request, form)
+    form.save()
+    messages.success(request, _("Report recipients saved."))
+    return redirect("reports:report")
