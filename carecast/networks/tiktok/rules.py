@@ -23,13 +23,14 @@ MAX_VIDEO_BYTES = 4 * 1024**3
 
 
 def privacy_label(level: str) -> str:
-    from django.utils.translation import gettext as _
+    """TikTok's words for a privacy level, as its own app shows them."""
+    from django.utils.translation import pgettext
 
     labels = {
-        "PUBLIC_TO_EVERYONE": _("Everyone"),
-        "MUTUAL_FOLLOW_FRIENDS": _("Friends"),
-        "FOLLOWER_OF_CREATOR": _("Followers"),
-        "SELF_ONLY": _("Only me"),
+        "PUBLIC_TO_EVERYONE": pgettext("tiktok audience", "Everyone"),
+        "MUTUAL_FOLLOW_FRIENDS": pgettext("tiktok audience", "Friends"),
+        "FOLLOWER_OF_CREATOR": pgettext("tiktok audience", "Followers"),
+        "SELF_ONLY": pgettext("tiktok audience", "Only me"),
     }
     return labels.get(level, level)
 
