@@ -97,6 +97,7 @@ class Report:
     drain_after_kills: float | None = None
     split: dict[str, Counter] = field(default_factory=dict)
     writes: Counter = field(default_factory=Counter)
+    write_kinds: Counter = field(default_factory=Counter)
     progress: list[int] = field(default_factory=list)
     startup: list[float] = field(default_factory=list)
     injected: dict[str, int] = field(default_factory=dict)
@@ -192,6 +193,7 @@ def run(sandbox, workers: list[Worker], config: Config, say: Callable[[str], Non
         for worker in workers:
             worker.stop()
         report.writes = counter.per_post()
+        report.write_kinds = counter.by_kind()
     finally:
         counter.uninstall()
     tally(sandbox, report)
@@ -280,18 +282,33 @@ def _wait_drained(config: Config) -> float | None:
 
 
 class WriteCounter:
-    """A trigger that records every UPDATE of a publication row (the worker's writes)."""
+    """A trigger that records every UPDATE of a publication row (the worker's writes).
+
+    Each write is also named by what it did, from the row before and after: ``claim``
+    (into ``publishing``, or a dead worker's claim taken over), ``renew`` (a heartbeat:
+    the same claim), ``give back`` (``publishing`` → ``scheduled``: a retry later, a
+    paused channel, the reconciler), ``finish`` (any other state change) and ``other``.
+    """
+
+    KIND = (
+        "CASE WHEN OLD.state = 'publishing' AND NEW.state = 'publishing' "
+        "AND OLD.claim_token = NEW.claim_token THEN 'renew' "
+        "WHEN NEW.state = 'publishing' THEN 'claim' "
+        "WHEN OLD.state = 'publishing' AND NEW.state = 'scheduled' THEN 'give back' "
+        "WHEN OLD.state <> NEW.state THEN 'finish' ELSE 'other' END"
+    )
 
     def install(self) -> None:
         from django.db import connection
 
         table = "publishing_publication"
+        row = f"NEW.id, {self.KIND}"
         with connection.cursor() as cursor:
-            cursor.execute("CREATE TABLE bench_writes (publication_id integer)")
+            cursor.execute("CREATE TABLE bench_writes (publication_id integer, kind varchar(10))")
             if connection.vendor == "postgresql":
                 cursor.execute(
                     "CREATE FUNCTION bench_count_write() RETURNS trigger AS $$ BEGIN "
-                    "INSERT INTO bench_writes VALUES (NEW.id); RETURN NULL; END $$ "
+                    f"INSERT INTO bench_writes VALUES ({row}); RETURN NULL; END $$ "
                     "LANGUAGE plpgsql"
                 )
                 cursor.execute(
@@ -301,7 +318,7 @@ class WriteCounter:
             else:
                 cursor.execute(
                     f"CREATE TRIGGER bench_count_writes AFTER UPDATE ON {table} "
-                    "BEGIN INSERT INTO bench_writes VALUES (NEW.id); END"
+                    f"BEGIN INSERT INTO bench_writes VALUES ({row}); END"
                 )
 
     def per_post(self) -> Counter:
@@ -309,6 +326,14 @@ class WriteCounter:
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT publication_id, COUNT(*) FROM bench_writes GROUP BY 1")
+            return Counter(dict(cursor.fetchall()))
+
+    def by_kind(self) -> Counter:
+        """All writes, counted by what they did."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT kind, COUNT(*) FROM bench_writes GROUP BY 1")
             return Counter(dict(cursor.fetchall()))
 
     def uninstall(self) -> None:
@@ -378,6 +403,7 @@ def render(report: Report, database: str, config: Config) -> list[str]:
         )
     spread = Counter(report.writes.values())
     lines.append(f"  writes per post      {dict(sorted(spread.items()))}  (writes: posts)")
+    lines.append(f"  writes by kind       {dict(sorted(report.write_kinds.items()))}")
     drain = report.drain_after_kills
     lines.append(f"  time to drain        {_seconds(drain)} after the kills stopped")
     lines.append(

@@ -54,7 +54,8 @@ def test_it_writes_each_post_twice_on_the_way_out_of_a_burst(channel_on, story_f
     writes.install()
     dispatch.drain(workers=2)
     assert set(Publication.objects.values_list("state", flat=True)) == {State.PUBLISHED}
-    assert writes.per_post() == {p.pk: 2 for p in publications}  # claim, finish
+    assert writes.per_post() == {p.pk: 2 for p in publications}
+    assert writes.by_kind() == {"claim": 9, "finish": 9}
 
 
 def test_it_writes_a_single_post_twice_and_its_attempt_twice(
@@ -82,5 +83,6 @@ def test_it_writes_a_retried_post_four_times(channel_on, story_for, sandbox, wri
     assert dispatch.publish_one(publication.pk).state == State.PUBLISHED
     # claim, give back for the retry, (the test's write), claim, finish
     assert writes.per_post() == {publication.pk: 5}
+    assert writes.by_kind() == {"claim": 2, "give back": 1, "finish": 1, "other": 1}
     fresh = Publication.objects.get(pk=publication.pk)
     assert (fresh.attempt_count, fresh.outcome_unknown) == (2, False)
