@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "carecast.core",
     "carecast.networks",
     "carecast.stories",
+    "carecast.media",
     "carecast.publishing",
     "carecast.automation",
     "carecast.web",
@@ -56,8 +57,6 @@ INSTALLED_APPS = [
     "carecast.live",
     "carecast.approvals",
     "carecast.analytics",
-    "carecast.peers",
-    "carecast.reports",
     "carecast.ops",
 ]
 

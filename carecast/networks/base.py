@@ -57,6 +57,11 @@ class MediaFile:
     path: Path
     mime_type: str
     alt_text: str = ""
+    # Videos only (``carecast.media``): what ffprobe read (see ``media.probe``), a WebVTT
+    # caption file where the network takes one, and a JPEG poster frame.
+    probe: dict[str, Any] | None = field(default=None, compare=False)
+    captions: Path | None = None
+    poster: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -267,8 +272,37 @@ class Network:
                 Problem("too_many_media", _("At most %(n)d images.") % {"n": self.max_images})
             )
         for item in media:
-            problems.extend(self._check_media(item))
+            if item.mime_type.startswith("video/"):
+                problems.extend(self.check_video(item, config))
+            else:
+                problems.extend(self._check_media(item))
         return problems
+
+    def video_limits_key(self, item: MediaFile) -> str:
+        """The row of ``carecast.media.video_limits.LIMITS`` a video is held to (YouTube
+        may answer ``youtube_shorts`` for a vertical clip)."""
+        return self.name
+
+    def check_video(self, item: MediaFile, config: dict[str, Any] | None = None) -> list[Problem]:
+        """A video against this network's limits (with what its server publishes live)."""
+        from django.utils.translation import gettext as _
+
+        from carecast.media import probe as probing
+        from carecast.media import video_limits
+
+        key = self.video_limits_key(item)
+        if key not in video_limits.LIMITS:
+            return [
+                Problem("video_type", _("%(network)s takes no video.") % {"network": self.label})
+            ]
+        found = item.probe
+        if not found:
+            try:
+                found = probing.probe(item.path)
+            except (probing.Unreadable, OSError):
+                return [Problem("video_unreadable", _("The video file cannot be read."))]
+        limits = video_limits.live(video_limits.LIMITS[key], config)
+        return [Problem(f"video_{v.code}", v.message) for v in video_limits.check(found, limits)]
 
     def check_options(
         self, options: Mapping[str, Any], config: dict[str, Any] | None = None

@@ -57,6 +57,13 @@ class MediaAsset(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Video only: what ffprobe read (carecast.media.probe), a poster frame, small thumbnails,
+    # and the point a 9:16 crop keeps in view (0..1 from the left and from the top).
+    probe = models.JSONField(default=dict, blank=True)
+    poster = models.FileField(upload_to="media/%Y/%m/", blank=True)
+    thumbnails = models.JSONField(default=list, blank=True)
+    focus_x = models.FloatField(default=0.5)
+    focus_y = models.FloatField(default=0.5)
 
     class Meta:
         verbose_name = _("media file")

@@ -14,7 +14,11 @@ LIBRARY_ONLY = {"tiktok"}
 
 
 class MusicUnlicensed(Check):
-    """A platform's user music licence does not cover an organisation's own promotion."""
+    """A platform's user music licence does not cover an organisation's own promotion.
+
+    Music known to be unlicensed for the account blocks the post (the label's letters
+    come after it is out); a video without a music record is a warning to fill it in.
+    """
 
     id = "music.unlicensed"
     severity = "high"
@@ -24,28 +28,30 @@ class MusicUnlicensed(Check):
     def run(self, draft: Draft) -> list[Finding]:
         findings = []
         for media in draft.media:
-            message = self._problem(draft, media)
+            message, blocks = self._problem(draft, media)
             if message:
-                findings.append(self.finding(message))
+                findings.append(self.finding(message, severity="block" if blocks else None))
         return findings
 
-    def _problem(self, draft: Draft, media) -> str:
+    def _problem(self, draft: Draft, media) -> tuple[str, bool]:
         music = media.music
         if music is None:
             if media.kind != "video":
-                return ""
-            return _("Video without a music record: note the track and its licence (or “own”).")
+                return "", False
+            message = _("Video without a music record: note the track and its licence (or “own”).")
+            return message, False
+        title = music.title or _("the music")
         if music.licence == "none":
-            return _("“%(title)s” has no licence: use own or licensed music, or none.") % {
-                "title": music.title or _("the music")
-            }
+            message = _("“%(title)s” has no licence: use own or licensed music, or none.")
+            return message % {"title": title}, True
         library_only = LIBRARY_ONLY.intersection(draft.networks)
         if draft.account.kind == "brand" and library_only and music.licence == "licensed":
-            return _(
+            message = _(
                 "Business accounts on TikTok may only use the Commercial Music Library: "
                 "replace “%(title)s”."
-            ) % {"title": music.title or _("the music")}
-        return ""
+            )
+            return message % {"title": title}, True
+        return "", False
 
 
 class AltTextMissing(Check):
