@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "carecast.live",
     "carecast.approvals",
     "carecast.analytics",
+    "carecast.peers",
+    "carecast.reports",
     "carecast.ops",
 ]
 
