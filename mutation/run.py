@@ -9,6 +9,7 @@ listed and explained in ``mutation/README.md``.
 
     make mutation
     MUTATION_MODULES=carecast/publishing/states.py MUTATION_MINUTES=5 make mutation
+    MUTATION_KEEP=1 ...   # keep the scratch copy to read survivors: mutmut show <name>
 """
 
 from __future__ import annotations
@@ -32,8 +33,16 @@ MODULES = {
         "tests/publishing/test_dispatch.py",
     ],
     "carecast/publishing/dispatch.py": ["tests/publishing"],
-    "carecast/lib/http.py": ["tests/lib", "tests/networks"],
-    "carecast/compliance/checks/privacy.py": ["tests/compliance"],
+    "carecast/lib/http.py": [
+        "tests/lib",
+        "tests/automation/test_address_guard.py",
+        "tests/networks/test_guarded_connections.py",
+    ],
+    "carecast/compliance/checks/privacy.py": [
+        "tests/compliance/test_privacy_rules.py",
+        "tests/compliance/test_reply_model.py",
+        "tests/compliance/test_checks.py",
+    ],
 }
 STATUS = re.compile(r"^\s*(?P<name>[\w.]+__mutmut_\d+): (?P<status>[\w ]+)$")
 
@@ -113,7 +122,10 @@ def main() -> int:
             _run(copy, budget / len(chosen))
             scores.append(_score(copy, module))
         finally:
-            shutil.rmtree(copy, ignore_errors=True)
+            if os.environ.get("MUTATION_KEEP"):
+                print(f"mutation: kept {copy} (mutmut show <name> there)")
+            else:
+                shutil.rmtree(copy, ignore_errors=True)
     print()
     for line in scores:
         print(line)
