@@ -39,6 +39,7 @@ from carecast.networks.mastodon.answers import (
     newer,
     reply_from_status,
 )
+from carecast.networks.mastodon.metrics import MastodonMetrics
 from carecast.networks.mastodon.rules import Mastodon
 
 LABEL = "Mastodon"
@@ -51,7 +52,7 @@ LOOKUP_MARGIN = dt.timedelta(minutes=10)  # the server's clock may differ from o
 LOOKUP_CACHE_SECONDS = 10.0  # a burst of look-ups after a crash shares one read
 
 
-class MastodonConnector(Connector):
+class MastodonConnector(MastodonMetrics, Connector):
     """Client of the Mastodon client API over httpx, for any server that speaks it.
 
     Why no SDK: Mastodon.py probes the server's version on its own and picks endpoints by

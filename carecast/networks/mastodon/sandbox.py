@@ -218,6 +218,19 @@ def _own_status(req: Request, status_id: str, account: dict[str, Any] | None) ->
     return post
 
 
+@router.route("GET", "/api/v1/statuses")
+def get_statuses(req: Request) -> Response:
+    """``GET /api/v1/statuses?id[]=…`` (Mastodon 4.3): the statuses found, the rest left out."""
+    ids = (req.query.get("id[]") or [])[:20]
+    found = []
+    for status_id in ids:
+        post = req.store.post(NETWORK, status_id)
+        account = req.store.account(NETWORK, post["account"]) if post else None
+        if post is not None and account is not None:
+            found.append(status_entity(req, post, account))
+    return Response(200, found)
+
+
 @router.route("GET", "/api/v1/statuses/<status_id>")
 def get_status(req: Request, status_id: str) -> Response:
     post = _own_status(req, status_id, None)
