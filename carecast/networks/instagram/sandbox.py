@@ -4,8 +4,9 @@ Containers are created from an ``image_url`` that the sandbox really downloads (
 address fails here as it fails on Instagram: code 9004, subcode 2207052); they report
 ``IN_PROGRESS`` for ``instagram_processing_polls`` status reads (setting, default 0), then
 ``FINISHED``, and ``PUBLISHED`` once ``media_publish`` made them a post. The daily limit is
-``instagram_publishing_limit`` (default 100). Node reads and writes on containers, media
-and comments arrive here through ``node_hook`` from the Facebook routes.
+``instagram_publishing_limit`` (default 50, as the media_publish reference says). Node reads
+and writes on containers, media, comments and the account itself arrive here through
+``node_hook`` from the Facebook routes.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def _used(req: Request, account: dict[str, Any]) -> int:
 
 
 def _limit(req: Request) -> int:
-    return int(req.server.settings.get("instagram_publishing_limit", 100))
+    return int(req.server.settings.get("instagram_publishing_limit", 50))
 
 
 @router.route("GET", "/graph/<version>/<ig_id>/content_publishing_limit")
@@ -182,7 +183,7 @@ def node_hook(req: Request, object_id: str) -> Response | None:
     container = _containers(req).get(object_id)
     post = req.store.post(NETWORK, object_id)
     if container is None and post is None:
-        return None
+        return _user_node(req, object_id)
     authenticate(req, NETWORK)
     if container is not None and req.method == "GET":
         if container["status"] == "IN_PROGRESS":
@@ -204,6 +205,15 @@ def node_hook(req: Request, object_id: str) -> Response | None:
     if req.method == "DELETE":
         return error(400, 100, "(#100) Unsupported delete request", 33)
     return ok(req, {"id": post["id"], "caption": post["text"], "permalink": post["url"]})
+
+
+def _user_node(req: Request, object_id: str) -> Response | None:
+    """``GET /{ig-user-id}?fields=id,username``: the professional account itself —
+    https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user"""
+    if req.method != "GET" or req.store.account_by_id(NETWORK, object_id) is None:
+        return None
+    account = _account(req, object_id)
+    return ok(req, {"id": account["user_id"], "username": account["handle"].lstrip("@")})
 
 
 def media_comments(req: Request, media_id: str) -> Response:

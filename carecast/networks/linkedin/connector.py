@@ -260,7 +260,7 @@ class LinkedInConnector(Connector):
                 text=unescape_little(str((c.get("message") or {}).get("text") or "")),
                 author=str(c.get("actor") or ""),
                 author_id=str(c.get("actor") or ""),
-                created_at=str((c.get("created") or {}).get("time") or ""),
+                created_at=_iso((c.get("created") or {}).get("time")),
                 in_reply_to=remote_id,
             )
             for c in elements or []
@@ -284,3 +284,13 @@ def _configured_version() -> str:
         return str(getattr(settings, "CARECAST_LINKEDIN_VERSION", "") or LINKEDIN_VERSION)
     except Exception:  # rules and connectors stay usable without Django set up
         return LINKEDIN_VERSION
+
+
+def _iso(epoch_ms: Any) -> str:
+    """LinkedIn's ``created.time`` (milliseconds since the epoch) as ISO text, like the
+    other networks' timestamps; '' when it is missing."""
+    try:
+        moment = datetime.fromtimestamp(int(epoch_ms) / 1000, UTC)
+    except (TypeError, ValueError, OverflowError):
+        return ""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -289,9 +289,17 @@ def comments(req: Request, urn: str) -> Response:
             "$URN": p["id"],
             "actor": p["data"].get("actor"),
             "message": {"text": p["text"]},
-            "created": {"time": p["created_at"]},
+            "created": {"actor": p["data"].get("actor"), "time": _epoch_ms(p["created_at"])},
         }
         for p in req.store.posts(NETWORK)
         if p["data"].get("parent") == target
     ]
-    return Response(200, {"elements": elements, "paging": {}})
+    paging = {"start": 0, "count": 10, "total": len(elements), "links": []}
+    return Response(200, {"elements": elements, "paging": paging})
+
+
+def _epoch_ms(iso: str) -> int:
+    """LinkedIn's audit stamps are milliseconds since the epoch, not ISO text."""
+    from datetime import datetime
+
+    return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
