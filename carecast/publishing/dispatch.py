@@ -18,7 +18,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -26,11 +25,11 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecast.media.video import media_file
 from carecast.networks.base import (
     CannotVerify,
     Connector,
     ConnectorError,
-    MediaFile,
     PostRequest,
     PostResult,
 )
@@ -149,16 +148,35 @@ def outgoing_text(publication: Publication) -> str:
 
 def build_request(publication: Publication) -> PostRequest:
     story = publication.variant.story
-    media = tuple(
-        MediaFile(path=Path(asset.file.path), mime_type=asset.mime_type, alt_text=asset.alt_text)
-        for asset in story.media.all()
-    )
+    # A video goes out as the version fitted to this network when one is finished.
+    network = publication.channel.network
+    media = tuple(media_file(asset, network) for asset in story.media.all())
     return PostRequest(
         key=publication.idempotency_key,
         text=outgoing_text(publication),
         media=media,
         link=story.link,
+        options=dict(publication.variant.options or {}),
+        progress=dict(publication.upload_state or {}),
+        save_progress=_progress_keeper(publication),
     )
+
+
+def _progress_keeper(publication: Publication):
+    """Stores an upload's progress (a YouTube session, a TikTok publish_id) on the claimed
+    publication before the request that could create the post; a worker that lost its claim
+    is stopped here, before it sends anything more."""
+    token = publication.claim_token
+
+    def keep(progress: dict) -> None:
+        kept = Publication.objects.filter(
+            pk=publication.pk, claim_token=token, state=State.PUBLISHING
+        ).update(upload_state=progress)
+        if not kept:
+            raise ConnectorError("Another worker has taken this post over; this one stops.")
+        publication.upload_state = progress
+
+    return keep
 
 
 def _load(token: str) -> list[Publication]:
@@ -350,7 +368,7 @@ def _prepare(publication: Publication, token: str, connectors: Connectors) -> Jo
     post = build_request(publication)
     problems = [
         p for p in channel.rules.check(post.text, list(post.media), channel.config) if p.blocking
-    ]
+    ] + [p for p in channel.rules.check_options(post.options, channel.config) if p.blocking]
     if problems:
         message = " ".join(p.message for p in problems)
         _record_attempt(publication, Attempt.Outcome.ERROR, message)

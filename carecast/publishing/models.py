@@ -55,6 +55,9 @@ class Publication(models.Model):
     remote_url = models.URLField(max_length=1000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # A multi-step video upload under way (a YouTube session address, a TikTok publish_id),
+    # stored before the request that could create the post: a retry resumes it.
+    upload_state = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -148,6 +148,10 @@ class Variant(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="variants")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="variants")
     text = models.TextField(_("text"), blank=True)
+    # Choices a network asks for each post (TikTok: privacy level, interactions, disclosure,
+    # music confirmation; YouTube: title, privacy status, made for kids). See the network's
+    # ``check_options``.
+    options = models.JSONField(_("network options"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

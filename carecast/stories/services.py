@@ -64,6 +64,7 @@ def save_story(
     variant_texts: dict[int, str] | None = None,
     story: Story | None = None,
     actor=None,
+    variant_options: dict[int, dict] | None = None,
 ) -> Story:
     """Create or update a story and one post per channel.
 
@@ -82,9 +83,10 @@ def save_story(
         text_for_channel = variant_texts.get(channel.pk) or draft_for(
             channel, text, link, story.hashtag_list()
         )
-        Variant.objects.update_or_create(
-            story=story, channel=channel, defaults={"text": text_for_channel}
-        )
+        defaults: dict = {"text": text_for_channel}
+        if variant_options is not None and channel.pk in variant_options:
+            defaults["options"] = variant_options[channel.pk]  # TikTok's, YouTube's choices
+        Variant.objects.update_or_create(story=story, channel=channel, defaults=defaults)
     story.variants.exclude(channel_id__in=chosen).filter(publications__isnull=True).delete()
     audit.record(organisation, "story.saved", story.title, actor=actor, story=story.pk)
     return story

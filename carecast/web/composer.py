@@ -32,6 +32,20 @@ class Panel:
     active: Publication | None = None
     # Compliance findings (HWG, consent, music, imprint …), most severe first.
     findings: list = field(default_factory=list)
+    # The network's own choices for this post (TikTok, YouTube) and what is missing in them.
+    options: dict = field(default_factory=dict)
+    option_problems: list = field(default_factory=list)
+
+    @property
+    def option_context(self) -> dict:
+        """What the network's fields offer (TikTok: the creator's privacy levels …)."""
+        offer = getattr(self.channel.rules, "option_context", None)
+        return offer(self.channel.config or {}) if offer else {}
+
+    @property
+    def options_template(self) -> str:
+        """The network's fields for its choices (``networks/<name>/options.html``), if any."""
+        return getattr(self.channel.rules, "options_template", "")
 
     @property
     def compliance_blocks(self) -> list:
@@ -48,7 +62,9 @@ class Panel:
 
     @property
     def blocking(self) -> list:
-        return [p for p in self.report.problems if p.blocking]
+        return [p for p in self.report.problems if p.blocking] + [
+            p for p in self.option_problems if p.blocking
+        ]
 
     @property
     def warnings(self) -> list:
@@ -88,10 +104,12 @@ def build_panels(
     texts: Mapping[int, str],
     edited: set[int],
     active: Mapping[int, Publication] | None = None,
+    options: Mapping[int, dict] | None = None,
 ) -> list[Panel]:
     """One panel per channel: the typed text where edited, else a fresh draft."""
     panels = []
     for channel in channels:
+        chosen = dict((options or {}).get(channel.pk) or {})
         is_edited = channel.pk in edited and channel.pk in texts
         text = (
             texts[channel.pk]
@@ -107,9 +125,53 @@ def build_panels(
                 media=media,
                 active=(active or {}).get(channel.pk),
                 findings=findings_for(channel, text, media),
+                options=chosen,
+                option_problems=channel.rules.check_options(chosen, channel.config),
             )
         )
     return panels
+
+
+# The fields of a network's choices: ``opt_<channel id>_<name>``. Checkboxes send "1" when on.
+OPTION_FIELDS = {
+    "tiktok": {
+        "privacy_level": "text",
+        "allow_comment": "flag",
+        "allow_duet": "flag",
+        "allow_stitch": "flag",
+        "disclose": "flag",
+        "brand_organic": "flag",
+        "brand_content": "flag",
+        "music_confirmed": "flag",
+    },
+    "youtube": {"title": "text", "privacy_status": "text", "made_for_kids": "yesno"},
+}
+
+
+def parse_variant_options(data: Mapping[str, str], channels: Iterable[Channel]) -> dict[int, dict]:
+    """Each TikTok/YouTube channel's choices from a POST (``opt_<id>_<name>`` fields)."""
+    result: dict[int, dict] = {}
+    for channel in channels:
+        fields = OPTION_FIELDS.get(channel.network)
+        if not fields or f"opt_{channel.pk}_present" not in data:
+            continue
+        chosen: dict = {}
+        for name, kind in fields.items():
+            raw = str(data.get(f"opt_{channel.pk}_{name}", "")).strip()
+            if kind == "flag":
+                chosen[name] = raw == "1"
+            elif kind == "yesno":
+                chosen[name] = {"yes": True, "no": False}.get(raw)
+            else:
+                chosen[name] = raw
+        if channel.network == "tiktok":
+            # TikTok's toggles read "allow"; its API wants "disable". Undisclosed: no brand flags.
+            for what in ("comment", "duet", "stitch"):
+                chosen[f"disable_{what}"] = not chosen[f"allow_{what}"]
+            if not chosen["disclose"]:
+                chosen["brand_organic"] = chosen["brand_content"] = False
+        result[channel.pk] = chosen
+    return result
 
 
 def blocking_reasons(panels: Iterable[Panel]) -> list[str]:

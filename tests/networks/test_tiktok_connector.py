@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.utils import translation
 
 from carecast.networks.base import Account, ConnectorError, MediaFile, PostRequest
 from carecast.networks.connect import FLOWS, ConnectError
@@ -220,9 +221,11 @@ def test_it_says_why_an_unaudited_app_can_post_only_privately(sandbox, clip):
     sandbox.add_account("tiktok", "klinikum_pflege", "tt-token", options={"audited": False})
     connector = _connector(sandbox)
     assert connector.creator_info()["privacy_level_options"] == ["SELF_ONLY"]
-    with pytest.raises(ConnectorError) as refused:
+    with translation.override("de"), pytest.raises(ConnectorError) as refused:
         connector.publish(_post(clip))
-    assert refused.value.permanent and "Only me" in str(refused.value)
+    assert (
+        refused.value.permanent and str(refused.value) == "Dieses TikTok-Konto bietet nur: Nur ich."
+    )
     private = connector.publish(_post(clip, privacy_level="SELF_ONLY"))
     assert private.url == ""  # a private post has no public id: the publish_id names it
     assert private.remote_id.startswith("v_pub_file~")

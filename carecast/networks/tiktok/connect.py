@@ -74,8 +74,34 @@ class TikTokFlow(OAuthFlow):
             handle=f"@{user.get('username') or user.get('display_name')}",
             base_url=base,
             credentials=credentials,
+            config=_creator(base, token["access_token"]),
             token_expires_at=expires,
         )
+
+
+def _creator(base: str, token: str) -> dict[str, Any]:
+    """What the composer shows until the post (which reads it again): the creator's
+    nickname, privacy levels, disabled interactions and longest video (for the limits)."""
+    keep = (
+        "creator_nickname",
+        "creator_username",
+        "privacy_level_options",
+        "comment_disabled",
+        "duet_disabled",
+        "stitch_disabled",
+        "max_video_post_duration_sec",
+    )
+    try:
+        with make_client() as http:
+            response = http.post(
+                f"{base}/v2/post/publish/creator_info/query/",
+                headers={"Authorization": f"Bearer {token}"},
+                json={},
+            )
+    except httpx.HTTPError:
+        return {}  # read again before each post; the composer offers every level meanwhile
+    data = _json(response).get("data")
+    return {k: data[k] for k in keep if k in data} if isinstance(data, dict) else {}
 
 
 def _post(url: str, data: dict[str, str]) -> dict[str, Any]:

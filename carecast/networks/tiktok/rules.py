@@ -44,6 +44,7 @@ class TikTok(Network):
     image_types = VIDEO_TYPES
     connector_class = "carecast.networks.tiktok.connector:TikTokConnector"
     preview_template = "networks/tiktok/preview.html"
+    options_template = "networks/tiktok/options.html"
 
     def count_text(self, text: str) -> int:
         # TikTok counts the caption in UTF-16 runes: an emoji outside the BMP counts twice.
@@ -58,6 +59,19 @@ class TikTok(Network):
         if not any(item.mime_type in VIDEO_TYPES for item in media):
             problems.append(Problem("video_missing", _("TikTok needs exactly one video.")))
         return [p for p in problems if p.code not in ("empty", "alt_missing")]
+
+    def option_context(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        """For the composer: the creator's levels (stored at sign-in, read again before each
+        post), the interactions the creator turned off, whether the app is still unaudited."""
+        levels = list(config.get("privacy_level_options") or PRIVACY_LEVELS)
+        return {
+            "privacy": [(level, privacy_label(level)) for level in levels],
+            "unaudited": levels == ["SELF_ONLY"],
+            "nickname": str(config.get("creator_nickname") or ""),
+            "comment_disabled": bool(config.get("comment_disabled")),
+            "duet_disabled": bool(config.get("duet_disabled")),
+            "stitch_disabled": bool(config.get("stitch_disabled")),
+        }
 
     def check_options(
         self, options: Mapping[str, Any], config: dict[str, Any] | None = None
@@ -85,6 +99,15 @@ class TikTok(Network):
                 Problem(
                     "music_confirmation",
                     _("Confirm TikTok's Music Usage Confirmation before posting."),
+                )
+            )
+        if options.get("disclose") and not (
+            options.get("brand_organic") or options.get("brand_content")
+        ):
+            problems.append(
+                Problem(
+                    "disclosure_incomplete",
+                    _("Say whether the video promotes your own brand or someone else's."),
                 )
             )
         if options.get("brand_content") and level == "SELF_ONLY":

@@ -56,6 +56,7 @@ class YouTube(Network):
     image_types = VIDEO_TYPES
     connector_class = "carecast.networks.youtube.connector:YouTubeConnector"
     preview_template = "networks/youtube/preview.html"
+    options_template = "networks/youtube/options.html"
 
     def video_limits_key(self, item: MediaFile) -> str:
         """Shorts have their own limits row when the clip will be one."""
@@ -83,6 +84,19 @@ class YouTube(Network):
                 Problem("angle_brackets", _("YouTube does not allow < or > in the description."))
             )
         return problems
+
+    def option_context(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        from django.utils.translation import pgettext
+
+        labels = {
+            "public": pgettext("youtube privacy", "Public"),
+            "unlisted": pgettext("youtube privacy", "Unlisted"),
+            "private": pgettext("youtube privacy", "Private"),
+        }
+        return {
+            "privacy": [(value, labels[value]) for value in PRIVACY],
+            "title_limit": TITLE_LIMIT,
+        }
 
     def check_options(
         self, options: Mapping[str, Any], config: dict[str, Any] | None = None

@@ -208,6 +208,7 @@ def _state_of_story(person, story) -> dict:
         edited,
         composer.active_publications(story),
         person,
+        {v.channel_id: v.options for v in variants},
     )
 
 
@@ -225,13 +226,21 @@ def _state_of_post(request, story, extra_media=()) -> dict:
     if link and "://" not in link:
         link = f"https://{link}"  # as the form's URLField will store it
     draft = composer.StoryDraft(data.get("text", ""), link, data.get("hashtags", ""))
+    options = composer.parse_variant_options(data, channels)
     return _state(
-        channels, draft, media, texts, edited, composer.active_publications(story), request.person
+        channels,
+        draft,
+        media,
+        texts,
+        edited,
+        composer.active_publications(story),
+        request.person,
+        options,
     )
 
 
-def _state(channels, draft, media, texts, edited, active, person=None) -> dict:
-    panels = composer.build_panels(channels, draft, media, texts, edited, active)
+def _state(channels, draft, media, texts, edited, active, person=None, options=None) -> dict:
+    panels = composer.build_panels(channels, draft, media, texts, edited, active, options)
     return {
         "review_needed": composer.review_needed(panels, person),
         "panels": panels,
@@ -295,6 +304,7 @@ def _save(request, form, story, state):
         department=data["department"],
         media=state["media"],
         variant_texts=texts,
+        variant_options={p.channel.pk: p.options for p in panels if p.options_template},
         story=story,
         actor=request.user,
     )
