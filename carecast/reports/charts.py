@@ -138,10 +138,10 @@ def bar_chart(
     peak = _nice_max(max((v for _l, v in bars if v is not None), default=0))
     head, tail = _open(title, description, width, height)
     parts = [head]
-    plot_w = width - label_w - 90
+    plot_w = width - label_w - 60
     for i, (label, value) in enumerate(bars):
         y = 8 + i * row_h
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 22 else label[:21] + "…"
         parts.append(
             f'<text x="{label_w - 10}" y="{y + 18}" text-anchor="end" fill="{INK}">{escape(short)}</text>'
         )

@@ -16,6 +16,7 @@ from carecast.reports.figures import Month
 from carecast.reports.models import ReportSettings
 
 log = logging.getLogger(__name__)
+CATCH_UP = dt.timedelta(days=3)
 
 
 def settings_for(organisation) -> ReportSettings:
@@ -36,7 +37,10 @@ def due(organisation, now: dt.datetime) -> Month | None:
     """The month whose report should go out now, or None (not the day, or already sent)."""
     local = now.astimezone(_zone(organisation))
     this_month = Month.of(local.date())
-    if local.date() < first_working_day(this_month) or local.hour < 7:
+    first = first_working_day(this_month)
+    # From 7 o'clock on the first working day; a worker that was down catches up for a few
+    # days, but a list set up mid-month does not get last month's report out of the blue.
+    if not first <= local.date() <= first + CATCH_UP or (local.date() == first and local.hour < 7):
         return None
     report_month = this_month.plus(-1)
     settings = settings_for(organisation)

@@ -60,6 +60,7 @@ def context(organisation, month: Month) -> dict:
     charts_and_posts = dashboard.build(organisation, None, month.plus(-2).first, month.end)
     top = figures.top_posts(organisation, None, month.first, month.end, limit=5)
     return {
+        **charts_and_posts,
         "organisation": organisation,
         "month": month,
         "month_name": month_name(month),
@@ -74,11 +75,18 @@ def context(organisation, month: Month) -> dict:
         "applications_by_campaign": figures.applications_by(
             organisation, month.first, month.end, "campaign__name"
         ),
-        "visits": figures.visits_by_network(organisation, month.first, month.end),
+        "visits": _named(figures.visits_by_network(organisation, month.first, month.end)),
         "peers": peer_rows(organisation, month),
         "made_at": timezone.localtime(),
-        **charts_and_posts,
     }
+
+
+def _named(rows: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Network keys as people write them ("linkedin" → "LinkedIn"); "" stays "" (unmatched)."""
+    from carecast.networks import registry
+
+    names = dict(registry.choices())
+    return [(str(names.get(key, key)), n) for key, n in rows]
 
 
 def campaigns(organisation, month: Month) -> list[dict]:

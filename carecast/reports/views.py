@@ -46,7 +46,8 @@ def dashboard_page(request):
     organisation = person.organisation
     today = timezone.localdate()
     months = int(request.GET["months"]) if request.GET.get("months") in {"3", "6", "12"} else 12
-    month = _month(request, Month.of(today))
+    # The last complete month by default: a month a week old compares badly with a whole one.
+    month = _month(request, Month.of(today).plus(-1))
     start = Month.of(today).plus(-(months - 1)).first
     scope = _scope(person)
     context = {
@@ -57,6 +58,7 @@ def dashboard_page(request):
         "month": month,
         "previous_month": month.plus(-1),
         "next_month": month.plus(1) if month.plus(1).first <= today else None,
+        "month_running": month == Month.of(today),
         "kpis": dashboard.headline(organisation, scope, month),
         "scoped": scope is not None,
         "may_read_report": may_read_report(person),
