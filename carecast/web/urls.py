@@ -17,6 +17,7 @@ from carecast.web.views import (
     reviews,
     setup,
     stories,
+    video,
 )
 
 app_name = "web"
@@ -126,5 +127,19 @@ urlpatterns = [
         media_library.withdrawn,
         name="media_withdrawn",
     ),
+    path("media-library/uploads/", video.upload_start, name="video_upload_start"),
+    path("media-library/uploads/<uuid:upload_id>/", video.upload_piece, name="video_upload_piece"),
+    path(
+        "media-library/uploads/<uuid:upload_id>/finish/",
+        video.upload_finish,
+        name="video_upload_finish",
+    ),
+    path(
+        "media-library/uploads/<uuid:upload_id>/item/",
+        video.upload_item,
+        name="video_upload_item",
+    ),
+    path("media-library/<int:asset_id>/fit/", video.fit, name="media_fit"),
+    path("media-library/<int:asset_id>/versions/", video.renditions, name="media_renditions"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media.media_file, name="media"),
 ]

@@ -68,6 +68,17 @@ ACT_OWN_DEPARTMENT = (LOGIN, 403, OK, 404, OK, OK)  # department A's thing, to c
 RUN_OWN_SESSION = (LOGIN, 403, OK, 404, OK, OK)  # department A's live session, on the desk
 
 
+def _upload(w):
+    """Clara's video upload, all bytes in (department A's editor started it)."""
+    from carecast.media.models import Upload
+
+    return Upload.objects.get_or_create(
+        organisation=w.org,
+        uploaded_by=w.clara.user,
+        defaults={"filename": "rundgang.mp4", "size_bytes": 4, "received": 4},
+    )[0]
+
+
 def _review(w):
     """Department A's story, submitted for approval by Clara (department A's editor)."""
     from carecast.approvals.models import Review
@@ -91,6 +102,7 @@ def _reply_review(w):
 
 
 REVIEW = {"review_id": lambda w: _review(w).pk}
+UPLOAD = {"upload_id": lambda w: _upload(w).pk}
 REPLY_REVIEW = {"review_id": lambda w: _reply_review(w).pk}
 CAMPAIGN = {"campaign_id": lambda w: _campaign(w).pk}
 # Deciding on Clara's submission: the comms team and the lead; Clara not on her own.
@@ -163,6 +175,13 @@ RULES: dict[str, Rule] = {
     "web:media_consent_document": GET(*OWN_DEPARTMENT),
     "web:media_withdraw": GET(*ACT_OWN_DEPARTMENT),
     "web:media_withdrawn": GET(*OWN_DEPARTMENT),
+    # Video: a chunked upload is continued and read only by the person who started it.
+    "web:video_upload_start": POST(*PUBLISHERS, data={"name": "tanz.mp4", "size": "10"}),
+    "web:video_upload_piece": GET(LOGIN, 403, OK, 404, 404, 404, kwargs=UPLOAD),
+    "web:video_upload_finish": POST(LOGIN, 403, OK, 404, 404, 404, kwargs=UPLOAD),
+    "web:video_upload_item": GET(LOGIN, 404, OK, 404, 404, 404, kwargs=UPLOAD),
+    "web:media_fit": POST(*ACT_OWN_DEPARTMENT),
+    "web:media_renditions": GET(*OWN_DEPARTMENT),
     # --- live consultation (the desk side) ----------------------------------------------
     "live:sessions": GET(*PUBLISHERS),
     "live:new": GET(*PUBLISHERS),

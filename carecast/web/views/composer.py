@@ -15,6 +15,7 @@ from carecast.approvals import edits
 from carecast.approvals.services import ApprovalError, submit
 from carecast.compliance.adapters import may_override
 from carecast.core.timezones import resolve_local
+from carecast.media.video import looks_like_video
 from carecast.publishing import daily_limits
 from carecast.publishing.models import Publication
 from carecast.publishing.services import PublishingError, publish_now, schedule_local
@@ -422,6 +423,11 @@ def upload(request):
     require_publisher(request.person)
     errors, stored = [], []
     for item in request.FILES.getlist("images"):
+        if looks_like_video(item.name, item.content_type or ""):
+            errors.append(
+                _("%(name)s is a video: add it with “Upload a video”.") % {"name": item.name}
+            )
+            continue
         try:
             stored.append(store_image(item, request.person.organisation, uploaded_by=request.user))
         except ImageRejected as exc:

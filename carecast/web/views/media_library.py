@@ -19,6 +19,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from carecast.compliance.adapters import withdraw_consent
+from carecast.media import uploads
+from carecast.media.models import Work
+from carecast.media.video import looks_like_video
 from carecast.publishing.models import Publication, State
 from carecast.stories import library
 from carecast.stories.models import MediaAsset, PersonShown, Variant
@@ -88,6 +91,9 @@ def upload(request):
     files = request.FILES.getlist("images")
     stored = []
     for item in files:
+        if looks_like_video(item.name, item.content_type or ""):
+            _video_from_form(request, item)  # a video never reaches the image decoder
+            continue
         try:
             stored.append(store_image(item, request.person.organisation, uploaded_by=request.user))
         except ImageRejected as exc:
@@ -104,6 +110,26 @@ def upload(request):
             % {"count": len(stored)},
         )
     return _go(request, reverse("web:media_library"))
+
+
+def _video_from_form(request, item) -> None:
+    """A video sent with the plain form (no JavaScript): the worker checks and stores it."""
+    try:
+        upload = uploads.from_file(request.person.organisation, request.user, item)
+    except uploads.UploadError as exc:
+        messages.error(request, str(exc))
+        return
+    upload.refresh_from_db()
+    if upload.state == Work.FAILED:
+        messages.error(request, upload.error)
+    elif upload.state == Work.DONE:
+        messages.success(request, _("Video uploaded: %(name)s.") % {"name": item.name})
+    else:
+        messages.info(
+            request,
+            _("%(name)s is being checked; it appears in the library in a moment.")
+            % {"name": item.name},
+        )
 
 
 def _go(request, url: str) -> HttpResponse:
@@ -134,8 +160,11 @@ def _asset_context(request, asset: MediaAsset, form) -> dict:
     today = timezone.localdate()
     people = list(asset.people.prefetch_related("consent_channels").order_by("name", "pk"))
     withdrawn = any(library.person_status(p, today) == library.WITHDRAWN for p in people)
+    from carecast.web.views.video import video_context
+
     return {
         "asset": asset,
+        "video": video_context(asset) if asset.kind == MediaAsset.Kind.VIDEO else None,
         "form": form,
         "people": [(p, library.person_status(p, today)) for p in people],
         "summary": library.consent_summary(people, today),

@@ -1,0 +1,104 @@
+"""A video post is checked before it is scheduled: the network's video limits (with reasons),
+and the music licence — a video whose music is unlicensed for the brand account is blocked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from carecast.compliance.adapters import findings_for_variant
+from carecast.media.services import request_fit
+from carecast.media.video import store_video
+from carecast.networks.models import Channel
+from carecast.publishing.models import Publication
+from carecast.publishing.services import ComplianceBlocked, PublishingError, schedule
+from carecast.stories.models import MusicLicence
+
+pytestmark = pytest.mark.django_db
+DUE = dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def mastodon(org):
+    return Channel.objects.create(
+        organisation=org,
+        network="mastodon",
+        name="Mastodon – Klinikum",
+        handle="klinikum",
+        base_url="http://127.0.0.1:9",
+    )
+
+
+@pytest.fixture
+def dance(org, ben, clip, media_root):
+    asset = store_video(clip(seconds=3), "tanz.mp4", org, uploaded_by=ben.user)
+    asset.alt_text = "Das Team der Notaufnahme tanzt im Flur"
+    asset.music_title = "Jerusalema – Master KG"
+    asset.music_licence = MusicLicence.NONE
+    asset.save()
+    return asset
+
+
+def test_it_blocks_a_video_whose_music_has_no_licence(story_for, mastodon, dance, ben):
+    story = story_for(mastodon, media=[dance], text="Die Notaufnahme tanzt!")
+    variant = story.variants.get()
+
+    [finding] = [f for f in findings_for_variant(variant) if f.id == "music.unlicensed"]
+    assert finding.blocks
+    assert "Jerusalema – Master KG" in finding.message
+    with pytest.raises(ComplianceBlocked):
+        schedule(variant, DUE, actor=ben.user)
+    assert not Publication.objects.exists()
+
+
+def test_it_plans_the_same_video_with_its_own_music(story_for, mastodon, dance, ben):
+    dance.music_licence = MusicLicence.OWN
+    dance.save()
+    story = story_for(mastodon, media=[dance], text="Die Notaufnahme tanzt!")
+
+    publication = schedule(story.variants.get(), DUE, actor=ben.user)
+
+    assert publication.pk is not None
+
+
+def test_it_says_why_a_video_does_not_fit_a_mastodon_server(story_for, org, dance, ben):
+    dance.music_licence = MusicLicence.OWN
+    dance.save()
+    small_server = Channel.objects.create(
+        organisation=org,
+        network="mastodon",
+        name="Mastodon – klein",
+        handle="klein",
+        base_url="http://127.0.0.1:9",
+        config={"video_size_limit": 10_000},
+    )
+    story = story_for(small_server, media=[dance], text="Die Notaufnahme tanzt!")
+
+    with pytest.raises(PublishingError) as refused:
+        schedule(story.variants.get(), DUE, actor=ben.user)
+    assert "Mastodon nimmt höchstens" in str(refused.value)
+
+
+def test_it_sends_the_version_fitted_to_the_network(
+    story_for, org, dance, ben, django_capture_on_commit_callbacks
+):
+    dance.music_licence = MusicLicence.OWN
+    dance.save()
+    bluesky = Channel.objects.create(
+        organisation=org,
+        network="bluesky",
+        name="Bluesky",
+        handle="klinikum.bsky.social",
+        base_url="http://127.0.0.1:9",
+    )
+    story = story_for(bluesky, media=[dance], text="Die Notaufnahme tanzt!")
+    variant = story.variants.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_fit(dance, "bluesky")
+
+    from carecast.publishing.dispatch import build_request
+
+    [sent] = build_request(Publication(variant=variant, channel=bluesky)).media
+    assert sent.probe["aspect_label"] == "9:16" and sent.mime_type == "video/mp4"
+    assert schedule(variant, DUE, actor=ben.user).pk
