@@ -258,6 +258,9 @@ CARECAST_META_DIALOG_URL = env_str(
     "CARECAST_META_DIALOG_URL", "https://www.facebook.com/v21.0/dialog/oauth"
 )
 CARECAST_META_GRAPH_URL = env_str("CARECAST_META_GRAPH_URL", "https://graph.facebook.com")
+# Webhooks for Page and Instagram comments (<public address>/inbox/hooks/meta/): the token
+# typed into the app's webhook settings. Unset, or no public address: polling only.
+CARECAST_META_WEBHOOK_VERIFY_TOKEN = env_str("CARECAST_META_WEBHOOK_VERIFY_TOKEN", "")
 # Threads has its own app id and sign-in (threads.net), and its own API host.
 CARECAST_THREADS_APP_ID = env_str("CARECAST_THREADS_APP_ID", "")
 CARECAST_THREADS_APP_SECRET = env_str("CARECAST_THREADS_APP_SECRET", "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carecast.inbox import views
+from carecast.inbox import hooks, views
 
 app_name = "inbox"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("duty/take/", views.duty_take, name="duty_take"),
     path("retention/", views.retention_period, name="retention"),
     path("duty/<int:shift_id>/delete/", views.duty_delete, name="duty_delete"),
+    path("hooks/meta/", hooks.meta, name="meta_webhook"),
 ]

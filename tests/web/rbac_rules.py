@@ -206,6 +206,9 @@ RULES: dict[str, Rule] = {
     "inbox:duty_take": POST(*TEAM),
     "inbox:retention": POST(*LEAD, data={"comment_retention_days": "30"}),
     "inbox:duty_delete": POST(*TEAM),
+    # Meta's webhook address: off (404) without a verify token and a public address, as here;
+    # when on, Meta proves itself by the token and the body's signature, not by a sign-in.
+    "inbox:meta_webhook": GET(404, 404, 404, 404, 404, 404),
     # --- automation ---------------------------------------------------------------------
     "automation:sources": GET(*TEAM),
     "automation:source": GET(*TEAM),
