@@ -58,6 +58,9 @@ def seed(sandbox_url: str, public_url: str = "http://127.0.0.1:8000") -> Organis
     seed_media_library(org)
     seed_extras(org, departments)
     seed_inbox(org, sandbox_url)
+    from carecast.analytics.demo import seed_history
+
+    seed_history(org)
     return org
 
 
