@@ -116,6 +116,10 @@ class Can:
         return in_comms_team(self.person)
 
     @cached_property
+    def report(self) -> bool:
+        return may_read_report(self.person)
+
+    @cached_property
     def audit(self) -> bool:
         return may_read_audit(self.person)
 

@@ -22,7 +22,9 @@ XRPC = "/xrpc/"
 
 
 def _followers(account: dict[str, Any]) -> int:
-    return int(account["options"].get("followers_count", 0))
+    """Stored by tests and the demo as ``followers_count`` (Bluesky's own spelling works too)."""
+    options = account["options"]
+    return int(options.get("followers_count", options.get("followersCount", 0)))
 
 
 @router.route("GET", "/api/v1/accounts/lookup")
