@@ -25,14 +25,17 @@ def _setup_django() -> None:
 def serve(argv: list[str]) -> int:
     import uvicorn
 
-    from carecast.env import env_int, env_str
+    from carecast.env import env_bool, env_int, env_str
 
     host = env_str("CARECAST_HOST", "127.0.0.1")
     port = env_int("CARECAST_PORT", 8000, minimum=1)
     _setup_django()
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # Several web processes on one machine share var/static: there, collect once before
+    # starting them (``carecast collectstatic --noinput``) and set this to false.
+    if env_bool("CARECAST_COLLECT_STATIC", True):
+        call_command("collectstatic", interactive=False, verbosity=0)
     from carecast.live.asgi import server_options
 
     uvicorn.run(

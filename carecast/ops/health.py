@@ -83,14 +83,20 @@ def check_queue(now: dt.datetime) -> Check:
     return {"ok": lag <= limit, "lag_seconds": round(lag, 1), "pending_tasks": queue_depth()}
 
 
-def report(now: dt.datetime | None = None) -> tuple[bool, dict[str, Any]]:
-    """All checks; healthy only if every one is. The queue is not read without a database."""
+def report(
+    now: dt.datetime | None = None, *, web_only: bool = False
+) -> tuple[bool, dict[str, Any]]:
+    """All checks; healthy only if every one is. The queue is not read without a database.
+
+    ``web_only``: what a web process needs to serve pages (database, Redis), for a load
+    balancer that should keep serving while the workers are down.
+    """
     now = now or timezone.now()
     checks: dict[str, Check] = {"database": check_database()}
     redis_check = check_redis()
     if redis_check is not None:
         checks["redis"] = redis_check
-    if checks["database"]["ok"]:
+    if checks["database"]["ok"] and not web_only:
         checks["worker"] = check_worker(now)
         checks["queue"] = check_queue(now)
     healthy = all(check["ok"] for check in checks.values())

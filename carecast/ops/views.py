@@ -12,7 +12,7 @@ from carecast.ops import access, health, metrics
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    healthy, body = health.report()
+    healthy, body = health.report(web_only=request.GET.get("scope") == "web")
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -79,3 +79,12 @@ def test_it_tells_nothing_secret(client, db, clock, settings):
     assert "worker-a" not in text
     assert settings.SECRET_KEY not in text
     assert str(settings.DATABASES["default"].get("NAME")) not in text
+
+
+def test_it_leaves_the_worker_out_for_a_load_balancer_that_asks_for_the_web_only(client, db, clock):
+    assert client.get("/healthz").status_code == 503  # no worker has started
+    response = client.get("/healthz?scope=web")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) <= {"database", "redis"}  # Redis when REDIS_URL is set
