@@ -345,3 +345,28 @@ def test_the_models_words_are_listed_and_the_first_one_is_pointed_at(monkeypatch
         (finding,) = PatientConfirmation().run(reply("Das Team der 5B denkt an Sie."))
     assert finding.message.startswith("“Team, 5B” confirms")
     assert finding.span == (4, 8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zu Ihrer Behandlung im Xanten-Haus: keine Auskunft",  # a capital X is no full stop
+        "Keine Auskunft, auch nicht aus Xanten, zu Ihrer Behandlung",
+        "Gut. Keine Auskunft zu Ihrer Behandlung",
+    ],
+)
+def test_only_stops_end_a_sentence(text):
+    assert privacy._confirmation(text) is None
+
+
+def test_the_sentence_starts_after_the_last_stop_before_the_words():
+    text = "Gut. Keine Auskunft. Ihre Behandlung verläuft gut"
+    assert privacy._confirmation(text).group(0) == "Ihre Behandlung"
+
+
+def test_a_topic_word_ends_where_the_word_ends():
+    assert privacy._their_condition("Ihre Fragen zum Diabetes-Tag heute") is None
+
+
+def test_it_points_at_the_first_place_the_models_word_appears():
+    assert privacy._span_of_word("Team und Team", "team") == (0, 4)

@@ -427,3 +427,130 @@ def test_the_timeout_comes_from_the_settings(settings):
     assert http.default_timeout() == 4.5
     del settings.CARECAST_HTTP_TIMEOUT
     assert http.default_timeout() == http.DEFAULT_TIMEOUT == 20.0
+
+
+# --- what the first mutation run left alive (mutation/README.md) ----------------------------
+
+
+def test_the_timeout_setting_counts_without_the_environment_variable(settings, monkeypatch):
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE")
+    settings.CARECAST_HTTP_TIMEOUT = 7
+    assert http.default_timeout() == 7.0
+
+
+def test_settings_not_loaded_yet_are_loaded_from_the_environment(monkeypatch):
+    import importlib
+    import os
+
+    from django.conf import settings
+    from django.utils.functional import empty
+
+    module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    monkeypatch.setattr(module, "CARECAST_HTTP_TIMEOUT", 9, raising=False)
+    monkeypatch.setattr(settings, "_wrapped", empty)
+    assert http.default_timeout() == 9.0
+    monkeypatch.setattr(settings, "_wrapped", empty)
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE")
+    assert http.default_timeout() == http.DEFAULT_TIMEOUT
+
+
+def test_a_client_keeps_a_bounded_pool_and_checks_certificates(settings):
+    for guard in (None, ["a.test:*"]):
+        with http.make_client(guard=guard) as client:
+            pool = client._transport._pool
+            assert (pool._max_connections, pool._max_keepalive_connections) == (20, 10)
+            assert pool._keepalive_expiry == 30
+            assert pool._ssl_context is http._tls_context()
+            assert client.follow_redirects is False
+            assert client.base_url == httpx.URL("")
+
+
+def test_without_the_setting_the_sandbox_is_off(settings):
+    del settings.CARECAST_SANDBOX
+    assert http.loopback_if_sandbox() == ()
+
+
+def test_a_guard_entry_allows_exactly_its_port(resolving, monkeypatch):
+    resolving({})
+    dialled = []
+
+    def connect(self, host, port, timeout=None, local_address=None, socket_options=None):
+        dialled.append((host, port, timeout, local_address, socket_options))
+
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", connect)
+    backend = http.GuardedBackend(["sandbox.test:8080", "bare.test"])
+    backend.connect_tcp("sandbox.test", 8080, 2.0, "127.0.0.2", [(1, 2, 3)])
+    assert dialled == [("sandbox.test", 8080, 2.0, "127.0.0.2", [(1, 2, 3)])]
+    for host, port in (("sandbox.test", 8081), ("bare.test", 1), ("bare.test", 443)):
+        with pytest.raises(UnsafeURL, match="cannot be resolved"):  # not allowed: looked up
+            backend.connect_tcp(host, port)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("1000000000", 1_000_000_000.0),  # not past the epoch threshold: relative seconds
+        ("1000000001", 0.0),  # an epoch time long past
+        ("0", 0.0),
+        ("2027-01-15T07:00:00+00:00", 0.0),  # an ISO time in the past
+    ],
+)
+def test_it_tells_reset_epochs_from_relative_seconds(value, seconds):
+    headers = {"RateLimit-Reset": value, "Date": DATE}
+    assert parse_retry_after(answer(429, headers=headers)) == seconds
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"errors": [{"code": 187}]}, ""),
+        ({"errors": [{"message": "Duplicate"}], "title": "Forbidden"}, "Duplicate"),
+        ({"detail": 42, "message": "a string"}, "a string"),
+    ],
+)
+def test_it_prefers_the_detailed_error_and_only_strings(body, words):
+    assert network_message(answer(400, body)) == words
+
+
+def test_a_dead_token_answer_says_so_with_its_status():
+    error = error_from_response(answer(401, {"error": "nope"}), "Mastodon", "Could not post")
+    assert str(error) == "Could not post (Mastodon, HTTP 401): nope"
+    body = {"error": "invalid_grant", "error_description": "Refresh failed"}
+    error = error_from_response(answer(403, body), "LinkedIn", "Could not refresh")
+    assert error.auth and error.status == 403
+    assert str(error) == "Could not refresh (LinkedIn, HTTP 403): Refresh failed"
+
+
+def test_a_dead_token_named_only_in_the_problem_type_pauses():
+    error = error_from_response(answer(400, {"type": "invalid_token"}), "X", "x")
+    assert error.auth and error.status == 400
+
+
+def test_a_500_carries_how_long_to_wait_and_a_redirect_its_status():
+    error = error_from_response(answer(500, {}, {"Retry-After": "12"}), "X", "x")
+    assert error.retry_after == 12.0 and not error.permanent
+    assert error_from_response(answer(302, text=""), "X", "x").status == 302
+
+
+def test_allowed_hosts_pass_the_check_and_keep_their_name():
+    assert http.check_public_url("http://127.0.0.1:8765/f", ["127.0.0.1:8765"]) == (
+        "http://127.0.0.1:8765/f"
+    )
+    pinned = pin_public_url("http://127.0.0.1:8765/f", ["127.0.0.1:8765"])
+    assert (pinned.host, pinned.host_header) == ("127.0.0.1", "127.0.0.1:8765")
+    with pytest.raises(UnsafeURL, match=r"^The URL has no host\.$"):
+        pin_public_url("http:///f")
+
+
+def test_the_host_header_leaves_out_credentials_in_the_url(resolving):
+    resolving({"news.klinikum.test": ["93.184.215.14"]})
+    pinned = pin_public_url("https://reader:secret@news.klinikum.test/feed")
+    assert pinned.host_header == "news.klinikum.test"
+
+
+def test_an_address_literal_needs_no_dns(monkeypatch):
+    def no_dns(*args, **kwargs):
+        raise AssertionError("asked DNS for an address literal")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    assert pin_public_url("http://93.184.215.14/feed").connect_url == "http://93.184.215.14/feed"
