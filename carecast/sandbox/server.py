@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from carecast.networks.bluesky import sandbox as bluesky_api
 from carecast.networks.facebook import sandbox as facebook_api
 from carecast.networks.facebook import sandbox_login as facebook_login
 from carecast.networks.instagram import sandbox as instagram_api
@@ -31,7 +32,6 @@ from carecast.networks.threads import sandbox as threads_api
 from carecast.networks.tiktok import sandbox as tiktok_api
 from carecast.networks.youtube import sandbox as youtube_api
 from carecast.sandbox import (
-    bluesky_api,
     chaos,
     control,
     oauth,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from carecast.networks.base import ConnectorError, PostRequest
-from carecast.networks.bluesky_connector import record_key
+from carecast.networks.bluesky.connector import record_key
 from tests.networks.test_mentions import make_connector
 
 TEXT = "Neue Besuchszeiten ab Montag: 10 bis 18 Uhr."

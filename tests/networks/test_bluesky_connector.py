@@ -23,7 +23,7 @@ from atproto import Client
 from PIL import Image
 
 from carecast.networks.base import Account, CannotVerify, ConnectorError, MediaFile, PostRequest
-from carecast.networks.bluesky_connector import BlueskyConnector, record_key, to_connector_error
+from carecast.networks.bluesky.connector import BlueskyConnector, record_key, to_connector_error
 
 POST = "app.bsky.feed.post"
 CID = "bafyreigzw7upbll5dqa3zoduuigd7lupn5tjkhpxsvu7wa3sfmsxlbdcsm"

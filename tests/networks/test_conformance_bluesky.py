@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from carecast.networks.facets import detect_facets
+from carecast.networks.bluesky.facets import detect_facets
 from tests.networks.conftest import cases, conformance_file, require
 
 FACETS = conformance_file("bluesky", "facets.json")

@@ -6,8 +6,8 @@ import httpx
 import pytest
 from django.utils import translation
 
+from carecast.networks.bluesky.connect import BlueskyFlow, did_document, pds_endpoint
 from carecast.networks.connect import ConnectError
-from carecast.networks.connect.bluesky import BlueskyFlow, did_document, pds_endpoint
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from carecast.networks import get
-from carecast.networks.facets import detect_facets
+from carecast.networks.bluesky.facets import detect_facets
 from carecast.networks.textcount import (
     grapheme_length,
     mastodon_length,

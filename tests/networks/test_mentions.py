@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from carecast.networks.base import Account, Connector, ConnectorError, PostRequest, Reply
-from carecast.networks.bluesky_connector import BlueskyConnector, record_key
+from carecast.networks.bluesky.connector import BlueskyConnector, record_key
 from carecast.networks.mastodon.connector import MastodonConnector
 from carecast.networks.x import XConnector
 

@@ -1,45 +1,40 @@
 """Connect flows, one per network, by network name (see ``base``).
 
-A new network plugs in by adding its flow here; the Channels page offers every network
-that has one.
+A new network plugs in by adding its flow here ("module:Class"); the Channels page offers
+every network that has one.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from carecast.networks.connect.base import (
     ConnectedAccount,
     ConnectError,
     Flow,
     FormFlow,
+    LazyFlows,
     OAuthFlow,
     Redirect,
 )
-from carecast.networks.connect.bluesky import BlueskyFlow
-from carecast.networks.connect.feed import FeedFlow
-from carecast.networks.connect.x import XFlow
-from carecast.networks.facebook.connect import FacebookFlow
-from carecast.networks.instagram.connect import InstagramFlow
-from carecast.networks.linkedin.connect import LinkedInFlow
-from carecast.networks.mastodon.connect import MastodonFlow
-from carecast.networks.threads.connect import ThreadsFlow
-from carecast.networks.tiktok.connect import TikTokFlow
-from carecast.networks.youtube.connect import YouTubeFlow
 
-FLOWS: dict[str, Flow] = {
-    flow.network: flow
-    for flow in (
-        MastodonFlow(),
-        BlueskyFlow(),
-        XFlow(),
-        FeedFlow(),
-        FacebookFlow(),
-        InstagramFlow(),
-        ThreadsFlow(),
-        LinkedInFlow(),
-        TikTokFlow(),
-        YouTubeFlow(),
+# Every network's flow as "module:Class", imported on first use: a flow module imports
+# ``connect.base`` (and so this package), so importing the flows here at once would make
+# importing a flow module first circular.
+FLOWS: Mapping[str, Flow] = LazyFlows(
+    (
+        "carecast.networks.mastodon.connect:MastodonFlow",
+        "carecast.networks.bluesky.connect:BlueskyFlow",
+        "carecast.networks.connect.x:XFlow",
+        "carecast.networks.connect.feed:FeedFlow",
+        "carecast.networks.facebook.connect:FacebookFlow",
+        "carecast.networks.instagram.connect:InstagramFlow",
+        "carecast.networks.threads.connect:ThreadsFlow",
+        "carecast.networks.linkedin.connect:LinkedInFlow",
+        "carecast.networks.tiktok.connect:TikTokFlow",
+        "carecast.networks.youtube.connect:YouTubeFlow",
     )
-}
+)
 
 
 def flow_for(network: str) -> Flow:

@@ -10,6 +10,8 @@ Flows speak to the network over HTTP only; they never write channels themselves.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -119,3 +121,30 @@ class FormFlow(Flow):
 
     def connect(self, data: dict[str, str]) -> ConnectedAccount:
         raise NotImplementedError
+
+
+class LazyFlows(Mapping[str, "Flow"]):
+    """Flows by network name, from ``"module:Class"`` paths imported on first use."""
+
+    def __init__(self, paths: tuple[str, ...]) -> None:
+        self._paths = paths
+        self._flows: dict[str, Flow] | None = None
+
+    def _load(self) -> dict[str, Flow]:
+        if self._flows is None:  # two threads may both build it: the same flows either way
+            flows: dict[str, Flow] = {}
+            for path in self._paths:
+                module, _, name = path.partition(":")
+                flow = getattr(importlib.import_module(module), name)()
+                flows[flow.network] = flow
+            self._flows = flows
+        return self._flows
+
+    def __getitem__(self, network: str) -> Flow:
+        return self._load()[network]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())

@@ -1,6 +1,6 @@
 """Bluesky's connector: the account's PDS through the atproto SDK.
 
-Kept apart from the rules in ``bluesky.py`` because the SDK takes about a second to
+Kept apart from the rules in ``rules.py`` because the SDK takes about a second to
 import; the web process and a restarted worker only load it when a post goes out.
 The connector talks to the account's PDS through the atproto SDK. Two things make it
 safe to retry:
@@ -48,7 +48,7 @@ from carecast.networks.base import (
     PostResult,
     Reply,
 )
-from carecast.networks.bluesky import Bluesky
+from carecast.networks.bluesky.rules import Bluesky
 
 POST = "app.bsky.feed.post"
 # Notification reasons that the inbox shows; likes, reposts and follows are not comments.
