@@ -28,7 +28,7 @@ def check_database() -> Check:
 
 def check_redis() -> Check | None:
     """``None`` when carecast runs without Redis (SQLite queue, live events in-process)."""
-    url = settings.HUEY.get("url") or ""
+    url = str(settings.HUEY.get("url") or "")
     if not url:
         return None
     import redis
@@ -47,7 +47,7 @@ def check_worker(now: dt.datetime) -> Check:
     stale = dt.timedelta(seconds=settings.CARECAST_HEALTH_WORKER_STALE_SECONDS)
     newest = newest_beat()
     if newest is None:
-        return {"ok": False, "error": "no worker has started", "alive": 0}
+        return {"ok": False, "error": "no worker is running", "alive": 0}
     alive = WorkerBeat.objects.filter(beat_at__gte=now - stale).count()
     age = max(0.0, (now - newest).total_seconds())
     return {"ok": alive > 0, "last_beat_seconds": round(age, 1), "alive": alive}

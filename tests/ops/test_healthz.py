@@ -82,7 +82,7 @@ def test_it_tells_nothing_secret(client, db, clock, settings):
 
 
 def test_it_leaves_the_worker_out_for_a_load_balancer_that_asks_for_the_web_only(client, db, clock):
-    assert client.get("/healthz").status_code == 503  # no worker has started
+    assert client.get("/healthz").status_code == 503  # no worker is running
     response = client.get("/healthz?scope=web")
     assert response.status_code == 200
     body = response.json()
