@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["dispatch", "triage", "textcount", "ingest", "live", "chaos", "media"]
+BENCHMARKS = ["dispatch", "triage", "textcount", "ingest", "live", "chaos", "media", "pages"]
 
 
 def main(argv: list[str]) -> int:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +37,10 @@ def _scope(person) -> list[int] | None:
     return None
 
 
+def _scope_key(scope: list[int] | None) -> str:
+    return "all" if scope is None else ",".join(map(str, sorted(scope))) or "none"
+
+
 def _month(request, default: Month) -> Month:
     try:
         return Month.parse(request.GET.get("month", ""))
@@ -50,22 +58,32 @@ def dashboard_page(request):
     month = _month(request, Month.of(today).plus(-1))
     start = Month.of(today).plus(-(months - 1)).first
     scope = _scope(person)
-    context = {
+    head = {
         "nav": "analytics",
         "tab": "dashboard",
         "months": months,
         "periods": PERIODS,
         "month": month,
-        "previous_month": month.plus(-1),
-        "next_month": month.plus(1) if month.plus(1).first <= today else None,
-        "month_running": month == Month.of(today),
-        "kpis": dashboard.headline(organisation, scope, month),
-        "scoped": scope is not None,
         "may_read_report": may_read_report(person),
-        "report_month": Month.of(today).plus(-1),
-        **dashboard.build(organisation, scope, start, today + dt.timedelta(days=1)),
     }
-    return render(request, "reports/dashboard.html", context)
+    key = ":".join(
+        ["reports:dashboard", str(organisation.pk), _scope_key(scope), str(months), str(month)]
+        + [str(today), get_language() or ""]
+    )
+    body = cache.get(key)
+    if body is None:  # the figures change with the rollups, a few times an hour at most
+        context = {
+            **head,
+            "previous_month": month.plus(-1),
+            "next_month": month.plus(1) if month.plus(1).first <= today else None,
+            "month_running": month == Month.of(today),
+            "kpis": dashboard.headline(organisation, scope, month),
+            "scoped": scope is not None,
+            **dashboard.build(organisation, scope, start, today + dt.timedelta(days=1)),
+        }
+        body = render_to_string("reports/_dashboard_body.html", context, request=request)
+        cache.set(key, body, dashboard.CACHE_SECONDS)
+    return render(request, "reports/dashboard.html", {**head, "body": mark_safe(body)})  # noqa: S308 - our own rendered template
 
 
 @person_required

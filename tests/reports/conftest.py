@@ -13,6 +13,16 @@ from carecast.networks.models import Channel
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Figures are cached for a few minutes; each test starts without another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def mastodon_channel(org, geburtshilfe):
     return Channel.objects.create(
