@@ -20,9 +20,9 @@ def period_key(task_name: str, timestamp: dt.datetime) -> str:
 class OncePerPeriod:
     """Mixin for a Huey class: ``read_periodic`` hands out each task once per minute."""
 
-    # Keys of earlier minutes are dropped after this many minutes (a late peer is still
-    # refused within this window; crontab resolution is one minute).
-    KEEP_MINUTES = 5
+    # Claims of each task's last few runs are kept (a late peer is still refused for them);
+    # older ones are deleted, so the store does not grow by one key per run forever.
+    KEEP_CLAIMS = 3
 
     def read_periodic(self, timestamp):  # type: ignore[no-untyped-def]
         if timestamp is None:
@@ -33,10 +33,15 @@ class OncePerPeriod:
         return [task for task in tasks if self._claim(task.name, timestamp)]
 
     def _claim(self, task_name: str, timestamp: dt.datetime) -> bool:
-        if not self.put_if_empty(period_key(task_name, timestamp), b"1"):  # type: ignore[attr-defined]
+        key = period_key(task_name, timestamp)
+        if not self.put_if_empty(key, b"1"):  # type: ignore[attr-defined]
             return False
-        old = timestamp - dt.timedelta(minutes=self.KEEP_MINUTES)
-        self.delete(period_key(task_name, old))  # type: ignore[attr-defined]
+        # Only the winner of a period gets here, so one writer per task at a time.
+        kept_key = f"carecast:periodic-claims:{task_name}"
+        claims = [*(self.get(kept_key, peek=True) or []), key]  # type: ignore[attr-defined]
+        for old in claims[: -self.KEEP_CLAIMS]:
+            self.delete(old)  # type: ignore[attr-defined]
+        self.put(kept_key, claims[-self.KEEP_CLAIMS :])  # type: ignore[attr-defined]
         return True
 
 

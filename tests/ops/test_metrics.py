@@ -106,3 +106,46 @@ def test_it_reports_inbox_lag_and_worker_beat(client, clock, channel_on):
     assert found[("carecast_inbox_lag_seconds", (("network", "mastodon"),))] == 75
     assert found[("carecast_worker_last_beat_seconds", ())] == 4
     assert found[("carecast_live_connections", ())] == 0
+
+
+def test_it_counts_the_live_websockets_of_the_process_it_asks(transactional_db, org, anna):
+    """Two visitors on a real server: the scrape of that server counts them."""
+    import httpx
+    from django.db import connection
+
+    from carecast.core.models import Department
+    from carecast.live.models import LiveSession
+    from tests.live.servers import Listener, ThreadServer, wait_until
+
+    department = Department.objects.create(organisation=org, name="Geburtshilfe", slug="geburt")
+    now = dt.datetime.now(dt.UTC)
+    LiveSession.objects.create(
+        organisation=org,
+        department=department,
+        title="Live-Sprechstunde",
+        slug="geburt",
+        topic="Geburt",
+        doctors="Dr. Weber",
+        starts_at=now - dt.timedelta(minutes=5),
+        ends_at=now + dt.timedelta(minutes=55),
+        created_by=anna.user,
+    )
+    max_age = connection.settings_dict.get("CONN_MAX_AGE", 0)
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    server = ThreadServer().start()
+    visitors = []
+    try:
+        visitors = [Listener(server.port, "geburt") for _ in range(2)]
+
+        def live_connections():
+            response = httpx.get(f"{server.url}/metrics", timeout=10)
+            return samples(response)[("carecast_live_connections", ())]
+
+        assert wait_until(lambda: live_connections() == 2, what="two live connections")
+        visitors.pop().close()
+        assert wait_until(lambda: live_connections() == 1, what="one live connection")
+    finally:
+        for visitor in visitors:
+            visitor.close()
+        server.stop()
+        connection.settings_dict["CONN_MAX_AGE"] = max_age

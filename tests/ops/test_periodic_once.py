@@ -42,3 +42,13 @@ def test_it_runs_every_task_in_immediate_mode(tmp_path):
     queue.immediate = True
     when = dt.datetime(2026, 12, 7, 9, 10)
     assert len(queue.read_periodic(when)) == 2
+
+
+def test_it_keeps_only_the_last_few_claims_of_each_task(tmp_path):
+    queues = _consumers(tmp_path / "huey.sqlite3")
+    start = dt.datetime(2026, 12, 7, 9, 0, 5)
+    for minute in range(120):
+        _handed_out(queues, start + dt.timedelta(minutes=minute))
+    keys = [key for key in queues[0].storage.result_items() if "periodic" in key]
+    # every_minute and every_ten: three claims each, and one list of claims each.
+    assert len(keys) == 8, sorted(keys)
