@@ -1,5 +1,5 @@
 """Facebook and Instagram through carecast's own paths: dispatch pauses on code 190 and
-waits before Meta's rate limit; the inbox reads comments and hides one on the network."""
+waits before Meta's rate limit; the inbox reads comments and hides one on the network (Threads replies too)."""
 
 from __future__ import annotations
 
@@ -29,12 +29,13 @@ def _no_remembered_limits():
 def graph_channel(org, sandbox):
     def make(network: str, handle: str, name: str) -> Channel:
         remote = sandbox.add_account(network, handle, f"token-{handle}", display_name=name)
+        prefix = "threads-graph" if network == "threads" else "graph"
         channel = Channel(
             organisation=org,
             network=network,
             name=f"{network} – {name}",
             handle=name,
-            base_url=f"{sandbox.base_url}/graph",
+            base_url=f"{sandbox.base_url}/{prefix}",
             remote_user_id=remote["id"],
             is_sandbox=True,
         )
@@ -85,7 +86,7 @@ def test_it_waits_before_the_rate_limit_when_meta_reports_high_usage(
     assert [p["text"] for p in sandbox.posts("facebook")] == ["Erster"]
 
 
-@pytest.mark.parametrize("network", ["facebook", "instagram"])
+@pytest.mark.parametrize("network", ["facebook", "instagram", "threads"])
 def test_it_reads_a_comment_into_the_inbox_and_hides_it_on_the_network(
     graph_channel, sandbox, anna, network
 ):
