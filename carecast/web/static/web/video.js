@@ -2,6 +2,8 @@
 // bar; the server checks the clip in its worker and this script waits for the result.
 (function () {
   "use strict";
+  if (window.carecastVideo) return; // included by more than one part of a page
+  window.carecastVideo = true;
   var NIL = "00000000-0000-0000-0000-000000000000";
   var RETRIES = 8;
 
