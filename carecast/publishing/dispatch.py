@@ -467,7 +467,7 @@ def _start(job: Job) -> bool:
     is no longer ours, or its lease so old that another worker may take it over: then
     nothing may be sent.
     """
-    job.attempt = states.start_attempt(job.publication, job.token, fresh=_lease() * 3 / 4)
+    job.attempt = states.start_attempt(job.publication, job.token, fresh=leases.send_window())
     return job.attempt is not None
 
 

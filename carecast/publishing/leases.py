@@ -20,11 +20,23 @@ from carecast.publishing import states
 
 log = logging.getLogger(__name__)
 BEATS_PER_LEASE = 4
+# A beat renews only claims at least this many beats old: a post held a short while costs
+# no write, and a live worker's claim is still never older than three beats (3/4 lease).
+RENEW_AFTER_BEATS = 2
 
 
 def beat_interval() -> float:
     """Seconds between heartbeats: a few per lease, so one late beat loses nothing."""
     return settings.CARECAST_CLAIM_LEASE_SECONDS / BEATS_PER_LEASE
+
+
+def send_window() -> dt.timedelta:
+    """How fresh a claim must be for a post to leave under it (``states.start_attempt``).
+
+    Older than a live holder's claim gets (3/4 lease), younger than a takeover needs (a
+    whole lease): a post never leaves under a claim another worker may be taking over.
+    """
+    return dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS * 7 / 8)
 
 
 class Heartbeat(threading.Thread):
@@ -49,14 +61,15 @@ class Heartbeat(threading.Thread):
             self._tokens.discard(token)
 
     def beat(self) -> int:
-        """Renew claims older than one beat; returns how many were renewed.
+        """Renew claims ``RENEW_AFTER_BEATS`` beats old; returns how many were renewed.
 
-        A claim is never older than two beats (half a lease), yet a post held only
-        a short while is never written by the heartbeat at all.
+        A claim is never older than three beats (3/4 lease), yet a post held less
+        than two beats is never written by the heartbeat at all.
         """
         with self._lock:
             tokens = sorted(self._tokens)
-        return states.heartbeat(tokens, older_than=dt.timedelta(seconds=self.interval))
+        age = dt.timedelta(seconds=self.interval * RENEW_AFTER_BEATS)
+        return states.heartbeat(tokens, older_than=age)
 
     def run(self) -> None:
         try:

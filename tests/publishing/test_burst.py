@@ -104,6 +104,25 @@ def test_it_beats_a_few_times_per_lease(settings):
     settings.CARECAST_CLAIM_LEASE_SECONDS = 120
     assert leases.beat_interval() == 30
     assert leases.Heartbeat().interval == 30
+    # Posts leave only under a claim fresher than a takeover needs, and older than a
+    # live holder's claim ever gets (three beats: renewed at two, one beat late at most).
+    assert leases.send_window() == dt.timedelta(seconds=105)
+
+
+def test_it_renews_only_claims_two_beats_old(channel_on, story_for):
+    now = timezone.now()
+    [publication] = _schedule(story_for, channel_on("mastodon"), 1, now)
+    token = states.claim_due(now, 10)
+    with leases.Heartbeat(interval=60) as heartbeat:
+        heartbeat.hold(token)
+        Publication.objects.filter(pk=publication.pk).update(
+            claimed_at=timezone.now() - dt.timedelta(seconds=100)
+        )
+        assert heartbeat.beat() == 0  # held under two beats: no write
+        Publication.objects.filter(pk=publication.pk).update(
+            claimed_at=timezone.now() - dt.timedelta(seconds=121)
+        )
+        assert heartbeat.beat() == 1
 
 
 @pytest.mark.skipif(
