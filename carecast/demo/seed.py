@@ -61,6 +61,9 @@ def seed(sandbox_url: str, public_url: str = "http://127.0.0.1:8000") -> Organis
     from carecast.analytics.demo import seed_history
 
     seed_history(org)
+    from carecast.peers.demo import seed_peers
+
+    seed_peers(org, sandbox_url)
     return org
 
 

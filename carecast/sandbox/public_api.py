@@ -21,6 +21,28 @@ router = Router()
 XRPC = "/xrpc/"
 
 
+@router.route("POST", "/_sandbox/public-posts")
+def add_public_post(req: Request) -> Response:
+    """For the demo: a post by ``handle`` on ``network`` with its public counts, e.g.
+    ``{"network": "bluesky", "handle": "…", "text": "…", "created_at": "…Z",
+    "counts": {"likeCount": 12}}`` (keys as the module docstring names them)."""
+    spec = req.json if isinstance(req.json, dict) else {}
+    network, handle = str(spec.get("network") or ""), str(spec.get("handle") or "")
+    account = req.store.account(network, handle) if network in ("mastodon", "bluesky") else None
+    if account is None:
+        return Response(400, {"error": "Give network (mastodon or bluesky) and a known handle."})
+    created = str(spec.get("created_at") or "") or None
+    post_id = req.store.next_id(network)
+    data: dict[str, Any] = {**dict(spec.get("counts") or {}), "created_at": created}
+    if network == "bluesky":
+        post_id = f"at://{account['user_id']}/app.bsky.feed.post/{post_id}"
+        record = {"$type": "app.bsky.feed.post", "text": str(spec.get("text") or "")}
+        data.update(uri=post_id, collection="app.bsky.feed.post", record=record)
+        record["createdAt"] = created
+    req.store.add_post(network, handle, post_id, str(spec.get("text") or ""), "", data)
+    return Response(201, {"id": post_id})
+
+
 def _followers(account: dict[str, Any]) -> int:
     """Stored by tests and the demo as ``followers_count`` (Bluesky's own spelling works too)."""
     options = account["options"]
