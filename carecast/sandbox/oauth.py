@@ -3,8 +3,8 @@
 Mastodon: ``POST /api/v1/apps`` registers a client, ``/oauth/authorize`` shows the consent
 page, ``POST /oauth/token`` trades the code (checking the PKCE verifier) for a token.
 X: ``/i/oauth2/authorize`` and ``POST /2/oauth2/token`` (authorization code here; refresh
-tokens are answered by ``x_api``). The consent page lets the tester pick which sandbox
-account signs in, or deny. Apps and codes live in memory, per server.
+tokens are answered by X's sandbox, ``networks/x/sandbox.py``). The consent page lets the
+tester pick which sandbox account signs in, or deny. Apps and codes live in memory, per server.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from carecast.sandbox import x_api
+from carecast.networks.x import sandbox as x_api
 from carecast.sandbox.routing import Request, Response, Router
 from carecast.sandbox.viewer import page
 

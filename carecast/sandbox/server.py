@@ -30,6 +30,7 @@ from carecast.networks.mastodon import sandbox as mastodon_api
 from carecast.networks.mastodon import sandbox_entities as mastodon_entities
 from carecast.networks.threads import sandbox as threads_api
 from carecast.networks.tiktok import sandbox as tiktok_api
+from carecast.networks.x import sandbox as x_api
 from carecast.networks.youtube import sandbox as youtube_api
 from carecast.sandbox import (
     chaos,
@@ -38,7 +39,6 @@ from carecast.sandbox import (
     public_api,
     viewer,
     visitors,
-    x_api,
 )
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import Store
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 ROUTERS: list[Router] = [
     control.router,
     chaos.router,
-    oauth.router,  # before x_api: it answers /2/oauth2/token's authorization_code grant
+    oauth.router,  # before X's sandbox: it answers /2/oauth2/token's authorization_code grant
     public_api.router,  # before mastodon_api: /api/v1/accounts/lookup is not an account id
     mastodon_api.router,
     x_api.router,

@@ -9,9 +9,9 @@ import pytest
 from django.utils import translation
 
 from carecast.networks.connect import ConnectError
-from carecast.networks.connect.x import XFlow
 from carecast.networks.mastodon.connect import SCOPES, MastodonFlow, server_url
 from carecast.networks.models import ServerApp
+from carecast.networks.x.connect import XFlow
 
 CALLBACK = "http://127.0.0.1:8000/channels/connect/callback/"
 

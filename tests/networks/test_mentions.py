@@ -16,7 +16,7 @@ import pytest
 from carecast.networks.base import Account, Connector, ConnectorError, PostRequest, Reply
 from carecast.networks.bluesky.connector import BlueskyConnector, record_key
 from carecast.networks.mastodon.connector import MastodonConnector
-from carecast.networks.x import XConnector
+from carecast.networks.x.connector import XConnector
 
 NETWORKS = ["mastodon", "x", "bluesky"]
 LENA = {"mastodon": "lena", "x": "lena", "bluesky": "lena.sandbox.test"}

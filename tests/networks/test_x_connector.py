@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from carecast.networks.base import Account, CannotVerify, ConnectorError, MediaFile, PostRequest
-from carecast.networks.x import XConnector
+from carecast.networks.x.connector import XConnector
 
 ALT = "Pflegeteam der Station 4 beim Sommerfest"
 
@@ -270,7 +270,7 @@ def test_it_uses_the_configured_default_timeout(ben, settings):
 @pytest.fixture
 def small_pages(monkeypatch):
     """Pages of five posts (X's least), at most two of them, and no clock margin."""
-    from carecast.networks import x
+    from carecast.networks.x import connector as x
 
     monkeypatch.setattr(x, "RECENT_POSTS", 5)
     monkeypatch.setattr(x, "LOOKUP_MAX_PAGES", 2)

@@ -25,7 +25,7 @@ FLOWS: Mapping[str, Flow] = LazyFlows(
     (
         "carecast.networks.mastodon.connect:MastodonFlow",
         "carecast.networks.bluesky.connect:BlueskyFlow",
-        "carecast.networks.connect.x:XFlow",
+        "carecast.networks.x.connect:XFlow",
         "carecast.networks.connect.feed:FeedFlow",
         "carecast.networks.facebook.connect:FacebookFlow",
         "carecast.networks.instagram.connect:InstagramFlow",

@@ -1,4 +1,4 @@
-"""X: 280 weighted characters (twitter-text v3), every URL 23."""
+"""The X client (API v2): publishing with media, look-ups before a resend, mentions, hiding replies."""
 
 from __future__ import annotations
 
@@ -13,14 +13,12 @@ import twitter_text
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from carecast.lib.http import error_from_exception, error_from_response, make_client
-from carecast.networks import textcount
 from carecast.networks.base import (
     Account,
     CannotVerify,
     Connector,
     ConnectorError,
     MediaFile,
-    Network,
     PostRequest,
     PostResult,
     Reply,
@@ -495,14 +493,3 @@ def _json_or_none(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
-
-
-class X(Network):
-    name = "x"
-    label = "X"
-    text_limit = 280
-    connector_class = XConnector
-    preview_template = "networks/x/preview.html"
-
-    def count_text(self, text: str) -> int:
-        return textcount.x_weighted_length(text)
