@@ -261,6 +261,13 @@ CARECAST_META_GRAPH_URL = env_str("CARECAST_META_GRAPH_URL", "https://graph.face
 # Webhooks for Page and Instagram comments (<public address>/inbox/hooks/meta/): the token
 # typed into the app's webhook settings. Unset, or no public address: polling only.
 CARECAST_META_WEBHOOK_VERIFY_TOKEN = env_str("CARECAST_META_WEBHOOK_VERIFY_TOKEN", "")
+# Behind a firewall: Instagram and Threads fetch images from this S3-compatible bucket
+# (presigned addresses) instead of carecast's public address. Needs pip install "carecast[s3]".
+CARECAST_MEDIA_BUCKET = env_str("CARECAST_MEDIA_BUCKET", "")
+CARECAST_MEDIA_BUCKET_URL = env_str("CARECAST_MEDIA_BUCKET_URL", "")  # empty: AWS itself
+CARECAST_MEDIA_BUCKET_ACCESS_KEY = env_str("CARECAST_MEDIA_BUCKET_ACCESS_KEY", "")
+CARECAST_MEDIA_BUCKET_SECRET_KEY = env_str("CARECAST_MEDIA_BUCKET_SECRET_KEY", "")
+CARECAST_MEDIA_BUCKET_REGION = env_str("CARECAST_MEDIA_BUCKET_REGION", "us-east-1")
 # Threads has its own app id and sign-in (threads.net), and its own API host.
 CARECAST_THREADS_APP_ID = env_str("CARECAST_THREADS_APP_ID", "")
 CARECAST_THREADS_APP_SECRET = env_str("CARECAST_THREADS_APP_SECRET", "")

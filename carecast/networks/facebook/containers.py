@@ -26,13 +26,15 @@ class ContainerConnector(GraphConnector):
     poll_interval = 2.0  # seconds between status checks (0 in tests against the sandbox)
 
     def _image(self, item: MediaFile) -> dict[str, str]:
-        from carecast.lib.media_urls import signed_url
+        from carecast.lib.media_urls import BucketError, signed_url
 
         try:
             url = signed_url(item.path, str(self.account.config.get("public_base") or ""))
         except ValueError as exc:
             message = f"{self.label}: {item.path.name} is not a media file"
             raise ConnectorError(message, permanent=True) from exc
+        except BucketError as exc:
+            raise ConnectorError(f"{self.label}: the media {exc}", retry_after=300) from exc
         body = {**self.image_fields, "image_url": url}
         if item.alt_text.strip():
             body["alt_text"] = item.alt_text

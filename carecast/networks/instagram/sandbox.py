@@ -213,6 +213,10 @@ def _user_node(req: Request, object_id: str) -> Response | None:
     if req.method != "GET" or req.store.account_by_id(NETWORK, object_id) is None:
         return None
     account = _account(req, object_id)
+    from carecast.sandbox.public_api import business_discovery
+
+    if (discovered := business_discovery(req, account)) is not None:
+        return discovered
     return ok(req, {"id": account["user_id"], "username": account["handle"].lstrip("@")})
 
 
@@ -220,3 +224,7 @@ def media_comments(req: Request, media_id: str) -> Response:
     """``GET /{ig-media-id}/comments`` (reached through the Graph comments route)."""
     authenticate(req, NETWORK)
     return ok(req, {"data": [_comment(c) for c in _children(req, media_id)], "paging": {}})
+
+
+# The S3-compatible bucket registers its routes on this router.
+from carecast.networks.instagram import sandbox_bucket  # noqa: E402, F401
