@@ -38,11 +38,11 @@ def draft_for(channel: Channel, text: str, link: str = "", hashtags: Iterable[st
 
 
 def report(channel: Channel, text: str, media: Iterable[MediaAsset] = ()) -> VariantReport:
-    from pathlib import Path
+    # What publishing will send: a video's version fitted to this network, with its probe
+    # (media imports stories' models, hence imported here).
+    from carecast.media.video import media_file
 
-    from carecast.networks.base import MediaFile
-
-    files = [MediaFile(Path(m.file.path), m.mime_type, m.alt_text) for m in media]
+    files = [media_file(m, channel.network) for m in media]
     return VariantReport(
         used=channel.rules.count_text(text),
         limit=channel.text_limit,

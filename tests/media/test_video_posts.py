@@ -102,3 +102,21 @@ def test_it_sends_the_version_fitted_to_the_network(
     [sent] = build_request(Publication(variant=variant, channel=bluesky)).media
     assert sent.probe["aspect_label"] == "9:16" and sent.mime_type == "video/mp4"
     assert schedule(variant, DUE, actor=ben.user).pk
+
+
+def test_it_tells_the_composer_why_the_video_does_not_fit_before_planning(org, dance):
+    from carecast.stories.services import report
+
+    small_server = Channel.objects.create(
+        organisation=org,
+        network="mastodon",
+        name="Mastodon – klein",
+        handle="klein",
+        base_url="http://127.0.0.1:9",
+        config={"video_size_limit": 10_000, "video_frame_rate_limit": 25},
+    )
+
+    problems = report(small_server, "Die Notaufnahme tanzt!", [dance]).problems
+
+    assert [p.code for p in problems] == ["video_too_large", "video_fps"]
+    assert "30 Bilder pro Sekunde; Mastodon nimmt höchstens 25" in problems[1].message

@@ -104,6 +104,9 @@ def instance_limits(instance: Any) -> dict[str, int]:
         "characters_reserved_per_url": statuses.get("characters_reserved_per_url"),
         "image_size_limit": media.get("image_size_limit"),
         "video_size_limit": media.get("video_size_limit"),
+        # Read by carecast.media.video_limits.live: a clip above them is refused before planning.
+        "video_frame_rate_limit": media.get("video_frame_rate_limit"),
+        "video_matrix_limit": media.get("video_matrix_limit"),
     }
     return {key: int(value) for key, value in found.items() if _whole(value)}
 

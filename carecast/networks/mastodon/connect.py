@@ -155,6 +155,9 @@ def _limits(instance: dict[str, Any]) -> dict[str, Any]:
         "characters_reserved_per_url": statuses.get("characters_reserved_per_url"),
         "image_size_limit": media.get("image_size_limit"),
         "video_size_limit": media.get("video_size_limit"),
+        # Read by carecast.media.video_limits.live: a clip above them is refused before planning.
+        "video_frame_rate_limit": media.get("video_frame_rate_limit"),
+        "video_matrix_limit": media.get("video_matrix_limit"),
     }
     return {
         key: int(value)
