@@ -154,3 +154,17 @@ def test_it_refuses_captions_that_are_no_caption_file(ben, video):
 def test_it_serves_the_poster_to_people_who_may_see_the_video(ben, clara, video):
     assert login(ben).get(video.poster.url).status_code == 200
     assert login(clara).get(video.poster.url).status_code == 404  # not her department's
+
+
+def test_it_takes_pieces_larger_than_djangos_form_limit_but_not_larger_than_a_chunk(
+    ben, media_root, settings
+):
+    from carecast.media import uploads
+
+    client = login(ben)
+    piece = b"\x00" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000)
+    upload_id = start(client, "lang.mp4", uploads.CHUNK_BYTES * 2).json()["id"]
+
+    assert put(client, upload_id, 0, piece).json()["received"] == len(piece)
+    too_big = put(client, upload_id, len(piece), b"\x00" * (uploads.CHUNK_BYTES + 1))
+    assert too_big.status_code == 413

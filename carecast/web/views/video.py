@@ -65,8 +65,13 @@ def upload_piece(request, upload_id):
         offset = int(request.headers.get("X-Upload-Offset", ""))
     except ValueError:
         return JsonResponse({"error": "X-Upload-Offset missing"}, status=400)
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > uploads.CHUNK_BYTES:
+        return JsonResponse({"error": "piece larger than the chunk size"}, status=413)
     try:
-        uploads.append(upload, offset, request.body)
+        # Not request.body: Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+        # there; the piece's size is capped just above instead.
+        uploads.append(upload, offset, request.read(length))
     except uploads.OutOfStep as exc:
         return JsonResponse({**uploads.status(upload), "received": exc.received}, status=409)
     except uploads.UploadError as exc:
