@@ -3,6 +3,9 @@
 * Mastodon: ``GET /api/v1/accounts/lookup?acct=`` (https://docs.joinmastodon.org/methods/accounts/#lookup)
   then ``GET /api/v1/accounts/:id/statuses`` with ``exclude_replies``/``exclude_reblogs``
   (https://docs.joinmastodon.org/methods/accounts/#statuses).
+* Instagram: Business Discovery, asked on our own connected professional account
+  (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/business_discovery):
+  ``GET /{ig-user-id}?fields=business_discovery.username(NAME){…}``.
 * Bluesky: ``app.bsky.actor.getProfile`` (https://docs.bsky.app/docs/api/app-bsky-actor-get-profile)
   and ``app.bsky.feed.getAuthorFeed`` with ``filter=posts_no_replies``
   (https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed); reposts of others are skipped.
@@ -83,13 +86,40 @@ class _BlueskyPost(BaseModel):
     quoteCount: int = 0  # noqa: N815
 
 
-def fetch(ref: ProfileRef) -> ProfileCounts:
+@dataclass(frozen=True)
+class Via:
+    """Our own Instagram account that Business Discovery is asked through."""
+
+    base_url: str
+    ig_user_id: str
+    token: str
+
+
+def fetch(ref: ProfileRef, via: Via | None = None) -> ProfileCounts:
     """The profile's followers, post count and its recent posts' interactions."""
+    if ref.network == "instagram":
+        if via is None:
+            raise PeerFetchError(_NO_INSTAGRAM(), permanent=True)
+        return _guarded(lambda: _instagram(ref, via))
+    return _guarded(lambda: _public(ref))
+
+
+def _NO_INSTAGRAM() -> str:  # noqa: N802 - a message, translated when asked
+    return _(
+        "Connect an Instagram business account first: other accounts are read through it (Business Discovery)."
+    )
+
+
+def _public(ref: ProfileRef) -> ProfileCounts:
+    with make_client(ref.api_url, timeout=15, guard=loopback_if_sandbox()) as http:
+        if ref.network == "mastodon":
+            return _mastodon(http, ref)
+        return _bluesky(http, ref)
+
+
+def _guarded(read) -> ProfileCounts:  # noqa: ANN001
     try:
-        with make_client(ref.api_url, timeout=15, guard=loopback_if_sandbox()) as http:
-            if ref.network == "mastodon":
-                return _mastodon(http, ref)
-            return _bluesky(http, ref)
+        return read()
     except httpx.HTTPError as exc:
         raise PeerFetchError(
             _("The server could not be reached: %(error)s") % {"error": exc}
@@ -170,3 +200,56 @@ def _created_at(post: _BlueskyPost) -> datetime:
         return datetime.fromisoformat(created.replace("Z", "+00:00"))
     except ValueError:
         return post.indexedAt
+
+
+class _InstagramMedia(BaseModel):
+    timestamp: datetime
+    like_count: int = 0
+    comments_count: int = 0
+
+
+class _InstagramProfile(BaseModel):
+    id: str
+    username: str
+    name: str = ""
+    followers_count: int | None = None
+    media_count: int | None = None
+    media: dict = {}
+
+
+INSTAGRAM_FIELDS = (
+    "business_discovery.username({name}){{id,username,name,followers_count,media_count,"
+    "media.limit({limit}){{like_count,comments_count,timestamp}}}}"
+)
+
+
+def _instagram(ref: ProfileRef, via: Via) -> ProfileCounts:
+    from carecast.networks.facebook.graph import GRAPH_VERSION
+
+    fields = INSTAGRAM_FIELDS.format(name=ref.account, limit=RECENT_POSTS)
+    with make_client(via.base_url, timeout=15) as http:
+        response = http.get(
+            f"/{GRAPH_VERSION}/{via.ig_user_id}",
+            params={"fields": fields, "access_token": via.token},
+        )
+    body = response.json() if response.content else {}
+    error = body.get("error") if isinstance(body, dict) else None
+    if response.status_code == 429 or (error and error.get("code") in (4, 17, 32, 613)):
+        raise PeerFetchError(_("The server asks us to wait (rate limit)."))
+    if error and error.get("code") == 110:
+        raise PeerFetchError(_("This profile was not found on the server."), permanent=True)
+    if response.status_code >= 400 or error:
+        raise PeerFetchError(
+            _("Instagram refused: %(message)s")
+            % {"message": (error or {}).get("message", response.status_code)}
+        )
+    profile = _InstagramProfile.model_validate(body.get("business_discovery") or {})
+    media = [_InstagramMedia.model_validate(m) for m in profile.media.get("data", [])]
+    return ProfileCounts(
+        profile.id,
+        profile.name or profile.username,
+        f"https://www.instagram.com/{profile.username}/",
+        profile.followers_count,
+        profile.media_count,
+        [RecentPost(m.timestamp, m.like_count + m.comments_count) for m in media],
+    )

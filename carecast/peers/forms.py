@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-NETWORK_CHOICES = [("mastodon", "Mastodon"), ("bluesky", "Bluesky")]
+NETWORK_CHOICES = [("mastodon", "Mastodon"), ("bluesky", "Bluesky"), ("instagram", "Instagram")]
 
 
 class PeerForm(forms.Form):
@@ -12,7 +12,8 @@ class PeerForm(forms.Form):
         label=_("Profile"),
         max_length=500,
         help_text=_(
-            "@name@server, a handle such as klinikum.bsky.social, or the profile's address"
+            "Mastodon: @name@server; Bluesky: a handle such as klinikum.bsky.social; Instagram: "
+            "@name (read through our own Instagram account); or the profile's address"
         ),
     )
     name = forms.CharField(label=_("Hospital"), max_length=200, required=False)

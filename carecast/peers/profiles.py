@@ -38,6 +38,8 @@ def parse(network: str, text: str, server: str = "") -> ProfileRef:
         return _mastodon(text, server.strip())
     if network == "bluesky":
         return _bluesky(text, server.strip())
+    if network == "instagram":
+        return _instagram(text)
     raise ProfileInputError(_("This network cannot be compared yet."))
 
 
@@ -71,3 +73,19 @@ def _bluesky(text: str, server: str) -> ProfileRef:
             _("Enter a Bluesky handle, e.g. klinikum.bsky.social, or its profile address.")
         )
     return ProfileRef("bluesky", handle, (server or BLUESKY_PUBLIC_API).rstrip("/"), handle)
+
+
+_INSTAGRAM_USER = re.compile(r"^[A-Za-z0-9._]{1,30}$")
+
+
+def _instagram(text: str) -> ProfileRef:
+    """Asked through our own connected Instagram account, so no server of its own."""
+    name = urlsplit(text).path.strip("/").split("/")[0] if "://" in text else text
+    name = name.removeprefix("@").lower()
+    if not _INSTAGRAM_USER.match(name):
+        raise ProfileInputError(
+            _(
+                "Enter an Instagram business account as @name or its address, e.g. https://www.instagram.com/name/."
+            )
+        )
+    return ProfileRef("instagram", name, "", name)

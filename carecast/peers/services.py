@@ -23,6 +23,25 @@ log = logging.getLogger(__name__)
 COMPARABLE_NETWORKS = ("mastodon", "bluesky")
 
 
+def instagram_via(organisation) -> fetcher.Via | None:
+    """Our own connected Instagram professional account, through which Business Discovery asks."""
+    channel = (
+        Channel.objects.filter(organisation=organisation, network="instagram")
+        .exclude(status=ChannelStatus.ARCHIVED)
+        .exclude(remote_user_id="")
+        .order_by("status", "pk")  # an active one before a paused one
+        .first()
+    )
+    if channel is None:
+        return None
+    token = channel.get_credentials().get("access_token", "")
+    return fetcher.Via(channel.base_url, channel.remote_user_id, token)
+
+
+def _via(organisation, network: str) -> fetcher.Via | None:
+    return instagram_via(organisation) if network == "instagram" else None
+
+
 def add_peer(organisation, network: str, text: str, server: str, name: str, user) -> Peer:
     """Add another hospital's public profile; its counts are read at once.
 
@@ -33,7 +52,7 @@ def add_peer(organisation, network: str, text: str, server: str, name: str, user
     if Peer.objects.filter(organisation=organisation, network=network, handle=ref.handle).exists():
         raise ProfileInputError(_("This profile is already in the comparison."))
     try:
-        counts = fetcher.fetch(ref)
+        counts = fetcher.fetch(ref, _via(organisation, network))
     except fetcher.PeerFetchError as exc:
         raise ProfileInputError(exc.message) from exc
     try:
@@ -67,7 +86,7 @@ def count(peer: Peer, now: datetime | None = None) -> bool:
     """Read one profile and store today's counts; a failure is kept on the profile."""
     now = now or timezone.now()
     try:
-        counts = fetcher.fetch(ref_for(peer))
+        counts = fetcher.fetch(ref_for(peer), _via(peer.organisation, peer.network))
     except fetcher.PeerFetchError as exc:
         peer.last_error, peer.fetched_at = exc.message, now
         peer.save(update_fields=["last_error", "fetched_at"])

@@ -13,6 +13,7 @@ a post's ``likeCount``/``repostCount``/``replyCount``/``quoteCount`` (Bluesky) o
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
@@ -156,3 +157,44 @@ def _post_view(req: Request, post: dict[str, Any], account: dict[str, Any]) -> d
         "quoteCount": int(data.get("quoteCount", 0)),
         "indexedAt": post["created_at"],
     }
+
+
+def business_discovery(req: Request, account: dict[str, Any]) -> Response | None:
+    """Instagram's Business Discovery, asked on our own professional account:
+    ``GET /{ig-user-id}?fields=business_discovery.username(NAME){followers_count,media_count,
+    media.limit(N){like_count,comments_count,timestamp}}``
+    (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/business_discovery).
+    None when the fields ask for something else. Unknown names answer as Meta does: code 110."""
+    fields = str(req.arg("fields") or "")
+    found = re.search(r"business_discovery\.username\(([^)]*)\)", fields)
+    if not found:
+        return None
+    other = req.store.account("instagram", found.group(1))
+    if other is None:
+        body = {
+            "message": f"(#110) Invalid user id: cannot find {found.group(1)}",
+            "type": "OAuthException",
+            "code": 110,
+        }
+        return Response(400, {"error": body})
+    limit = int((re.search(r"media\.limit\((\d+)\)", fields) or [0, 25])[1])
+    posts = req.store.posts("instagram", other["handle"])
+    media = [
+        {
+            "id": p["id"],
+            "like_count": int(p["data"].get("like_count", 0)),
+            "comments_count": int(p["data"].get("comments_count", 0)),
+            "timestamp": p["created_at"],
+        }
+        for p in posts[:limit]
+        if not p["data"].get("parent")  # comments are stored as posts too
+    ]
+    discovered = {
+        "id": other["user_id"],
+        "username": other["handle"],
+        "name": other["display_name"],
+        "followers_count": _followers(other),
+        "media_count": len(posts),
+        "media": {"data": media},
+    }
+    return Response(200, {"business_discovery": discovered, "id": account["user_id"]})

@@ -213,6 +213,10 @@ def _user_node(req: Request, object_id: str) -> Response | None:
     if req.method != "GET" or req.store.account_by_id(NETWORK, object_id) is None:
         return None
     account = _account(req, object_id)
+    from carecast.sandbox.public_api import business_discovery
+
+    if (discovered := business_discovery(req, account)) is not None:
+        return discovered
     return ok(req, {"id": account["user_id"], "username": account["handle"].lstrip("@")})
 
 
