@@ -7,6 +7,7 @@ work once.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 import uuid
@@ -28,6 +29,10 @@ from carecast.stories.models import MediaAsset
 
 log = logging.getLogger(__name__)
 PROGRESS_STEP = 0.05  # write progress in 5 % steps, not for every ffmpeg report
+ABANDONED = dt.timedelta(hours=24)  # an upload nobody continued for a day
+# Work claimed this long ago and not finished: its worker was killed (a 60-minute 4K clip
+# takes well under this on two cores).
+STUCK = dt.timedelta(hours=6)
 
 
 def process_upload(upload_id: str) -> Upload:
@@ -176,3 +181,35 @@ def _finish(rendition: Rendition, state: str, **fields) -> None:
 
 def _unreadable(rendition: Rendition) -> str:
     return _("%(name)s is not a readable video.") % {"name": str(rendition.asset)}
+
+
+def tidy(now: dt.datetime | None = None) -> dict[str, int]:
+    """Hourly: drop abandoned uploads (their pieces may carry GPS tags) and hand work a
+    killed worker left half done to a worker again. Returns what it did, for the log."""
+    now = now or timezone.now()
+    abandoned = list(Upload.objects.filter(state=Work.WAITING, updated_at__lt=now - ABANDONED))
+    for upload in abandoned:
+        uploads.part_path(upload).unlink(missing_ok=True)
+    Upload.objects.filter(pk__in=[u.pk for u in abandoned]).delete()
+    stuck_uploads = Upload.objects.filter(
+        state=Work.RUNNING, asset=None, updated_at__lt=now - STUCK
+    )
+    for upload in stuck_uploads:
+        transaction.on_commit(lambda pk=str(upload.pk): _enqueue_upload(pk))
+    stuck = list(
+        Rendition.objects.filter(state=Work.RUNNING, created_at__lt=now - STUCK).values_list(
+            "pk", flat=True
+        )
+    )
+    Rendition.objects.filter(pk__in=stuck, state=Work.RUNNING).update(
+        state=Work.WAITING, progress=0.0
+    )
+    for pk in stuck:
+        transaction.on_commit(lambda pk=pk: _enqueue(pk))
+    return {"abandoned": len(abandoned), "uploads": len(stuck_uploads), "renditions": len(stuck)}
+
+
+def _enqueue_upload(upload_id: str) -> None:
+    from carecast.media import tasks
+
+    tasks.process_upload(upload_id)

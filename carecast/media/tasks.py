@@ -6,7 +6,8 @@ polls a state (``Upload.state``, ``Rendition.state`` and ``progress``).
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from carecast.media import services
 
@@ -19,3 +20,8 @@ def process_upload(upload_id: str) -> None:
 @db_task()
 def fit_rendition(rendition_id: int) -> None:
     services.run_rendition(rendition_id)
+
+
+@db_periodic_task(crontab(minute="17"))
+def tidy_media() -> None:
+    services.tidy()

@@ -3,6 +3,7 @@ poster and thumbnails, the probe stored; versions for networks made by the worke
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
 
@@ -225,3 +226,44 @@ def test_it_gives_connectors_the_networks_version_with_captions_and_poster(
     assert for_bluesky.poster == Path(landscape.poster.path)
     assert for_mastodon.path == Path(landscape.file.path)  # no version for Mastodon: original
     assert for_mastodon.probe == landscape.probe
+
+
+NOW = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
+
+
+def test_it_drops_an_upload_nobody_continued_for_a_day(org, ben, media_root):
+    from carecast.media.services import tidy
+
+    old = uploads.start(org, ben.user, "alt.mp4", 10_000)
+    fresh = uploads.start(org, ben.user, "neu.mp4", 10_000)
+    Upload.objects.filter(pk=old.pk).update(updated_at=NOW - dt.timedelta(hours=25))
+    Upload.objects.filter(pk=fresh.pk).update(updated_at=NOW - dt.timedelta(hours=1))
+
+    assert tidy(NOW)["abandoned"] == 1
+    assert list(Upload.objects.values_list("filename", flat=True)) == ["neu.mp4"]
+    assert not uploads.part_path(old).exists() and uploads.part_path(fresh).exists()
+
+
+def test_it_hands_a_version_a_killed_worker_left_running_to_a_worker_again(
+    landscape, django_capture_on_commit_callbacks
+):
+    from carecast.media.services import tidy
+
+    rendition = Rendition.objects.create(asset=landscape, key="tiktok", state=Work.RUNNING)
+    Rendition.objects.filter(pk=rendition.pk).update(created_at=NOW - dt.timedelta(hours=7))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tidy(NOW)["renditions"] == 1
+
+    rendition.refresh_from_db()
+    assert rendition.state == Work.DONE and rendition.probe["aspect_label"] == "9:16"
+
+
+def test_it_leaves_a_version_alone_that_is_still_being_made(landscape):
+    from carecast.media.services import tidy
+
+    rendition = Rendition.objects.create(asset=landscape, key="tiktok", state=Work.RUNNING)
+    Rendition.objects.filter(pk=rendition.pk).update(created_at=NOW - dt.timedelta(hours=1))
+
+    assert tidy(NOW)["renditions"] == 0
+    assert Rendition.objects.get(pk=rendition.pk).state == Work.RUNNING
