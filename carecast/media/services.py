@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import tempfile
 import uuid
+from functools import partial
 from pathlib import Path
 
 from django.core.files import File
@@ -195,7 +196,7 @@ def tidy(now: dt.datetime | None = None) -> dict[str, int]:
         state=Work.RUNNING, asset=None, updated_at__lt=now - STUCK
     )
     for upload in stuck_uploads:
-        transaction.on_commit(lambda pk=str(upload.pk): _enqueue_upload(pk))
+        transaction.on_commit(partial(_enqueue_upload, str(upload.pk)))
     stuck = list(
         Rendition.objects.filter(state=Work.RUNNING, created_at__lt=now - STUCK).values_list(
             "pk", flat=True
@@ -205,7 +206,7 @@ def tidy(now: dt.datetime | None = None) -> dict[str, int]:
         state=Work.WAITING, progress=0.0
     )
     for pk in stuck:
-        transaction.on_commit(lambda pk=pk: _enqueue(pk))
+        transaction.on_commit(partial(_enqueue, pk))
     return {"abandoned": len(abandoned), "uploads": len(stuck_uploads), "renditions": len(stuck)}
 
 
