@@ -101,6 +101,7 @@ class _History:
             defaults={"starts_on": today - dt.timedelta(days=200)},
         )
         self.followers: dict[int, list[int]] = {}
+        self.campaign_start: dt.date = self.campaign.starts_on or today - dt.timedelta(days=200)
 
     def followers_on(self, channel: Channel, index: int) -> int:
         return self.followers[channel.pk][max(0, min(index, DAYS - 1))]
@@ -128,7 +129,7 @@ class _History:
             day = self.today - dt.timedelta(days=DAYS - 1 - index)
             for _ in range(self.rng.choice([0, 1, 2, 2, 3] if day.weekday() < 5 else [0, 0, 1])):
                 title, department, kind = self.rng.choice(TOPICS)
-                if kind == "game" and day < self.campaign.starts_on:
+                if kind == "game" and day < self.campaign_start:
                     continue
                 when = _moment(self.rng, day, self.zone)
                 chosen = self.rng.sample(
@@ -197,16 +198,19 @@ class _History:
         )
 
     def applications(self) -> None:
-        rows, by_network = [], defaultdict(list)
-        for channel in self.channels:
-            by_network[channel.network].append(channel)
+        rows: list[JobApplication] = []
+        by_network: dict[str, list[Channel]] = defaultdict(list)
+        for each in self.channels:
+            by_network[each.network].append(each)
         jobs = ["Pflegefachkraft", "Hebamme", "Medizinische Fachangestellte", "Assistenzärztin"]
         for index in range(DAYS):
             day = self.today - dt.timedelta(days=DAYS - 1 - index)
-            in_campaign = day >= self.campaign.starts_on
+            in_campaign = day >= self.campaign_start
             for number in range(self.rng.choice([0, 0, 1, 1, 2, 3] if in_campaign else [0, 0, 1])):
                 network = self.rng.choice([*by_network, "", "", "google"])
-                channel = self.rng.choice(by_network[network]) if network in by_network else None
+                channel: Channel | None = (
+                    self.rng.choice(by_network[network]) if network in by_network else None
+                )
                 from_social = channel is not None
                 rows.append(
                     JobApplication(
@@ -245,7 +249,7 @@ class _History:
                         source="demo",
                     )  # fmt: skip
                 )
-            if day >= self.campaign.starts_on:
+            if day >= self.campaign_start:
                 visits = max(0, int(self.rng.gauss(30, 10)))
                 rows.append(
                     WebsiteVisitDay(

@@ -13,14 +13,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from carecast.analytics.models import (
     METRICS,
     ChannelSync,
     FollowerCount,
-    MetricSnapshot,
     Post,
     PostFormat,
 )
@@ -48,6 +47,8 @@ BUDGET = {"mastodon": 60, "bluesky": 300, "x": 100, "facebook": 15, "instagram":
 DEFAULT_BUDGET = 10
 # Followers and the account's recent posts (for imports) are read at most this often.
 ACCOUNT_EVERY = dt.timedelta(hours=1)
+# Posts written per transaction: one commit per request would cost more than the request.
+WRITE_EVERY = 500
 # A channel that failed without a Retry-After is asked again after this pause.
 ERROR_PAUSE = dt.timedelta(minutes=15)
 
@@ -130,28 +131,63 @@ def discover(now: dt.datetime | None = None, limit: int = 2000) -> int:
 
 def _store(posts: dict[str, Post], metrics: list[PostMetrics], now: dt.datetime) -> int:
     """One snapshot per post read; the post's latest counts and next stage move on."""
-    snapshots, changed, gone = [], [], 0
+    snapshots, rows, gone = [], [], 0
+    at = connection.ops.adapt_datetimefield_value(now)
     for item in metrics:
         post = posts.get(item.remote_id)
         if post is None:
             continue
-        post.last_synced_at = now
         if item.gone:
-            post.gone, post.next_sync_at = True, None
+            rows.append(_row(now, None, post.sync_stage, True, dict.fromkeys(METRICS), post.pk))
             gone += 1
-        else:
-            counts = item.counts()
-            snapshots.append(MetricSnapshot(post=post, taken_at=now, **counts))
-            for name in METRICS:
-                setattr(post, f"latest_{name}", counts[name])
-            post.sync_stage, post.next_sync_at = schedule_after(post.published_at, now)
-        changed.append(post)
-    fields = ["last_synced_at", "gone", "next_sync_at", "sync_stage"]
-    fields += [f"latest_{name}" for name in METRICS]
-    with transaction.atomic():
-        MetricSnapshot.objects.bulk_create(snapshots)
-        Post.objects.bulk_update(changed, fields)
+            continue
+        counts = item.counts()
+        snapshots.append((post.pk, at, *(counts[m] for m in METRICS)))
+        stage, next_at = schedule_after(post.published_at, now)
+        rows.append(_row(now, next_at, stage, False, counts, post.pk))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if snapshots:
+            cursor.executemany(INSERT_SNAPSHOT, snapshots)
+        _update_posts(cursor, rows)
     return gone
+
+
+INSERT_SNAPSHOT = (
+    "INSERT INTO analytics_metricsnapshot (post_id, taken_at, views, likes, comments, shares, "
+    "saves, link_clicks) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
+# Plain executemany for the two writes of every read: Django's bulk_create and bulk_update
+# compile each row (bulk_update a CASE per column and row) and cost several times the HTTP
+# requests they follow (bench/metric_sync). The column lists are pinned by the assert.
+UPDATE_POST = (
+    "UPDATE analytics_post SET last_synced_at = %s, next_sync_at = %s, sync_stage = %s, "
+    "gone = %s, latest_views = %s, latest_likes = %s, latest_comments = %s, "
+    "latest_shares = %s, latest_saves = %s, latest_link_clicks = %s WHERE id = %s"
+)
+assert METRICS == ("views", "likes", "comments", "shares", "saves", "link_clicks")
+
+
+def _row(now, next_at, stage, gone, counts, pk) -> tuple:
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(now)
+    following = ops.adapt_datetimefield_value(next_at) if next_at else None
+    if gone:
+        # A deleted post keeps its last numbers: only the bookkeeping changes.
+        return ("gone", at, pk)
+    return (at, following, stage, False, *(counts[m] for m in METRICS), pk)
+
+
+def _update_posts(cursor, rows: list[tuple]) -> None:
+    updates = [r for r in rows if r[0] != "gone"]
+    gone = [r[1:] for r in rows if r[0] == "gone"]
+    if updates:
+        cursor.executemany(UPDATE_POST, updates)
+    if gone:
+        cursor.executemany(
+            "UPDATE analytics_post SET last_synced_at = %s, gone = %s, next_sync_at = NULL "
+            "WHERE id = %s",
+            [(at, True, pk) for at, pk in gone],
+        )
 
 
 def _read_due(channel: Channel, connector, now: dt.datetime, result: SyncResult, budget: int):
@@ -163,12 +199,22 @@ def _read_due(channel: Channel, connector, now: dt.datetime, result: SyncResult,
         ]
     )
     size = connector.metrics_batch
-    for start in range(0, len(due), size):
-        batch = {post.remote_id: post for post in due[start : start + size]}
-        metrics = connector.fetch_metrics(list(batch))
-        result.requests += 1
-        result.gone += _store(batch, metrics, now)
-        result.posts += len(batch)
+    read: dict[str, Post] = {}
+    metrics: list[PostMetrics] = []
+    try:
+        for start in range(0, len(due), size):
+            batch = {post.remote_id: post for post in due[start : start + size]}
+            metrics += connector.fetch_metrics(list(batch))
+            result.requests += 1
+            read.update(batch)
+            if len(read) >= WRITE_EVERY:
+                result.gone += _store(read, metrics, now)
+                result.posts += len(read)
+                read, metrics = {}, []
+    finally:
+        # What was read before a 429 is kept; the rest waits for the next run.
+        result.gone += _store(read, metrics, now)
+        result.posts += len(read)
 
 
 def _import(channel: Channel, recent: list[RemotePost], now: dt.datetime) -> int:

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS posts (
     url TEXT NOT NULL, language TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL,
     data TEXT NOT NULL, PRIMARY KEY (network, id)
 );
+-- An account's posts (counts in every Mastodon account entity): without it, a scan per status.
+CREATE INDEX IF NOT EXISTS posts_by_account ON posts (network, handle);
 CREATE TABLE IF NOT EXISTS media (
     network TEXT NOT NULL, id TEXT NOT NULL, handle TEXT NOT NULL, mime_type TEXT NOT NULL,
     alt_text TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL, content BLOB NOT NULL,

@@ -222,12 +222,14 @@ def _own_status(req: Request, status_id: str, account: dict[str, Any] | None) ->
 def get_statuses(req: Request) -> Response:
     """``GET /api/v1/statuses?id[]=…`` (Mastodon 4.3): the statuses found, the rest left out."""
     ids = (req.query.get("id[]") or [])[:20]
-    found = []
+    found, authors = [], {}
     for status_id in ids:
         post = req.store.post(NETWORK, status_id)
         account = req.store.account(NETWORK, post["account"]) if post else None
         if post is not None and account is not None:
-            found.append(status_entity(req, post, account))
+            if account["handle"] not in authors:
+                authors[account["handle"]] = entities.account_entity(req, account)
+            found.append(status_entity(req, post, account, authors[account["handle"]]))
     return Response(200, found)
 
 

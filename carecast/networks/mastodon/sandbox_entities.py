@@ -82,7 +82,13 @@ def _media_type(mime: str) -> str:
     return "audio" if mime.startswith("audio/") else "unknown"
 
 
-def status_entity(req: Request, post: dict[str, Any], account: dict[str, Any]) -> dict[str, Any]:
+def status_entity(
+    req: Request,
+    post: dict[str, Any],
+    account: dict[str, Any],
+    author: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``author``: the account's entity when the caller already built it (a list of statuses)."""
     data, base, username = post["data"], req.base_url, account["handle"]
     return {
         "id": post["id"],
@@ -102,7 +108,7 @@ def status_entity(req: Request, post: dict[str, Any], account: dict[str, Any]) -
         "content": render_content(post["text"]),
         "reblog": None,
         "application": {"name": data.get("application", "carecast"), "website": None},
-        "account": account_entity(req, account),
+        "account": author or account_entity(req, account),
         "media_attachments": [media_entity(req, m) for m in post["media"]],
         "mentions": [
             {
