@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "compliance.flagged": _a("Post flagged by a check"),
     # media and consent
     "media.updated": _a("Media file changed"),
+    "media.uploaded": _a("Video uploaded"),
+    "media.fit_requested": _a("Video version for a network requested"),
     "consent.recorded": _a("Consent recorded"),
     "consent.changed": _a("Consent changed"),
     "consent.withdrawn": _a("Consent withdrawn"),
