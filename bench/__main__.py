@@ -5,7 +5,17 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["dispatch", "triage", "textcount", "ingest", "live", "chaos", "media", "pages"]
+BENCHMARKS = [
+    "dispatch",
+    "triage",
+    "textcount",
+    "ingest",
+    "live",
+    "chaos",
+    "media",
+    "pages",
+    "metric_sync",
+]
 
 
 def main(argv: list[str]) -> int:
