@@ -116,7 +116,7 @@ class TikTokConnector(Connector):
         except httpx.HTTPError as exc:
             raise error_from_exception(exc, False, network_label=LABEL) from exc
         answer = _json(response)
-        error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+        error = _error_body(answer)
         code = str(error.get("code") or "")
         if response.status_code < 400 and code in ("", "ok"):
             data = answer.get("data")
@@ -322,7 +322,7 @@ class TikTokConnector(Connector):
         except httpx.HTTPError as exc:
             raise error_from_exception(exc, False, network_label=LABEL) from exc
         answer = _json(response)
-        error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+        error = _error_body(answer)
         if response.status_code >= 400 or str(error.get("code") or "ok") != "ok":
             raise _error(
                 response,
@@ -388,6 +388,11 @@ def _the_video(post: PostRequest) -> MediaFile:
     if not videos[0].path.exists():
         raise ConnectorError("The video file is missing.", permanent=True)
     return videos[0]
+
+
+def _error_body(answer: dict[str, Any]) -> dict[str, Any]:
+    error = answer.get("error")
+    return error if isinstance(error, dict) else {}
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -254,10 +254,10 @@ class YouTubeConnector(Connector):
         """
         from django.conf import settings
 
-        quota = int(
-            self.account.config.get("daily_quota")
-            or getattr(settings, "CARECAST_YOUTUBE_DAILY_QUOTA", DEFAULT_DAILY_QUOTA)
+        configured = self.account.config.get("daily_quota") or getattr(
+            settings, "CARECAST_YOUTUBE_DAILY_QUOTA", DEFAULT_DAILY_QUOTA
         )
+        quota = int(configured or DEFAULT_DAILY_QUOTA)
         return 0, uploads_per_day(quota)
 
     def delete(self, remote_id: str) -> None:
