@@ -9,4 +9,5 @@ urlpatterns = [
     path("add/", views.add, name="add"),
     path("<int:peer_id>/remove/", views.remove, name="remove"),
     path("count/", views.count_now, name="count"),
+    path("ranking.<str:fmt>", views.export, name="export"),
 ]

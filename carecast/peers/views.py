@@ -36,6 +36,44 @@ def _page(request, form=None):
     return render(request, "peers/ranking.html", context, status=400 if form else 200)
 
 
+@person_required
+def export(request, fmt: str):
+    """The ranking as CSV or XLSX, numbers unrounded, missing ones empty."""
+    from carecast.reports.spreadsheet import download
+
+    rows = ranking.ranking(
+        request.person.organisation, timezone.localdate(), request.GET.get("by", "engagement")
+    )
+    headers = [
+        _("Place"),
+        _("Account"),
+        _("Network"),
+        _("Handle"),
+        _("ours"),
+        _("Followers"),
+        _("Growth (30 days)"),
+        _("Posts per week"),
+        _("Interactions per post"),
+        _("Engagement rate"),
+    ]
+    body = [
+        [
+            r.place,
+            r.peer.name,
+            r.peer.get_network_display(),
+            r.peer.handle,
+            "x" if r.is_own else "",
+            r.followers,
+            r.growth,
+            r.posts_per_week,
+            r.interactions_per_post,
+            r.engagement_rate,
+        ]
+        for r in rows
+    ]
+    return download(f"klinikvergleich-{timezone.localdate()}", headers, body, fmt)
+
+
 @require_POST
 @person_required
 def add(request):

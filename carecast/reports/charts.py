@@ -26,7 +26,8 @@ class Chart:
     description: str
     svg: SafeString
     headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)  # as shown: "1.234", "–"
+    data: list[list] = field(default_factory=list)  # the same, unformatted (spreadsheets)
 
 
 def fmt(value: float | None, decimals: int = 0) -> str:
@@ -157,7 +158,8 @@ def bar_chart(
         )
     parts.append(tail)
     rows = [[label, fmt(value, decimals)] for label, value in bars]
-    return Chart(title, description, mark_safe("".join(parts)), ["", title], rows)  # noqa: S308
+    data = [[label, value] for label, value in bars]
+    return Chart(title, description, mark_safe("".join(parts)), ["", title], rows, data)  # noqa: S308
 
 
 def heatmap(
@@ -196,10 +198,12 @@ def heatmap(
             )
     parts.append(tail)
     rows = [[day, *(fmt(v, 1) for v in grid[i])] for i, day in enumerate(days)]
+    data = [[day, *grid[i]] for i, day in enumerate(days)]
     return Chart(
         title,
         description,
         mark_safe("".join(parts)),  # noqa: S308 - every text is escaped above
         ["", *(f"{h}" for h in hours)],
         rows,
+        data,
     )

@@ -86,6 +86,29 @@ def dashboard_page(request):
     return render(request, "reports/dashboard.html", {**head, "body": mark_safe(body)})  # noqa: S308 - our own rendered template
 
 
+CHARTS = ("reach", "formats", "departments", "times")
+
+
+@person_required
+def chart_table(request, chart: str, fmt: str):
+    """A dashboard chart's table (the one under "Als Tabelle zeigen") as CSV or XLSX."""
+    from django.http import Http404
+
+    from carecast.reports.spreadsheet import download
+
+    if chart not in CHARTS:
+        raise Http404
+    person = request.person
+    today = timezone.localdate()
+    months = int(request.GET["months"]) if request.GET.get("months") in {"3", "6", "12"} else 12
+    start = Month.of(today).plus(-(months - 1)).first
+    built = dashboard.build(
+        person.organisation, _scope(person), start, today + dt.timedelta(days=1)
+    )
+    table = built[f"{chart}_chart"]
+    return download(f"{chart}-{start}-{today}", table.headers, table.data, fmt)
+
+
 @person_required
 def report_pdf(request, month: str):
     person = request.person

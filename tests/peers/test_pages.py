@@ -94,3 +94,11 @@ def test_it_lets_the_lead_remove_a_peer_but_not_our_own_channel(org, anna, chann
     assert client.post(f"/analytics/peers/{own.pk}/remove/").status_code == 404
     assert client.post(f"/analytics/peers/{peer.pk}/remove/").status_code == 302
     assert list(Peer.objects.values_list("name", flat=True)) == ["Unsere"]
+
+
+def test_it_exports_the_ranking_and_defuses_formulas(org, ben):
+    _peer(org, "=HYPERLINK(1)", 10000, 400)
+    response = _client(ben).get("/analytics/peers/ranking.csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Platz,Konto,Netzwerk") and "'=HYPERLINK(1)" in text
+    assert _client(ben).get("/analytics/peers/ranking.xlsx").content[:2] == b"PK"

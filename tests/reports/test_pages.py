@@ -63,3 +63,17 @@ def test_it_lets_the_lead_keep_the_list_and_says_which_line_is_wrong(org, anna):
         saved.recipient_list == ["gf@klinikum.test", "presse@klinikum.test"]
         and saved.language == "en"
     )
+
+
+def test_it_exports_a_charts_table_with_unformatted_numbers(ben, history, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC))
+    response = _client(ben).get("/analytics/dashboard/formats.csv?months=3")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert (
+        response["Content-Type"].startswith("text/csv")
+        and "attachment" in response["Content-Disposition"]
+    )
+    assert "Video,95.0" in lines and "Text," in lines  # a format without figures stays empty
+    book = _client(ben).get("/analytics/dashboard/times.xlsx")
+    assert book.content[:2] == b"PK"
+    assert _client(ben).get("/analytics/dashboard/nothing.csv").status_code == 404

@@ -290,6 +290,10 @@ RULES: dict[str, Rule] = {
     "peers:add": POST(LOGIN, 403, 403, 403, 403, 400, data={"network": "mastodon", "profile": ""}),
     "peers:remove": POST(*LEAD, kwargs={"peer_id": lambda w: _peer(w).pk}),
     "peers:count": POST(*LEAD),
+    "peers:export": GET(*SIGNED_IN, kwargs={"fmt": lambda w: "xlsx"}),
+    "reports:chart_table": GET(
+        *SIGNED_IN, kwargs={"chart": lambda w: "times", "fmt": lambda w: "csv"}
+    ),
     "reports:dashboard": GET(*SIGNED_IN),
     # Organisation-wide numbers: not for department editors (their dashboard is scoped).
     "reports:report": GET(LOGIN, OK, 403, 403, OK, OK),
