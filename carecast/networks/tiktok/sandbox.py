@@ -17,11 +17,8 @@ TikTok refuses unaudited apps; ``comment_disabled``/``duet_disabled``/``stitch_d
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import subprocess
-import tempfile
 import threading
 from html import escape
 from typing import Any
@@ -30,6 +27,7 @@ from urllib.parse import urlencode
 from carecast.sandbox.oauth import _BUTTONS
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure
+from carecast.sandbox.video_probe import probe
 from carecast.sandbox.viewer import page as html_page
 
 router = Router()
@@ -333,45 +331,8 @@ def _finish_upload(req: Request, session: dict[str, Any]) -> None:
     publish = _state(req)["publishes"][session["publish_id"]]
     content = bytes(session["received"])
     publish["status"] = "PROCESSING_DOWNLOAD"
-    publish["probe"] = _probe(content)
+    publish["probe"] = probe(content)
     publish["content"] = content
-
-
-def _probe(content: bytes) -> dict[str, Any] | None:
-    """What ffprobe reads in the upload; None when it is no video."""
-    with tempfile.NamedTemporaryFile(suffix=".bin") as handle:
-        handle.write(content)
-        handle.flush()
-        try:
-            result = subprocess.run(  # noqa: S603 - fixed arguments, our own temp file
-                [
-                    "ffprobe",
-                    "-v",
-                    "error",
-                    "-print_format",
-                    "json",
-                    "-show_streams",
-                    "-show_format",
-                    handle.name,
-                ],
-                capture_output=True,
-                timeout=30,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-    try:
-        info = json.loads(result.stdout or b"{}")
-    except ValueError:
-        return None
-    videos = [s for s in info.get("streams") or [] if s.get("codec_type") == "video"]
-    if result.returncode != 0 or not videos:
-        return None
-    return {
-        "duration": float((info.get("format") or {}).get("duration") or 0),
-        "width": videos[0].get("width"),
-        "height": videos[0].get("height"),
-    }
 
 
 @router.route("POST", "/tiktok/v2/post/publish/status/fetch")

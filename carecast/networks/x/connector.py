@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from carecast.networks.base import (
 
 LABEL = "X"
 ALT_TEXT_LIMIT = 1000  # X's own limit for media alt text
+SEGMENT_BYTES = 4 * 1024 * 1024  # APPEND segments: at most 5 MB each
 RECENT_POSTS = 100  # the most X lists in one page
 LOOKUP_MAX_PAGES = 5  # how far a look-up pages back: X bills every post it returns
 LOOKUP_MARGIN = timedelta(minutes=10)  # X's clock may differ from ours
@@ -199,6 +201,9 @@ class XConnector(Connector):
         self.timeout = timeout
         self._client: httpx.Client | None = None
         self._refreshed = False
+        # How long to wait for X to process a video, and a factor on its check_after_secs.
+        self.video_wait_seconds = float(account.config.get("video_wait_seconds", 300))
+        self.poll_scale = float(account.config.get("poll_scale", 1))
 
     @property
     def client(self) -> httpx.Client:
@@ -334,8 +339,12 @@ class XConnector(Connector):
         return found
 
     def _upload(self, item: MediaFile) -> str:
+        if item.mime_type.startswith("video/"):
+            return self._set_alt(self._upload_video(item), item)
         if not item.mime_type.startswith("image/"):
-            raise ConnectorError(f"{LABEL}: only images can be attached for now.", permanent=True)
+            raise ConnectorError(
+                f"{LABEL}: only images and videos can be attached.", permanent=True
+            )
         try:
             content = item.path.read_bytes()
         except OSError as exc:
@@ -346,11 +355,70 @@ class XConnector(Connector):
         action = "Could not upload media"
         data = self._request("POST", "/2/media/upload", action, data=form, files=files)
         media_id = self._parse(MediaUploaded, data, action).data.id
+        return self._set_alt(media_id, item)
+
+    def _set_alt(self, media_id: str, item: MediaFile) -> str:
         if item.alt_text.strip():
             alt = {"alt_text": {"text": item.alt_text[:ALT_TEXT_LIMIT]}}
             body = {"id": media_id, "metadata": alt}
             self._request("POST", "/2/media/metadata", "Could not set the alt text", json=body)
         return media_id
+
+    def _upload_video(self, item: MediaFile) -> str:
+        """The chunked upload (https://docs.x.com/x-api/media/quickstart/media-upload-chunked):
+        INIT with the size, APPEND segments of at most 5 MB in order, FINALIZE, then STATUS
+        until X has processed the video. An upload left unfinished by a crash is never
+        attached to anything; X drops it (``expires_after_secs``)."""
+        action = "Could not upload the video"
+        size = item.path.stat().st_size
+        init = {
+            "command": "INIT",
+            "media_type": item.mime_type,
+            "total_bytes": str(size),
+            "media_category": "amplify_video",
+        }
+        media_id = self._parse(
+            MediaUploaded, self._request("POST", "/2/media/upload", action, data=init), action
+        ).data.id
+        try:
+            handle = item.path.open("rb")
+        except OSError as exc:
+            raise ConnectorError(f"The video cannot be read: {exc}", permanent=True) from exc
+        with handle:
+            index = 0
+            while part := handle.read(SEGMENT_BYTES):
+                form = {"command": "APPEND", "media_id": media_id, "segment_index": str(index)}
+                files = {"media": (item.path.name, part, "application/octet-stream")}
+                self._send_upload(form, files, action)
+                index += 1
+        form = {"command": "FINALIZE", "media_id": media_id}
+        info = self._request("POST", "/2/media/upload", action, data=form)
+        deadline = time.monotonic() + self.video_wait_seconds
+        while True:
+            processing = ((info or {}).get("data") or {}).get("processing_info") or {}
+            state = processing.get("state", "succeeded")
+            if state == "succeeded":
+                return media_id
+            if state == "failed":
+                why = (processing.get("error") or {}).get("message") or "unknown"
+                raise ConnectorError(f"{LABEL} could not process the video: {why}", permanent=True)
+            wait = float(processing.get("check_after_secs") or 1)
+            if time.monotonic() + wait > deadline:
+                raise ConnectorError(f"{LABEL} is still processing the video; trying again later.")
+            time.sleep(wait * self.poll_scale)
+            params = {"command": "STATUS", "media_id": media_id}
+            info = self._request(
+                "GET", "/2/media/upload", "Could not check the video", params=params
+            )
+
+    def _send_upload(self, form: dict[str, str], files: dict[str, Any], action: str) -> None:
+        """APPEND answers 2xx without a body."""
+        response = self._send("POST", "/2/media/upload", False, data=form, files=files)
+        if response.status_code == 401 and self._can_refresh():
+            self._refresh()
+            response = self._send("POST", "/2/media/upload", False, data=form, files=files)
+        if response.status_code >= 400:
+            raise error_from_response(response, LABEL, action)
 
     def post_url(self, tweet_id: str) -> str:
         web = str(self.account.config.get("web_url") or "https://x.com").rstrip("/")

@@ -306,6 +306,12 @@ def _check_media(req: Request, account: dict[str, Any], media_ids: list[str]) ->
         info = req.store.media_info(NETWORK, media_id)
         if info is None or info["account"] != account["handle"]:
             raise invalid_request("Your media IDs are invalid.", "media.media_ids", media_id)
+        if info["meta"].get("processing"):
+            raise invalid_request(
+                "Your media IDs are invalid: the media is still being processed.",
+                "media.media_ids",
+                media_id,
+            )
 
 
 def _is_duplicate(req: Request, account: dict[str, Any], text: str) -> bool:
@@ -356,6 +362,9 @@ def hide_reply(req: Request, tweet_id: str) -> Response:
 @router.route("POST", "/2/media/upload")
 def upload_media(req: Request) -> Response:
     account = _authenticate(req)
+    command = str(req.param("command") or "")
+    if command:
+        return _chunked(req, account, command)
     uploads = req.files.get("media")
     if not uploads:
         raise invalid_request("A media file is required.", "media", "")
@@ -377,6 +386,106 @@ def upload_media(req: Request) -> Response:
     if size:
         data["image"] = {"image_type": mime, "w": size[0], "h": size[1]}
     return Response(200, {"data": data})
+
+
+# --- chunked media upload (videos): INIT, APPEND, FINALIZE, STATUS ------------------------
+# https://docs.x.com/x-api/media/quickstart/media-upload-chunked: segments of at most 5 MB,
+# numbered from 0 (``segment_index``); FINALIZE checks that they add up to ``total_bytes``;
+# the video is then processed (STATUS ``pending`` → ``in_progress`` → ``succeeded``/
+# ``failed``; ``x_processing_polls`` setting, default 1) and cannot be posted before.
+VIDEO_LIMIT = 512 * 1024 * 1024
+SEGMENT_LIMIT = 5 * 1024 * 1024
+
+
+def _sessions(req: Request) -> dict[str, dict[str, Any]]:
+    with req.store.lock:
+        if not hasattr(req.server, "x_media_sessions"):
+            req.server.x_media_sessions = {}  # type: ignore[attr-defined]
+        return req.server.x_media_sessions  # type: ignore[attr-defined]
+
+
+def _session(req: Request, account: dict[str, Any], media_id: str) -> dict[str, Any]:
+    session = _sessions(req).get(media_id)
+    if session is None or session["handle"] != account["handle"]:
+        raise invalid_request("Your media ID is invalid.", "media_id", media_id)
+    return session
+
+
+def _chunked(req: Request, account: dict[str, Any], command: str) -> Response:
+    if command == "INIT":
+        mime = str(req.param("media_type") or "").lower()
+        total = int(req.param("total_bytes") or 0)
+        if not mime.startswith(("video/", "image/")):
+            raise invalid_request("media_type is invalid.", "media_type", mime)
+        if not 0 < total <= VIDEO_LIMIT:
+            raise invalid_request("total_bytes is invalid.", "total_bytes", total)
+        media_id = req.store.next_id(NETWORK)
+        _sessions(req)[media_id] = {
+            "handle": account["handle"],
+            "mime": mime,
+            "total": total,
+            "category": str(req.param("media_category") or ""),
+            "segments": {},
+            "state": "uploading",
+            "polls": 0,
+        }
+        data = {"id": media_id, "media_key": f"7_{media_id}", "expires_after_secs": 86400}
+        return Response(200, {"data": data})
+    session = _session(req, account, str(req.param("media_id") or ""))
+    media_id = str(req.param("media_id"))
+    if command == "APPEND":
+        uploads = req.files.get("media")
+        index = int(req.param("segment_index") if req.param("segment_index") is not None else -1)
+        if not uploads or not 0 <= index <= 999:
+            raise invalid_request("segment_index and media are required.", "segment_index", index)
+        if len(uploads[0].data) > SEGMENT_LIMIT:
+            raise invalid_request("A segment may be at most 5 MB.", "media", len(uploads[0].data))
+        if session["state"] != "uploading":
+            raise invalid_request("The upload is already finalized.", "media_id", media_id)
+        session["segments"][index] = uploads[0].data
+        return Response(204, None)
+    if command == "FINALIZE":
+        indices = sorted(session["segments"])
+        content = b"".join(session["segments"][i] for i in indices)
+        if indices != list(range(len(indices))) or len(content) != session["total"]:
+            raise invalid_request(
+                "File size mismatch: segments do not add up to total_bytes.", "media_id", media_id
+            )
+        from carecast.sandbox.video_probe import probe
+
+        found = probe(content) if session["mime"].startswith("video/") else {}
+        session.update(state="pending", probe=found)
+        req.store.add_media(
+            NETWORK, account["handle"], media_id, session["mime"], content, "", {"processing": True}
+        )
+        return Response(200, {"data": {"id": media_id, **_processing(session)}})
+    raise invalid_request("command is invalid.", "command", command)
+
+
+def _processing(session: dict[str, Any]) -> dict[str, Any]:
+    if session["state"] == "succeeded":
+        return {"processing_info": {"state": "succeeded", "progress_percent": 100}}
+    if session["state"] == "failed":
+        error = {"code": 1, "name": "InvalidMedia", "message": "Invalid or Unsupported media."}
+        return {"processing_info": {"state": "failed", "error": error}}
+    return {"processing_info": {"state": session["state"], "check_after_secs": 1}}
+
+
+@router.route("GET", "/2/media/upload")
+def media_status(req: Request) -> Response:
+    account = _authenticate(req)
+    if req.arg("command") != "STATUS":
+        raise invalid_request("command must be STATUS.", "command", req.arg("command"))
+    media_id = req.arg("media_id") or ""
+    session = _session(req, account, media_id)
+    if session["state"] in ("pending", "in_progress"):
+        session["polls"] += 1
+        session["state"] = "in_progress"
+        if session["polls"] > int(req.server.settings.get("x_processing_polls", 1)):
+            session["state"] = "succeeded" if session["probe"] is not None else "failed"
+            if session["state"] == "succeeded":
+                req.store.update_media(NETWORK, media_id, meta={"probe": session["probe"]})
+    return Response(200, {"data": {"id": media_id, **_processing(session)}})
 
 
 @router.route("POST", "/2/media/metadata")
