@@ -1,6 +1,7 @@
 """bench/pages: the analytics dashboard, the calendar and a campaign page on a big history.
 
-N publications and S metric snapshots (default 100,000 and 1,000,000) in PostgreSQL, served
+N publications and S metric snapshots (default 100,000 and 1,000,000; at most 27 posts a day,
+so 100,000 reach back about ten years — ``bench/pages_data``) in PostgreSQL, served
 by uvicorn on 127.0.0.1 like ``carecast serve``; each page is asked at 10 requests/s (open
 loop) and its p95 latency is compared with a bare signed-in Django view that reads one
 indexed row, in the same run: each page should stay within 3× of it. The time to render the

@@ -41,24 +41,29 @@ PEERS = [
 ]
 
 
+PER_DAY = 27  # a hospital group's posts over all its channels on an ordinary day
+
+
 def seed(
     organisation, publications: int, snapshots: int, today: dt.date, seed_value: int = 14
 ) -> None:
-    """Write the history; ``today`` is the last day with posts."""
+    """Write the history; ``today`` is the last day with posts. At most ``PER_DAY`` posts a
+    day on average: 100,000 publications are about ten years, a few thousand one year."""
     from carecast.analytics import rollup
 
+    span = max(400, publications // PER_DAY)
     rng = random.Random(seed_value)
     zone = ZoneInfo(organisation.timezone)
     channels, departments, campaigns = _setup(organisation)
     posts = _publications(
-        organisation, channels, departments, campaigns, publications, today, zone, rng
+        organisation, channels, departments, campaigns, publications, (today, span), zone, rng
     )
     _snapshots(posts, snapshots, rng)
     _followers(channels, today, rng)
     _applications(organisation, channels, campaigns, departments, today, zone, rng)
     _visits(organisation, today, rng)
     _peers(organisation, today, rng)
-    rollup.rebuild_days(organisation, today - dt.timedelta(days=420))
+    rollup.rebuild_days(organisation, today - dt.timedelta(days=span + 20))
 
 
 def _setup(organisation):
@@ -100,7 +105,8 @@ def _when(rng: random.Random, today: dt.date, zone: ZoneInfo, days: int = 400) -
     return dt.datetime.combine(day, dt.time(hour, rng.randrange(0, 60, 5)), tzinfo=zone)
 
 
-def _publications(organisation, channels, departments, campaigns, total, today, zone, rng):
+def _publications(organisation, channels, departments, campaigns, total, period, zone, rng):
+    today, span = period
     from carecast.analytics.models import Post
     from carecast.publishing.models import Publication, State
     from carecast.stories.models import Story, Variant
@@ -128,7 +134,7 @@ def _publications(organisation, channels, departments, campaigns, total, today, 
     stories = list(Story.objects.filter(organisation=organisation).order_by("pk"))[-len(stories) :]
     variants, pubs, posts = [], [], []
     for story in stories:
-        when = _when(rng, today, zone)
+        when = _when(rng, today, zone, span)
         for channel in channels:
             if len(variants) >= total:
                 break
