@@ -24,6 +24,7 @@ from carecast.networks.base import (
     PostResult,
     Reply,
 )
+from carecast.networks.x.metrics import XMetrics
 
 LABEL = "X"
 ALT_TEXT_LIMIT = 1000  # X's own limit for media alt text
@@ -182,7 +183,7 @@ def is_same_post(tweet: Tweet, post: PostRequest) -> bool:
 # --- the connector -----------------------------------------------------------------------
 
 
-class XConnector(Connector):
+class XConnector(XMetrics, Connector):
     """Client of the X API v2 over httpx (OAuth 2 user context).
 
     Not idempotent: X has no idempotency key. Before re-sending a post whose outcome is

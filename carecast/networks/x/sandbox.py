@@ -111,7 +111,88 @@ def tweet_entity(post: dict[str, Any], fields: set[str]) -> dict[str, Any]:
         entity["in_reply_to_user_id"] = data["in_reply_to_user_id"]
     if "referenced_tweets" in fields and data.get("in_reply_to_tweet_id"):
         entity["referenced_tweets"] = [{"type": "replied_to", "id": data["in_reply_to_tweet_id"]}]
+    if "public_metrics" in fields:
+        stored = data.get("public_metrics") or {}
+        entity["public_metrics"] = {name: int(stored.get(name, 0)) for name in PUBLIC_METRICS}
+    if "non_public_metrics" in fields:
+        stored = data.get("non_public_metrics") or {}
+        entity["non_public_metrics"] = {name: int(stored.get(name, 0)) for name in PRIVATE_METRICS}
     return entity
+
+
+# https://docs.x.com/x-api/fundamentals/metrics: counts on every Post; the non-public ones only
+# for the author's own Posts of the last 30 days (user context).
+PUBLIC_METRICS = (
+    "retweet_count", "reply_count", "like_count", "quote_count", "bookmark_count",
+    "impression_count",
+)  # fmt: skip
+PRIVATE_METRICS = ("impression_count", "url_link_clicks", "user_profile_clicks")
+PRIVATE_DAYS = 30
+
+
+@router.route("GET", "/2/tweets")
+def lookup_tweets(req: Request) -> Response:
+    """``GET /2/tweets?ids=…`` (up to 100): the Posts found in ``data``, the rest in ``errors``.
+
+    Asking ``non_public_metrics`` of someone else's Post, or of one older than 30 days, is a
+    field authorisation error for that Post (it is left out of ``data``).
+    """
+    account = _authenticate(req)
+    ids = [i for i in (req.arg("ids") or "").split(",") if i]
+    if not 1 <= len(ids) <= 100:
+        raise invalid_request(
+            f"The number of values in the `ids` query parameter list [{len(ids)}] is not "
+            "between 1 and 100",
+            "ids",
+            req.arg("ids") or "",
+        )
+    fields = set((req.arg("tweet.fields") or "").split(","))
+    found, problems = [], []
+    for tweet_id in ids:
+        post = req.store.post(NETWORK, tweet_id)
+        if post is None:
+            problems.append(_not_found(tweet_id))
+        elif "non_public_metrics" in fields and not _private_allowed(post, account):
+            problems.append(_field_refused(tweet_id))
+        else:
+            found.append(tweet_entity(post, fields))
+    body: dict[str, Any] = {"data": found} if found else {}
+    if problems:
+        body["errors"] = problems
+    return Response(200, body)
+
+
+def _private_allowed(post: dict[str, Any], account: dict[str, Any]) -> bool:
+    import datetime as dt
+
+    created = dt.datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
+    young = dt.datetime.now(dt.UTC) - created <= dt.timedelta(days=PRIVATE_DAYS)
+    return post["account"] == account["handle"] and young
+
+
+def _not_found(tweet_id: str) -> dict[str, Any]:
+    return {
+        "value": tweet_id,
+        "detail": f"Could not find tweet with ids: [{tweet_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "resource_id": tweet_id,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }
+
+
+def _field_refused(tweet_id: str) -> dict[str, Any]:
+    return {
+        "value": "non_public_metrics",
+        "detail": "Sorry, you are not authorized to access 'non_public_metrics' on a Tweet.",
+        "title": "Field Authorization Error",
+        "resource_type": "tweet",
+        "field": "non_public_metrics",
+        "parameter": "tweet.fields",
+        "resource_id": tweet_id,
+        "type": "https://api.twitter.com/2/problems/not-authorized-for-field",
+    }
 
 
 # --- users and timelines -----------------------------------------------------------------
@@ -120,11 +201,14 @@ def tweet_entity(post: dict[str, Any], fields: set[str]) -> dict[str, Any]:
 @router.route("GET", "/2/users/me")
 def users_me(req: Request) -> Response:
     account = _authenticate(req)
-    user = {
+    user: dict[str, Any] = {
         "id": account["user_id"],
         "name": account["display_name"],
         "username": account["handle"],
     }
+    if "public_metrics" in (req.arg("user.fields") or "").split(","):
+        followers = int(account["options"].get("followers_count", 0))
+        user["public_metrics"] = {"followers_count": followers, "following_count": 0}
     return Response(200, {"data": user})
 
 
