@@ -109,3 +109,34 @@ def test_it_says_when_the_page_has_no_instagram_account(db, sandbox, meta_app):
     started = flow.begin({}, CALLBACK)
     with pytest.raises(ConnectError, match="no Instagram professional account"):
         flow.complete(started.pending, consent(started.url, [page["id"]]))
+
+
+def test_it_subscribes_the_page_to_the_webhooks_when_they_are_configured(
+    db, sandbox, meta_app, settings
+):
+    settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN = "hook-token-7f3a"
+    babytown = sandbox.add_account("facebook", "babytown", "t1", display_name="Babytown")
+    flow = FacebookFlow()
+    started = flow.begin({}, CALLBACK)
+    assert "pages_manage_metadata" in started.url
+    account = flow.complete(started.pending, consent(started.url, [babytown["id"]]))
+    [sent] = sandbox.requests("facebook", f"/graph/v21.0/{babytown['id']}/subscribed_apps", "POST")
+    page_token = account.credentials["access_token"]
+    assert sent["headers"]["authorization"] == f"Bearer {page_token}"
+    assert sandbox.fb_subscriptions[babytown["id"]] == ["feed"]
+
+
+def test_it_connects_without_subscribing_when_webhooks_are_off_or_refused(
+    db, sandbox, meta_app, settings
+):
+    babytown = sandbox.add_account("facebook", "babytown", "t1", display_name="Babytown")
+    flow = FacebookFlow()
+    started = flow.begin({}, CALLBACK)
+    assert "pages_manage_metadata" not in started.url
+    flow.complete(started.pending, consent(started.url, [babytown["id"]]))
+    assert sandbox.requests("facebook", method="POST") == []
+    settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN = "hook-token-7f3a"
+    sandbox.inject_fault(path=f"/graph/v21.0/{babytown['id']}/subscribed_apps", status=500)
+    started = flow.begin({}, CALLBACK)
+    account = flow.complete(started.pending, consent(started.url, [babytown["id"]]))
+    assert account.remote_user_id == babytown["id"]  # polling reads the comments anyway

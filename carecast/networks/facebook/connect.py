@@ -13,6 +13,7 @@ told apart by the "Page" field of the start form.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
@@ -31,15 +32,23 @@ from carecast.networks.connect.base import (
 )
 from carecast.networks.facebook.graph import GRAPH_VERSION
 
+log = logging.getLogger(__name__)
+
 # Posting as the Page, reading its posts and comments, hiding comments, listing Pages.
 SCOPES = "pages_show_list pages_manage_posts pages_read_engagement pages_manage_engagement"
+# Subscribing the Page to the app's webhooks (only asked for when they are configured).
+WEBHOOK_SCOPE = "pages_manage_metadata"
 PAGE_FIELDS = "id,name,access_token,tasks,instagram_business_account{id,username}"
 
 
 class MetaLoginFlow(OAuthFlow):
     """Facebook Login for Business; subclasses turn the chosen Page into their account."""
 
-    scopes = SCOPES
+    @property
+    def scopes(self) -> str:  # type: ignore[override]
+        if settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN:
+            return f"{SCOPES} {WEBHOOK_SCOPE}"
+        return SCOPES
 
     def fields(self) -> list[FormField]:
         return [
@@ -90,6 +99,8 @@ class MetaLoginFlow(OAuthFlow):
         long_lived = _graph(base, "oauth/access_token", exchange)
         pages = _graph(base, "me/accounts", {"fields": PAGE_FIELDS}, long_lived["access_token"])
         page = choose_page(pages.get("data") or [], pending.get("page", ""))
+        if settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN:
+            subscribe_page(base, page)
         return self.account_for(base, page, pending)
 
     def account_for(
@@ -128,6 +139,26 @@ def choose_page(pages: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
     raise ConnectError(
         _("Please name the Page to connect in the “Page” field: %(names)s") % {"names": names}
     )
+
+
+def subscribe_page(base: str, page: dict[str, Any]) -> bool:
+    """Ask Meta to send this Page's comment events (and its Instagram account's) to the
+    app's webhook: ``POST /{page-id}/subscribed_apps?subscribed_fields=feed`` with the Page
+    token (https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps/).
+    A refusal is logged, not fatal: polling reads the comments anyway."""
+    headers = {"Authorization": f"Bearer {page['access_token']}"}
+    try:
+        with make_client(base, headers=headers) as http:
+            response = http.post(
+                f"/{GRAPH_VERSION}/{page['id']}/subscribed_apps",
+                data={"subscribed_fields": "feed"},
+            )
+        done = response.status_code == 200 and response.json().get("success") is True
+    except (httpx.HTTPError, ValueError, AttributeError):
+        done = False
+    if not done:
+        log.warning("Page %s: webhook subscription refused; comments are polled", page["id"])
+    return done
 
 
 def _graph(base: str, path: str, params: dict[str, str], token: str = "") -> dict[str, Any]:

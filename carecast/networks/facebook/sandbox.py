@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from typing import Any
 
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
@@ -18,6 +19,7 @@ from carecast.sandbox.store import AuthFailure, now_iso
 
 router = Router()
 NETWORK = "facebook"
+_SUBSCRIPTIONS_LOCK = threading.Lock()
 _AUTH_ERRORS = {
     "invalid": (None, "Invalid OAuth access token - Cannot parse access token"),
     "expired": (463, "Error validating access token: Session has expired."),
@@ -87,6 +89,20 @@ def upload_photo(req: Request, version: str, page_id: str) -> Response:
     alt = str(req.param("alt_text_custom") or "")
     req.store.add_media(NETWORK, page["handle"], photo_id, upload.content_type, upload.data, alt)
     return ok(req, {"id": photo_id})
+
+
+@router.route("POST", "/graph/<version>/<page_id>/subscribed_apps")
+def subscribed_apps(req: Request, version: str, page_id: str) -> Response:
+    """The Page sends its webhook events to the app (``subscribed_fields`` kept on the Page)."""
+    page = page_of(req, page_id)
+    fields = str(req.param("subscribed_fields") or "")
+    if not fields:
+        return error(400, 100, "(#100) The parameter subscribed_fields is required")
+    with _SUBSCRIPTIONS_LOCK:
+        if not hasattr(req.server, "fb_subscriptions"):
+            req.server.fb_subscriptions = {}  # type: ignore[attr-defined]
+        req.server.fb_subscriptions[page["user_id"]] = fields.split(",")  # type: ignore[attr-defined]
+    return ok(req, {"success": True})
 
 
 @router.route("POST", "/graph/<version>/<page_id>/feed")
