@@ -196,7 +196,7 @@ def publish_one(publication_id: int) -> Outcome | None:
 
     Returns ``None`` when the publication was not ours to take (not due, or claimed elsewhere).
     """
-    token = states.claim(publication_id)
+    token = states.claim(publication_id, lease=_lease())
     if token is None:
         return None
     connectors = Connectors()
@@ -645,10 +645,18 @@ def due_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
 
 
 def reconcile(now: dt.datetime | None = None) -> int:
-    """Recover from lost tasks and dead workers; returns how many publications are due.
+    """Recover from lost tasks and dead workers; returns how many publications wait.
 
-    Stale claims go back to ``scheduled`` (keeping ``outcome_unknown``, so the next
-    attempt checks before it sends). Safe to run as often as you like.
+    Counts what is due and what dead workers hold (no beat for a lease): the next
+    ``drain`` takes such a claim over in one write (``states.claimable``) instead of a
+    give-back and a claim. Only claims nobody took over for two leases (say, on a
+    channel paused meanwhile) go back to ``scheduled``, keeping ``outcome_unknown``, so
+    the next attempt checks before it sends. Safe to run as often as you like.
     """
-    states.release_stale_claims(_lease(), now)
-    return len(due_ids(now))
+    now = now or timezone.now()
+    lease = _lease()
+    states.release_stale_claims(2 * lease, now)
+    held_by_the_dead = Publication.objects.filter(
+        state=State.PUBLISHING, claimed_at__lt=now - lease
+    ).count()
+    return len(due_ids(now)) + held_by_the_dead

@@ -18,15 +18,18 @@ from django.utils import timezone
 from carecast.publishing.models import Attempt, Publication, State
 
 
-def claim(publication_id: int, now: dt.datetime | None = None) -> str | None:
+def claim(
+    publication_id: int, now: dt.datetime | None = None, lease: dt.timedelta | None = None
+) -> str | None:
     """Move a due publication from ``scheduled`` to ``publishing``; return the claim token.
 
+    With ``lease``, a dead worker's claim is taken over too (see ``claimable``).
     Returns ``None`` if it is not (or no longer) ours to publish.
     """
     now = now or timezone.now()
     token = secrets.token_hex(8)
     claimed = (
-        Publication.objects.filter(pk=publication_id, state=State.SCHEDULED, due_at__lte=now)
+        Publication.objects.filter(claimable(now, lease), pk=publication_id, due_at__lte=now)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .update(
             state=State.PUBLISHING, claimed_at=now, claim_token=token, updated_at=now, **_sent()

@@ -124,13 +124,38 @@ def test_it_recovers_a_post_whose_worker_died_mid_flight(mastodon, story_for, sa
     mastodon.rules.connector(mastodon.account()).publish(dispatch.build_request(publication))
     assert len(sandbox.posts("mastodon")) == 1
 
-    later = timezone.now() + dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS + 1)
-    dispatch.reconcile(later)
-    publication.refresh_from_db()
-    assert publication.outcome_unknown  # the open attempt says it may have been sent
+    # A lease later nobody renewed the claim: the reconciler sees work, writes nothing,
+    # and the next claim takes it over and finds the post on the network.
+    lease = dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS)
+    Publication.objects.filter(pk=publication.pk).update(
+        claimed_at=timezone.now() - lease - dt.timedelta(seconds=1)
+    )
+    before = Publication.objects.filter(pk=publication.pk).values().get()
+    assert dispatch.reconcile() == 1
+    assert Publication.objects.filter(pk=publication.pk).values().get() == before
     publication = _step(publication)
-    assert publication.state == State.PUBLISHED
+    assert publication.state == State.PUBLISHED and publication.attempt_count == 1
     assert len(sandbox.posts("mastodon")) == 1
+    assert [a.outcome for a in publication.attempts.order_by("pk")] == [
+        Attempt.Outcome.PENDING,  # the dead worker's, never finished
+        Attempt.Outcome.RECOVERED,
+    ]
+
+
+def test_it_gives_back_only_claims_nobody_took_over_for_two_leases(mastodon, story_for, settings):
+    publication = _due(story_for, mastodon)
+    from carecast.publishing import states
+
+    token = states.claim(publication.pk)
+    assert token
+    lease = dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS)
+    now = timezone.now()
+    Publication.objects.filter(pk=publication.pk).update(claimed_at=now - lease)
+    assert dispatch.reconcile(now + dt.timedelta(seconds=1)) == 1
+    assert Publication.objects.get(pk=publication.pk).state == State.PUBLISHING
+    assert dispatch.reconcile(now) == 0  # a lease exactly: the holder may still beat
+    assert dispatch.reconcile(now + lease + dt.timedelta(seconds=1)) == 1
+    assert Publication.objects.get(pk=publication.pk).state == State.SCHEDULED
 
 
 def test_it_refuses_to_schedule_a_post_that_does_not_fit(mastodon, story_for):

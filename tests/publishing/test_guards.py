@@ -356,3 +356,16 @@ def test_it_gives_back_a_post_never_sent_as_a_plain_retry(due):
     assert states.release_stale_claims(LEASE, NOON + dt.timedelta(hours=1)) == 1
     fresh = _fresh(publication)
     assert (fresh.state, fresh.outcome_unknown, fresh.attempt_count) == (State.SCHEDULED, False, 0)
+
+
+def test_a_single_claim_takes_over_only_a_dead_workers_claim(due):
+    publication, token = _claimed(due()[0])
+    assert states.start_attempt(publication, token)  # it may have sent before it died
+    assert states.claim(publication.pk, NOON + LEASE, LEASE) is None  # a lease: maybe alive
+    later = NOON + LEASE + dt.timedelta(seconds=1)
+    assert states.claim(publication.pk, later) is None  # without a lease: scheduled only
+    taken = states.claim(publication.pk, later, LEASE)
+    assert taken and taken != token
+    fresh = _fresh(publication)
+    assert (fresh.claim_token, fresh.claimed_at, fresh.outcome_unknown) == (taken, later, True)
+    assert fresh.attempt_count == 1
