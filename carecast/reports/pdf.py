@@ -69,8 +69,8 @@ def context(organisation, month: Month) -> dict:
         "kpis": dashboard.headline(organisation, None, month),
         "top_posts": [(post, thumbnail(post)) for post in top],
         "campaigns": campaigns(organisation, month),
-        "applications_by_network": figures.applications_by(
-            organisation, month.first, month.end, "network"
+        "applications_by_network": _named(
+            figures.applications_by(organisation, month.first, month.end, "network")
         ),
         "applications_by_campaign": figures.applications_by(
             organisation, month.first, month.end, "campaign__name"

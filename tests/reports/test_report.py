@@ -39,8 +39,18 @@ def test_it_lays_the_report_out_on_two_to_four_pages(org, history):
 
 
 def test_it_writes_the_report_in_english_too(org, history):
+    from carecast.analytics.models import JobApplication
+
+    JobApplication.objects.create(
+        organisation=org,
+        external_id="A-1",
+        received_at=dt.datetime(2026, 11, 9, 9, 0, tzinfo=BERLIN),
+        network="linkedin",
+        source="csv",
+    )
     text = _text(pdf.document(org, Month(2026, 11), "en"))
     assert "Social media report November 2026" in text and "Best posts of the month" in text
+    assert "LinkedIn" in text and "linkedin" not in text  # networks by name, not by key
 
 
 def test_it_fetches_nothing_while_rendering():
