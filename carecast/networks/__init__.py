@@ -1,7 +1,9 @@
-"""Networks: one module per network, each its rules and its connector.
+"""Networks: one folder per network (``mastodon/``, ``x/``, ...), each its rules, connector,
+connect flow, sandbox routes and preview.
 
 ``carecast.networks.get(name)`` is the public entry point; the registry is an
-explicit dict in ``registry.py`` (adding a network = one module + one line there).
+explicit dict in ``registry.py`` (adding a network = one folder + one line there; see
+CONTRIBUTING.md).
 """
 
 from carecast.networks.registry import NETWORKS, all_networks, choices, get

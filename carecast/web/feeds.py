@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from carecast.networks.feed import FeedEntry, render_feed
+from carecast.networks.feed.connector import FeedEntry, render_feed
 from carecast.networks.models import Channel
 from carecast.publishing.models import Publication, State
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from carecast.networks.connect import ConnectedAccount, ConnectError
-from carecast.networks.connect.feed import FeedFlow
+from carecast.networks.feed.connect import FeedFlow
 from carecast.networks.models import Channel, ChannelStatus
 from carecast.networks.services import AlreadyConnected, save_connected
 from carecast.publishing import health

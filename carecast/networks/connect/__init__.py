@@ -26,7 +26,7 @@ FLOWS: Mapping[str, Flow] = LazyFlows(
         "carecast.networks.mastodon.connect:MastodonFlow",
         "carecast.networks.bluesky.connect:BlueskyFlow",
         "carecast.networks.x.connect:XFlow",
-        "carecast.networks.connect.feed:FeedFlow",
+        "carecast.networks.feed.connect:FeedFlow",
         "carecast.networks.facebook.connect:FacebookFlow",
         "carecast.networks.instagram.connect:InstagramFlow",
         "carecast.networks.threads.connect:ThreadsFlow",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from carecast.lib.text import clean_text
-from carecast.networks.base import Connector, Network, PostRequest, PostResult
+from carecast.networks.base import Connector, PostRequest, PostResult
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,6 @@ class FeedConnector(Connector):
 
     def verify_credentials(self) -> str:
         return self.account.handle
-
-
-class Feed(Network):
-    name = "feed"
-    label = "RSS/Atom"
-    text_limit = 5_000
-    max_images = 1
-    connector_class = FeedConnector
 
 
 def render_feed(
