@@ -210,6 +210,13 @@ def threads_day(sandbox, recorder: Recorder, photo, public_base: str) -> None:
     connector.hide_reply(visitor["id"])
     connector.refresh_token()
     connector.delete(first.remote_id)
+    for token in {
+        profile.credentials["access_token"],
+        connector.updated_credentials["access_token"],
+    }:
+        sandbox.expire(token)
+    with pytest.raises(Exception, match="190"):
+        connector.verify_credentials()
     connector.close()
 
 
