@@ -48,6 +48,7 @@ from carecast.networks.base import (
     PostResult,
     Reply,
 )
+from carecast.networks.bluesky.metrics import BlueskyMetrics
 from carecast.networks.bluesky.rules import Bluesky
 
 POST = "app.bsky.feed.post"
@@ -166,7 +167,7 @@ def _transport_error(exc: BaseException, *, write: bool) -> ConnectorError:
     return ConnectorError(f"Bluesky unreachable ({reason})", outcome_unknown=write and sent)
 
 
-class BlueskyConnector(Connector):
+class BlueskyConnector(BlueskyMetrics, Connector):
     """Client of an atproto PDS through the atproto SDK.
 
     ``account.credentials``: ``identifier`` (defaults to the handle) and ``password`` (an

@@ -249,6 +249,26 @@ def list_records(req: Request) -> Response:
     return Response(200, body)
 
 
+@router.route("GET", XRPC + "app.bsky.feed.getPosts")
+def get_posts(req: Request) -> Response:
+    """Post views of up to 25 ``uris`` (https://docs.bsky.app/docs/api/app-bsky-feed-get-posts);
+    a deleted post is left out, as the AppView does. Counts: the stored data's ``likeCount``,
+    ``repostCount``, ``replyCount``, ``quoteCount``."""
+    from carecast.sandbox.public_api import _post_view as post_view  # getAuthorFeed's view
+
+    _authenticate(req)
+    uris = req.query.get("uris") or []
+    if len(uris) > 25:
+        return error(400, "InvalidRequest", "uris must not have more than 25 elements")
+    views = []
+    for uri in uris:
+        post = req.store.post(NETWORK, uri)
+        account = req.store.account(NETWORK, post["account"]) if post else None
+        if post is not None and account is not None:
+            views.append(post_view(req, post, account))
+    return Response(200, {"posts": views})
+
+
 @router.route("GET", XRPC + "app.bsky.feed.getPostThread")
 def get_post_thread(req: Request) -> Response:
     """The post and its replies (``depth`` levels), as the AppView answers through the PDS."""
