@@ -58,6 +58,8 @@ MENTIONS_PAGE = 50
 DEFAULT_PDS = "https://bsky.social"
 DEFAULT_WEB = "https://bsky.app"
 MAX_TEXT_BYTES = 3_000
+# app.bsky.embed.video: the lexicon's maxSize for the video blob (100 MB).
+MAX_VIDEO_BYTES = 100_000_000
 # Errors a PDS answers with when the session, not the request, is the problem.
 AUTH_ERRORS = {
     "AuthMissing",
@@ -309,6 +311,18 @@ class BlueskyConnector(BlueskyMetrics, Connector):
             )
         if len(post.text.encode()) > MAX_TEXT_BYTES:
             raise ConnectorError(f"Text exceeds {MAX_TEXT_BYTES} UTF-8 bytes.", permanent=True)
+        videos = [m for m in post.media if m.mime_type.startswith("video/")]
+        if videos and len(post.media) > 1:
+            raise ConnectorError("Bluesky takes one video, without images.", permanent=True)
+        if videos:
+            size = videos[0].path.stat().st_size
+            if size > MAX_VIDEO_BYTES:
+                raise ConnectorError(
+                    f"{videos[0].path.name} has {size:,} bytes; Bluesky takes videos of at "
+                    f"most {MAX_VIDEO_BYTES:,}.",
+                    permanent=True,
+                )
+            return
         if len(post.media) > rules.max_images:
             raise ConnectorError(f"At most {rules.max_images} images.", permanent=True)
         for item in post.media:
@@ -338,7 +352,33 @@ class BlueskyConnector(BlueskyMetrics, Connector):
         root_uri, root_cid = _field(root, "uri"), _field(root, "cid")
         return {"root": {"uri": root_uri, "cid": root_cid} if root_uri else ref, "parent": ref}
 
+    def _blob(self, data: bytes, mime_type: str) -> dict[str, Any]:
+        blob = self._call(
+            lambda c: c.com.atproto.repo.upload_blob(data, headers={"Content-Type": mime_type})
+        ).blob
+        return blob.model_dump(mode="json", by_alias=True)
+
+    def _video(self, item: MediaFile) -> dict[str, Any]:
+        """``app.bsky.embed.video`` with the clip uploaded to the PDS as a blob (the simple
+        method of https://docs.bsky.app/docs/tutorials/video; Bluesky's video service
+        processes it once the post is out), its alt text, aspect ratio and WebVTT captions."""
+        embed: dict[str, Any] = {
+            "$type": "app.bsky.embed.video",
+            "video": self._blob(item.path.read_bytes(), item.mime_type),
+        }
+        if item.alt_text:
+            embed["alt"] = item.alt_text
+        probe = item.probe or {}
+        if probe.get("width") and probe.get("height"):
+            embed["aspectRatio"] = {"width": int(probe["width"]), "height": int(probe["height"])}
+        if item.captions is not None and item.captions.exists():
+            captions = self._blob(item.captions.read_bytes(), "text/vtt")
+            embed["captions"] = [{"lang": "de", "file": captions}]
+        return embed
+
     def _upload(self, item: MediaFile) -> dict[str, Any]:
+        if item.mime_type.startswith("video/"):
+            return self._video(item)
         data = item.path.read_bytes()
         blob = self._call(
             lambda c: c.com.atproto.repo.upload_blob(data, headers={"Content-Type": item.mime_type})
@@ -361,7 +401,9 @@ class BlueskyConnector(BlueskyMetrics, Connector):
         facets = Bluesky().facets(post.text, self._resolve_handle)
         if facets:
             record["facets"] = facets
-        if images:
+        if images and images[0].get("$type") == "app.bsky.embed.video":
+            record["embed"] = images[0]
+        elif images:
             record["embed"] = {"$type": "app.bsky.embed.images", "images": images}
         return record
 
