@@ -158,3 +158,17 @@ def test_it_stays_quiet_when_the_network_does_not_answer_or_the_channel_is_pause
     karriere.status = ChannelStatus.PAUSED
     karriere.save()
     assert daily_limits.live_limit(karriere) is None
+
+
+def test_it_warns_on_a_form_sent_back_but_not_on_opening_a_story(
+    wednesday, anna_client, graph_channel, sandbox, publication_factory
+):
+    sandbox.settings["threads_publishing_limit"] = 1
+    profile = graph_channel("threads", "klinikum_ms", "Threads – Klinikum")
+    sandbox.store.add_post("threads", "klinikum_ms", "701", "Heute früh", "", {})  # 1 of 1
+    planned = publication_factory(profile, due_at=berlin(2026, 11, 20, 9, 0), title="Freitag")
+    opened = anna_client.get(f"/stories/{planned.variant.story_id}/edit/").content.decode()
+    assert "data-limit-warning" not in opened  # its time is Friday, not today
+    sent_back = {"title": "", "text": "Heute noch", "channels": [profile.pk], "action": "publish"}
+    body = anna_client.post("/stories/new/", sent_back).content.decode()
+    assert "Threads zählt schon 1 von 1 Beiträgen" in body

@@ -258,7 +258,10 @@ def _render(request, form, story, state):
         "story": story,
         "nav": "stories",
         **state,
-        "limit_warnings": _limit_warnings(request, state["panels"], wall, story),
+        # Only for what was typed: an opened story's time is not in the form yet.
+        "limit_warnings": _limit_warnings(request, state["panels"], wall, story)
+        if form.is_bound
+        else [],
         "chosen_ids": {p.channel.pk for p in state["panels"]},
         "due_value": request.POST.get("due", "") if request.method == "POST" else "",
         "may_override": may_override(request.user),
