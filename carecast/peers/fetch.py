@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import httpx
 from django.utils.translation import gettext as _
@@ -128,7 +129,7 @@ def _guarded(read) -> ProfileCounts:  # noqa: ANN001
         raise PeerFetchError(_("The server answered in an unexpected format.")) from exc
 
 
-def _get(http: httpx.Client, path: str, params: dict) -> object:
+def _get(http: httpx.Client, path: str, params: dict) -> Any:
     response = http.get(path, params=params)
     if response.status_code in (400, 404):
         raise PeerFetchError(_("This profile was not found on the server."), permanent=True)
@@ -152,7 +153,7 @@ def _mastodon(http: httpx.Client, ref: ProfileRef) -> ProfileCounts:
     )
     params = {"limit": RECENT_POSTS, "exclude_replies": "true", "exclude_reblogs": "true"}
     raw = _get(http, f"/api/v1/accounts/{account.id}/statuses", params)
-    statuses = [_MastodonStatus.model_validate(s) for s in raw or []]  # type: ignore[union-attr]
+    statuses = [_MastodonStatus.model_validate(s) for s in raw or []]
     recent = [
         RecentPost(s.created_at, s.favourites_count + s.reblogs_count + s.replies_count)
         for s in statuses
@@ -175,7 +176,7 @@ def _bluesky(http: httpx.Client, ref: ProfileRef) -> ProfileCounts:
     params = {"actor": profile.did, "limit": RECENT_POSTS, "filter": "posts_no_replies"}
     raw = _get(http, "/xrpc/app.bsky.feed.getAuthorFeed", params)
     recent = []
-    for item in (raw or {}).get("feed", []):  # type: ignore[union-attr]
+    for item in (raw or {}).get("feed", []):
         if item.get("reason"):  # a repost of someone else's post
             continue
         post = _BlueskyPost.model_validate(item.get("post") or {})

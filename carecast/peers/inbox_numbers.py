@@ -36,9 +36,10 @@ def responsiveness(channel_ids: list[int], since: datetime) -> dict[int, Respons
         counts[channel_id] += 1
         if first is not None:
             waits[channel_id].append(max(first - received, timedelta(0)))
-    return {
-        c: Responsiveness(
-            counts[c], len(waits[c]), statistics.median(waits[c]) if waits[c] else None
-        )
-        for c in channel_ids
-    }
+    return {c: Responsiveness(counts[c], len(waits[c]), _median(waits[c])) for c in channel_ids}
+
+
+def _median(waits: list[timedelta]) -> timedelta | None:
+    if not waits:
+        return None
+    return timedelta(seconds=statistics.median(w.total_seconds() for w in waits))

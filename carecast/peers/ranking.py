@@ -40,12 +40,12 @@ def ranking(organisation, today: date, by: str = "engagement") -> list[Row]:
     rows.sort(key=lambda r: _sort_key(r, by))
     for place, row in enumerate(rows, start=1):
         row.place = place if _value(row, by) is not None else None
-    own = [r.peer.channel_id for r in rows if r.is_own]
+    own = [r.peer.channel_id for r in rows if r.peer.channel_id is not None]
     if own:
         numbers = responsiveness(own, _start_of(today - timedelta(days=GROWTH_DAYS)))
         for row in rows:
             if row.is_own:
-                row.inbox = numbers.get(row.peer.channel_id)
+                row.inbox = numbers.get(row.peer.channel_id or 0)
     return rows
 
 

@@ -74,7 +74,7 @@ def posts(organisation, channel_ids: list[int] | None) -> QuerySet:
 
 
 def _engagement(row: dict) -> int | None:
-    values = [row.get(m) for m in ENGAGEMENT if row.get(m) is not None]
+    values: list[int] = [row[m] for m in ENGAGEMENT if row.get(m) is not None]
     return sum(values) if values else None
 
 
@@ -96,7 +96,7 @@ def totals(organisation, channel_ids, start: dt.date, end: dt.date) -> dict[str,
             visits=Sum("visits"),
         )
     )
-    clicks = [v for v in (row["link_clicks"], row["tracked_clicks"]) if v is not None]
+    clicks: list[int] = [v for v in (row["link_clicks"], row["tracked_clicks"]) if v is not None]
     return {
         "posts": row["posts"],
         "views": row["views"],

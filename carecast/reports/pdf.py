@@ -107,7 +107,7 @@ def campaigns(organisation, month: Month) -> list[dict]:
         )
         .order_by("-applications", "-views")
     )
-    return [{**r, "engagement": figures._engagement(r)} for r in rows]  # noqa: SLF001
+    return [{**r, "engagement": figures._engagement(dict(r))} for r in rows]  # noqa: SLF001
 
 
 def peer_rows(organisation, month: Month) -> list:
