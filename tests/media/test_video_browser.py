@@ -8,9 +8,11 @@ Run: ``.venv/bin/python -m pytest tests/media/test_video_browser.py -m browser``
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from carecast.media.models import Rendition, Work
+from carecast.media.models import Rendition, Upload, Work
 from carecast.stories.models import MediaAsset
 from tests.browser_fixtures import SCREENSHOTS, signed_in_context
 
@@ -127,3 +129,37 @@ def test_it_adds_an_uploaded_video_to_the_story_in_the_composer(
     asset = MediaAsset.objects.get()
     assert page.locator(f"input[name=media][value='{asset.pk}']").count() == 1
     shot(page, "composer-de-laptop")
+
+
+def test_it_sends_a_large_file_in_pieces_and_continues_after_a_lost_piece(
+    open_page, ben, media_root
+):
+    from carecast.media import uploads
+
+    size = uploads.CHUNK_BYTES * 2 + 12345  # three pieces
+    page = open_page(ben, "/media-library/")
+    pieces, dropped = [], []
+
+    def drop_second_piece_once(route):
+        if route.request.method == "PUT" and len(pieces) == 1 and not dropped:
+            dropped.append(route.request.headers["x-upload-offset"])
+            route.abort("connectionreset")  # the connection dies mid-upload
+            return
+        if route.request.method == "PUT":
+            pieces.append(int(route.request.headers["x-upload-offset"]))
+        route.continue_()
+
+    page.route("**/media-library/uploads/**", drop_second_piece_once)
+    page.set_input_files(
+        "#library-video",
+        files=[{"name": "dance.mp4", "mimeType": "video/mp4", "buffer": os.urandom(size)}],
+    )
+    page.wait_for_selector(".video-status:has-text('kein lesbares Video')")
+
+    step = uploads.CHUNK_BYTES
+    assert dropped == [str(step)]
+    assert pieces == [0, step, 2 * step]  # the lost piece sent again, nothing twice
+    upload = Upload.objects.get()
+    assert (upload.received, upload.state) == (size, Work.FAILED)
+    assert "dance.mp4 ist kein lesbares Video." in page.inner_text(".video-status")
+    assert not MediaAsset.objects.exists()
