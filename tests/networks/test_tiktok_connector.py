@@ -318,3 +318,27 @@ def test_it_signs_in_with_video_publish_and_refreshes_the_token(sandbox, creator
     )
     with pytest.raises(ConnectError):
         flow.complete(start.pending, {"state": start.pending["state"], "error": "access_denied"})
+
+
+def test_it_refuses_a_video_longer_than_the_creator_may_post_before_uploading(sandbox, clip):
+    sandbox.add_account("tiktok", "klinikum_pflege", "tt-token", options={"max_duration": 1})
+    with pytest.raises(ConnectorError) as refused:
+        _connector(sandbox).publish(_post(clip))
+    assert refused.value.permanent
+    assert "up to 1 seconds; the video is 2 seconds long" in str(refused.value)
+    assert sandbox.requests("tiktok", "/tiktok/v2/post/publish/video/init") == []
+
+
+def test_it_reports_tiktoks_duration_check_when_the_creator_limit_was_not_known(sandbox, clip):
+    sandbox.add_account("tiktok", "klinikum_pflege", "tt-token", options={"max_duration": 1})
+    # The creator_info answer says nothing about the limit; TikTok checks it after the upload.
+    sandbox.inject_fault(
+        network="tiktok",
+        path="/tiktok/v2/post/publish/creator_info/query",
+        status=200,
+        body={"data": {"privacy_level_options": ["PUBLIC_TO_EVERYONE"]}, "error": {"code": "ok"}},
+    )
+    with pytest.raises(ConnectorError) as failed:
+        _connector(sandbox).publish(_post(clip))
+    assert failed.value.permanent and "duration_check_failed" in str(failed.value)
+    assert "too long or too short" in str(failed.value)

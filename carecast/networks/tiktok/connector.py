@@ -183,7 +183,7 @@ class TikTokConnector(Connector):
         if problems:
             raise ConnectorError(" ".join(p.message for p in problems), permanent=True)
         limit = int(creator.get("max_video_post_duration_sec") or 0)
-        duration = float(options.get("duration_seconds") or 0)
+        duration = _duration(_the_video(post))
         if limit and duration > limit:
             raise ConnectorError(
                 f"TikTok: this account may post videos of up to {limit} seconds; "
@@ -393,6 +393,19 @@ def _the_video(post: PostRequest) -> MediaFile:
 def _error_body(answer: dict[str, Any]) -> dict[str, Any]:
     error = answer.get("error")
     return error if isinstance(error, dict) else {}
+
+
+def _duration(video: MediaFile) -> float:
+    """Seconds, from the probe the media pipeline made (read again here if it is missing)."""
+    found = video.probe
+    if not found:
+        try:
+            from carecast.media import probe as probing
+
+            found = probing.probe(video.path)
+        except Exception:  # unreadable here: TikTok's own check names the reason
+            return 0.0
+    return float(found.get("duration") or 0)
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
