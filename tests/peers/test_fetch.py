@@ -44,12 +44,21 @@ def test_it_leaves_reposts_and_replies_out_of_a_bluesky_peers_posts(
 
 def test_it_reads_a_mastodon_profile_by_its_address(org, anna, sandbox):
     sandbox.add_account("mastodon", "charite", "t", options={"followers_count": 5400})
+    for favourites, boosts, replies in ((5, 2, 1), (10, 0, 3)):
+        sandbox.store.add_post(
+            "mastodon",
+            "charite",
+            sandbox.store.next_id("mastodon"),
+            "Tag der offenen Tür",
+            "",
+            {"favourites_count": favourites, "reblogs_count": boosts, "replies_count": replies},
+        )
     peer = services.add_peer(
         org, "mastodon", f"{sandbox.base_url}/@charite", "", "Charité", anna.user
     )
     assert peer.handle == f"charite@{sandbox.base_url.split('//')[1]}"
     day = PeerDay.objects.get(peer=peer)
-    assert day.followers == 5400
+    assert (day.followers, day.posts_sampled, day.interactions) == (5400, 2, 8 + 13)
     lookups = sandbox.requests("mastodon", path="/api/v1/accounts/lookup")
     assert lookups and lookups[0]["query"]["acct"] == ["charite"]
 
