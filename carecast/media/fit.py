@@ -16,8 +16,10 @@ What a person must change (a clip that is too long) raises ``Unsuitable`` before
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,6 +33,8 @@ AUDIO_KBPS = 128
 # Space the container and the rate control's overshoot take beyond the video's bit rate.
 SIZE_MARGIN = 0.9
 MAX_CRF_KBPS = 12_000  # above this a size cap changes nothing for what phones film
+MIN_SECONDS = 600.0
+SECONDS_PER_SECOND = 20.0
 
 
 class Unsuitable(ValueError):
@@ -145,6 +149,12 @@ def fit(
     return FitResult(out, result, sidecar)
 
 
+def time_limit(duration: float) -> float:
+    """Seconds ffmpeg may take for a clip of ``duration`` seconds: a 4K clip encodes at a
+    few frames per second on two cores, so 20 × its length, and at least 10 minutes."""
+    return max(MIN_SECONDS, duration * SECONDS_PER_SECOND)
+
+
 def _filters(width: int, height: int, options: FitOptions, fps: float | None, burn: bool) -> str:
     fx, fy = (min(max(v, 0.0), 1.0) for v in options.focus)
     if options.mode == "crop":
@@ -229,18 +239,29 @@ def _run(
     progress: Callable[[float], None] | None,
     workdir: Path,
 ) -> None:
-    """Run ffmpeg in ``workdir`` (where the captions are), reporting progress as it goes."""
+    """Run ffmpeg in ``workdir`` (where the captions are), reporting progress as it goes.
+
+    A file can make a decoder spin: ffmpeg gets ``time_limit(duration)`` seconds and is
+    killed after that, so a worker is never held by one clip for ever.
+    """
     args = [*args[:1], "-progress", "pipe:1", "-nostats", *args[1:]]
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             args, cwd=workdir, stdout=subprocess.PIPE, stderr=errors, text=True
         )
-        assert process.stdout is not None
-        for line in process.stdout:
-            key, _, value = line.strip().partition("=")
-            if key == "out_time_us" and value.isdigit() and progress and duration > 0:
-                progress(min(1.0, int(value) / 1e6 / duration))
-        code = process.wait()
+        watchdog = threading.Timer(time_limit(duration), process.kill)
+        watchdog.start()
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                key, _, value = line.strip().partition("=")
+                if key == "out_time_us" and value.isdigit() and progress and duration > 0:
+                    progress(min(1.0, int(value) / 1e6 / duration))
+            code = process.wait()
+        finally:
+            watchdog.cancel()
+        if code == -signal.SIGKILL:
+            raise probing.Unreadable("too_costly")
         if code != 0:
             errors.seek(0)
             raise probing.Unreadable("unreadable", errors.read().decode(errors="replace")[-300:])

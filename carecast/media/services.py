@@ -24,7 +24,7 @@ from carecast.media import fit as fitting
 from carecast.media import probe as probing
 from carecast.media import uploads
 from carecast.media.models import Rendition, Upload, Work
-from carecast.media.video import VideoRejected, store_video
+from carecast.media.video import VideoRejected, rejection, store_video
 from carecast.media.video_limits import LIMITS
 from carecast.stories.models import MediaAsset
 
@@ -125,7 +125,7 @@ def run_rendition(rendition_id: int) -> Rendition:
     try:
         _make(rendition)
     except (probing.Unreadable, fitting.Unsuitable) as exc:
-        message = str(exc) if isinstance(exc, fitting.Unsuitable) else _unreadable(rendition)
+        message = str(exc) if isinstance(exc, fitting.Unsuitable) else _unreadable(rendition, exc)
         _finish(rendition, Work.FAILED, error=message)
     except Exception:  # noqa: BLE001 — the page must not show "running" for ever
         log.exception("fitting rendition %s failed", rendition_id)
@@ -180,8 +180,8 @@ def _finish(rendition: Rendition, state: str, **fields) -> None:
     )
 
 
-def _unreadable(rendition: Rendition) -> str:
-    return _("%(name)s is not a readable video.") % {"name": str(rendition.asset)}
+def _unreadable(rendition: Rendition, exc) -> str:
+    return rejection(getattr(exc, "code", "unreadable"), str(rendition.asset))
 
 
 def tidy(now: dt.datetime | None = None) -> dict[str, int]:

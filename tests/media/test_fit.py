@@ -203,3 +203,16 @@ def test_it_plans_full_hd_portrait_for_a_4k_clip():
     )
 
     assert (plan.width, plan.height) == (1080, 1920)
+
+
+def test_it_stops_ffmpeg_that_takes_longer_than_a_clip_may(clip, tmp_path, monkeypatch):
+    monkeypatch.setattr(fitting, "time_limit", lambda duration: 0.0)  # any run is too long
+
+    with pytest.raises(probing.Unreadable) as stopped:
+        fitting.fit(clip(), tmp_path / "out.mp4", LIMITS["mastodon"])
+    assert stopped.value.code == "too_costly"
+
+
+def test_it_gives_a_long_clip_time_in_proportion():
+    assert fitting.time_limit(3) == fitting.MIN_SECONDS
+    assert fitting.time_limit(3600) == 3600 * fitting.SECONDS_PER_SECOND
