@@ -25,16 +25,26 @@ class ContainerConnector(GraphConnector):
     image_fields: ClassVar[dict[str, str]] = {}  # extra fields of an image container
     poll_interval = 2.0  # seconds between status checks (0 in tests against the sandbox)
 
-    def _image(self, item: MediaFile) -> dict[str, str]:
+    def _public_url(self, item: MediaFile) -> str:
         from carecast.lib.media_urls import BucketError, signed_url
 
         try:
-            url = signed_url(item.path, str(self.account.config.get("public_base") or ""))
+            return signed_url(item.path, str(self.account.config.get("public_base") or ""))
         except ValueError as exc:
             message = f"{self.label}: {item.path.name} is not a media file"
             raise ConnectorError(message, permanent=True) from exc
         except BucketError as exc:
             raise ConnectorError(f"{self.label}: the media {exc}", retry_after=300) from exc
+
+    def _video(self, post_media: tuple[MediaFile, ...], media_type: str) -> dict[str, str]:
+        """A video container's fields (Meta downloads the clip from ``video_url`` and
+        processes it; the status polling below waits for that). One video, nothing else."""
+        if len(post_media) != 1:
+            raise ConnectorError(f"{self.label}: a video goes out alone.", permanent=True)
+        return {"media_type": media_type, "video_url": self._public_url(post_media[0])}
+
+    def _image(self, item: MediaFile) -> dict[str, str]:
+        url = self._public_url(item)
         body = {**self.image_fields, "image_url": url}
         if item.alt_text.strip():
             body["alt_text"] = item.alt_text

@@ -66,6 +66,11 @@ class InstagramConnector(ContainerConnector):
         return PostResult(media_id, self._permalink(media_id), raw={**data, "container": container})
 
     def _container(self, post: PostRequest) -> str:
+        if any(m.mime_type.startswith("video/") for m in post.media):
+            # A Reel (https://developers.facebook.com/docs/instagram-platform/content-publishing#reels-posts),
+            # shown in the feed too.
+            reel = self._video(post.media, "REELS")
+            return self._create(reel | {"caption": post.text, "share_to_feed": "true"})
         if len(post.media) == 1:
             return self._create(self._image(post.media[0]) | {"caption": post.text})
         children = [self._create(self._image(m) | {"is_carousel_item": "true"}) for m in post.media]

@@ -57,6 +57,13 @@ def create_container(req: Request, version: str, ig_id: str) -> Response:
         if not children or any(c not in _containers(req) for c in children):
             return error(400, 100, "(#100) The parameter children is invalid")
         item["media_ids"] = [m for c in children for m in _containers(req)[c]["media_ids"]]
+    elif req.param("media_type") == "REELS":
+        media_id = _fetch_image(req, account, str(req.param("video_url") or ""), prefix="video/")
+        if isinstance(media_id, Response):
+            return media_id
+        item["media_ids"] = [media_id]
+        item["polls"] = max(item["polls"], 1)  # a video is processed before it can go out
+        item["error"] = _video_error(req, media_id)
     else:
         media_id = _fetch_image(req, account, str(req.param("image_url") or ""))
         if isinstance(media_id, Response):
@@ -66,14 +73,29 @@ def create_container(req: Request, version: str, ig_id: str) -> Response:
     return ok(req, {"id": container_id})
 
 
+def _video_error(req: Request, media_id: str, network: str = NETWORK) -> str:
+    """Meta's words for a clip it cannot process (none when ffprobe reads a video)."""
+    from carecast.sandbox.video_probe import probe
+
+    found = req.store.media_content(network, media_id)
+    if found is not None and probe(found[1]) is not None:
+        return ""
+    return "ERROR: Error code 2207026: Unsupported video format"
+
+
 def _fetch_image(
-    req: Request, account: dict[str, Any], url: str, network: str = NETWORK
+    req: Request,
+    account: dict[str, Any],
+    url: str,
+    network: str = NETWORK,
+    *,
+    prefix: str = "image/",
 ) -> str | Response:
-    """Download the image as Instagram would; its answer when that fails."""
+    """Download the image (or video) as Instagram would; its answer when that fails."""
     try:
         answer = httpx.get(url, timeout=5, follow_redirects=False)
         kind = answer.headers.get("content-type", "").split(";")[0]
-        failed = answer.status_code != 200 or not kind.startswith("image/")
+        failed = answer.status_code != 200 or not kind.startswith(prefix)
     except (httpx.HTTPError, ValueError):
         failed, answer, kind = True, None, ""
     if failed or answer is None:
@@ -189,9 +211,10 @@ def node_hook(req: Request, object_id: str) -> Response | None:
         if container["status"] == "IN_PROGRESS":
             container["polls"] -= 1
             if container["polls"] < 0:
-                container["status"] = "FINISHED"
+                container["status"] = "ERROR" if container.get("error") else "FINISHED"
         status = container["status"]
-        return ok(req, {"id": object_id, "status_code": status, "status": status.title()})
+        shown = container.get("error") if status == "ERROR" else status.title()
+        return ok(req, {"id": object_id, "status_code": status, "status": shown})
     if post is None:
         return error(400, 100, "(#100) Unsupported request", 33)
     if req.method == "POST" and post["data"].get("parent"):

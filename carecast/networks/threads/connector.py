@@ -70,6 +70,9 @@ class ThreadsConnector(ContainerConnector):
             body["reply_to_id"] = post.reply_to
         if not post.media:
             return self._create(body | {"media_type": "TEXT"})
+        if any(m.mime_type.startswith("video/") for m in post.media):
+            # https://developers.facebook.com/docs/threads/posts#single-thread-posts (VIDEO)
+            return self._create(body | self._video(post.media, "VIDEO"))
         if len(post.media) == 1:
             return self._create(body | self._image(post.media[0]))
         children = [self._create(self._image(m) | {"is_carousel_item": "true"}) for m in post.media]

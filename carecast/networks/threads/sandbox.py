@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from carecast.networks.facebook.sandbox import authenticate, error, ok
-from carecast.networks.instagram.sandbox import _fetch_image
+from carecast.networks.instagram.sandbox import _fetch_image, _video_error
 from carecast.sandbox.oauth import _BUTTONS
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import now_iso
@@ -139,6 +139,14 @@ def create_container(req: Request, version: str, user_id: str) -> Response:
         if isinstance(media_id, Response):
             return media_id
         item["media_ids"] = [media_id]
+    elif kind == "VIDEO":
+        url = str(req.param("video_url") or "")
+        media_id = _fetch_image(req, account, url, NETWORK, prefix="video/")
+        if isinstance(media_id, Response):
+            return media_id
+        item["media_ids"] = [media_id]
+        item["polls"] = max(item["polls"], 1)  # a video is processed before it can go out
+        item["error"] = _video_error(req, media_id, NETWORK)
     elif kind != "TEXT" or not item["text"]:
         return error(400, 100, "(#100) The parameter media_type is invalid")
     if len(item["text"]) > 500:
@@ -232,8 +240,11 @@ def node(req: Request, version: str, object_id: str) -> Response:
         if item["status"] == "IN_PROGRESS":
             item["polls"] -= 1
             if item["polls"] < 0:
-                item["status"] = "FINISHED"
-        return ok(req, {"id": object_id, "status": item["status"]})
+                item["status"] = "ERROR" if item.get("error") else "FINISHED"
+        answer = {"id": object_id, "status": item["status"]}
+        if item["status"] == "ERROR":
+            answer["error_message"] = item["error"]
+        return ok(req, answer)
     post = req.store.post(NETWORK, object_id)
     if post is None:
         return error(400, 100, f"(#100) Object with ID '{object_id}' does not exist", 33)
