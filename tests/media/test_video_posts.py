@@ -120,3 +120,18 @@ def test_it_tells_the_composer_why_the_video_does_not_fit_before_planning(org, d
 
     assert [p.code for p in problems] == ["video_too_large", "video_fps"]
     assert "30 Bilder pro Sekunde; Mastodon nimmt höchstens 25" in problems[1].message
+
+
+def test_it_runs_the_consent_checks_on_a_video_post(story_for, mastodon, dance, ben):
+    from carecast.stories.models import PersonShown
+
+    dance.music_licence = MusicLicence.OWN
+    dance.save()
+    PersonShown.objects.create(asset=dance, name="Pfleger Tom", consent=PersonShown.Consent.NONE)
+    story = story_for(mastodon, media=[dance], text="Die Notaufnahme tanzt!")
+    variant = story.variants.get()
+
+    blocking = [f.id for f in findings_for_variant(variant) if f.blocks]
+    assert blocking == ["consent.person_missing"]
+    with pytest.raises(ComplianceBlocked):
+        schedule(variant, DUE, actor=ben.user)
