@@ -54,7 +54,7 @@ TOPICS = [
 NETWORK_SHAPE = {
     "mastodon": (0.0, {"likes", "comments", "shares"}),
     "bluesky": (0.0, {"likes", "comments", "shares"}),
-    "x": (1.6, {"views", "likes", "comments", "shares", "saves", "link_clicks"}),
+    "x": (0.5, {"views", "likes", "comments", "shares", "saves", "link_clicks"}),
 }
 DEFAULT_SHAPE = (1.2, set(METRICS))
 START_FOLLOWERS = {"mastodon": 1800, "bluesky": 900, "x": 5200}

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from carecast.analytics import models as m
@@ -136,6 +137,20 @@ TABLES: dict[str, Table] = {
         ),
     ),  # fmt: skip
 }
+
+
+# What each download holds, for the settings page.
+LABELS = {
+    "posts": _("Posts with their latest numbers"),
+    "snapshots": _("Every reading of a post's numbers"),
+    "followers": _("Followers over time"),
+    "channel-days": _("Channels per day"),
+    "campaign-days": _("Campaigns per channel and day"),
+    "links": _("Link clicks per day and network"),
+    "applications": _("Job applications"),
+    "visits": _("Website visits from social media"),
+}
+assert set(LABELS) == set(TABLES)
 
 
 def rows(table: Table, organisation: Organisation) -> Iterable[list[Any]]:

@@ -109,12 +109,13 @@ def campaign_add_story(request, campaign_id: int):
 def application_list(request):
     org = _org(request)
     found = JobApplication.objects.filter(organisation=org)
-    by = {
+    by: dict[str, Any] = {
         "network": found.values("network").annotate(n=Count("id")).order_by("-n"),
         "campaign": found.values("campaign__name").annotate(n=Count("id")).order_by("-n"),
         "department": found.values("department__name").annotate(n=Count("id")).order_by("-n"),
     }
-    recent = found.select_related("channel", "campaign", "department")[:100]
+    recent = found.select_related("channel", "campaign", "department")[:20]
+    by["network"] = [{"network": _network_label(r["network"]), "n": r["n"]} for r in by["network"]]
     return _page(
         request,
         "applications.html",
@@ -177,6 +178,12 @@ def application_hook(request: HttpRequest, slug: str) -> JsonResponse:
     except applications.ImportRejected as rejected:
         return JsonResponse({"errors": rejected.errors}, status=422)
     return JsonResponse({"created": result.created, "updated": result.updated}, status=200)
+
+
+def _network_label(name: str) -> str:
+    from carecast.networks import registry
+
+    return registry.NETWORKS[name].label if name in registry.NETWORKS else name
 
 
 # --- website visits --------------------------------------------------------------------------
@@ -253,7 +260,7 @@ def settings_page(request):
         form=form,
         found=found,
         hook=hook,
-        tables=list(exports.TABLES),
+        tables=list(exports.LABELS.items()),
     )
 
 
