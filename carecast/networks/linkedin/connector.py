@@ -7,6 +7,9 @@ Endpoints (reference URL next to each; every call sends ``LinkedIn-Version`` and
 * ``GET /rest/posts?q=author&author=…`` (find_existing) and ``DELETE /rest/posts/{urn}`` — same page
 * ``POST /rest/images?action=initializeUpload`` then ``PUT`` to the upload URL —
   https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api
+* ``POST /rest/videos?action=initializeUpload``, ``PUT`` each part, ``…?action=finalizeUpload``,
+  ``GET /rest/videos/{urn}`` until AVAILABLE —
+  https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/videos-api
 * ``POST/GET /rest/socialActions/{urn}/comments`` (replies, inbox) —
   https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/comments-api
 * Versioning, 426 for a sunset version —
@@ -16,6 +19,7 @@ LinkedIn offers no way to hide a comment through the API (``supports_hide`` is F
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -40,6 +44,7 @@ from carecast.networks.linkedin.rules import escape_little, unescape_little
 # 426; ``CARECAST_LINKEDIN_VERSION`` (account config ``linkedin_version``) overrides it.
 LINKEDIN_VERSION = "202509"
 LABEL = "LinkedIn"
+VIDEO_POLLS = 30  # status checks before the video goes back to the retry schedule
 
 
 class LinkedInConnector(Connector):
@@ -52,6 +57,7 @@ class LinkedInConnector(Connector):
         super().__init__(account)
         self.timeout = timeout
         self._client: httpx.Client | None = None
+        self.poll_interval = float(account.config.get("poll_seconds", 2))
 
     @property
     def client(self) -> httpx.Client:
@@ -121,6 +127,10 @@ class LinkedInConnector(Connector):
         return PostResult(urn, f"https://www.linkedin.com/feed/update/{urn}/", raw={"id": urn})
 
     def _content(self, post: PostRequest) -> dict[str, Any] | None:
+        if any(m.mime_type.startswith("video/") for m in post.media):
+            if len(post.media) != 1:
+                raise ConnectorError(f"{LABEL}: a video goes out alone.", permanent=True)
+            return {"media": {"id": self._upload_video(post.media[0])}}
         images = [{"id": self._upload(item), "altText": item.alt_text} for item in post.media]
         if len(images) == 1:
             return {"media": images[0]}
@@ -151,6 +161,64 @@ class LinkedInConnector(Connector):
             headers={"Content-Type": item.mime_type},
         )
         return str(value["image"])
+
+    def _upload_video(self, item: MediaFile) -> str:
+        """The Videos API: initializeUpload (the parts to send), PUT each part, finalizeUpload
+        with the parts' ETags, then wait until the video is AVAILABLE —
+        https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/videos-api"""
+        action = "Could not upload the video"
+        size = item.path.stat().st_size
+        body = {
+            "initializeUploadRequest": {
+                "owner": self.author,
+                "fileSizeBytes": size,
+                "uploadCaptions": False,
+                "uploadThumbnail": False,
+            }
+        }
+        answer = self._send(
+            "POST", "/rest/videos", action, params={"action": "initializeUpload"}, json=body
+        )
+        value = _json(answer).get("value") or {}
+        video, parts = str(value.get("video") or ""), value.get("uploadInstructions") or []
+        if not video or not parts:
+            raise ConnectorError(f"{action} ({LABEL}): no upload instructions")
+        etags = []
+        try:
+            handle = item.path.open("rb")
+        except OSError as exc:
+            raise ConnectorError(f"The video cannot be read: {exc}", permanent=True) from exc
+        with handle:
+            for part in parts:
+                first, last = int(part["firstByte"]), int(part["lastByte"])
+                handle.seek(first)
+                chunk = handle.read(last - first + 1)
+                headers = {"Content-Type": "application/octet-stream"}
+                sent = self._send("PUT", part["uploadUrl"], action, content=chunk, headers=headers)
+                etags.append(sent.headers.get("ETag", ""))
+        finalize = {
+            "finalizeUploadRequest": {
+                "video": video,
+                "uploadToken": str(value.get("uploadToken") or ""),
+                "uploadedPartIds": etags,
+            }
+        }
+        self._send(
+            "POST", "/rest/videos", action, params={"action": "finalizeUpload"}, json=finalize
+        )
+        self._wait_until_available(video)
+        return video
+
+    def _wait_until_available(self, video: str) -> None:
+        path = f"/rest/videos/{quote(video, safe='')}"
+        for _poll in range(VIDEO_POLLS):
+            status = str(_json(self._send("GET", path, "Could not check the video")).get("status"))
+            if status == "AVAILABLE":
+                return
+            if status == "PROCESSING_FAILED":
+                raise ConnectorError(f"{LABEL} could not process the video.", permanent=True)
+            time.sleep(self.poll_interval)
+        raise ConnectorError(f"{LABEL} is still processing the video; trying again later.")
 
     def _comment(self, post: PostRequest) -> PostResult:
         body = {

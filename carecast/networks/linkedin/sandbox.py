@@ -211,6 +211,12 @@ def create_post(req: Request) -> Response:
         [content["media"]] if "media" in content else []
     )
     for image in images:
+        video = _state(req).get("videos", {}).get(image["id"])
+        if (
+            str(image["id"]).startswith("urn:li:video:")
+            and (video or {}).get("status") != "AVAILABLE"
+        ):
+            return error(422, "UNPROCESSABLE_ENTITY", f"Video {image['id']} is not AVAILABLE")
         req.store.update_media(NETWORK, image["id"], alt_text=image.get("altText") or "")
     data = {
         "commentary": silently_cut(str(body["commentary"])),
@@ -264,6 +270,77 @@ def upload(req: Request, image: str) -> Response:
     kind = req.headers.get("Content-Type") or "application/octet-stream"
     req.store.add_media(NETWORK, handle, unquote(image), kind, req.body)
     return Response(201, None)
+
+
+# --- videos: initializeUpload, parts, finalizeUpload, status ------------------------------
+PART_BYTES = 4 * 1024 * 1024  # LinkedIn's parts are 4 MB (the last one takes the rest)
+
+
+@router.route("POST", "/linkedin/rest/videos")
+def videos(req: Request) -> Response:
+    body = req.json if isinstance(req.json, dict) else {}
+    if req.arg("action") == "initializeUpload":
+        request = body.get("initializeUploadRequest") or {}
+        org = _org(req, str(request.get("owner") or ""))
+        size = int(request.get("fileSizeBytes") or 0)
+        if not 75 * 1024 <= size <= 500 * 1024 * 1024:
+            return error(422, "UNPROCESSABLE_ENTITY", "fileSizeBytes must be 75 KB to 500 MB")
+        video = f"urn:li:video:{req.store.next_id(NETWORK)}"
+        parts = []
+        for index, first in enumerate(range(0, size, PART_BYTES)):
+            last = min(first + PART_BYTES, size) - 1
+            url = f"{req.base_url}/linkedin/upload/video/{video}/{index}"
+            parts.append({"uploadUrl": url, "firstByte": first, "lastByte": last})
+        _state(req).setdefault("videos", {})[video] = {
+            "handle": org["handle"],
+            "size": size,
+            "parts": {},
+            "count": len(parts),
+            "status": "WAITING_UPLOAD",
+            "polls": 0,
+        }
+        value = {"video": video, "uploadInstructions": parts, "uploadToken": ""}
+        return Response(200, {"value": {**value, "uploadUrlsExpireAt": 0}})
+    if req.arg("action") == "finalizeUpload":
+        request = body.get("finalizeUploadRequest") or {}
+        _auth(req)
+        item = _state(req).get("videos", {}).get(str(request.get("video") or ""))
+        if item is None:
+            return error(404, "NOT_FOUND", "Video not found")
+        etags = [str(e) for e in request.get("uploadedPartIds") or []]
+        expected = [item["parts"].get(i, (None, b""))[0] for i in range(item["count"])]
+        if etags != expected or None in expected:
+            return error(400, "BAD_REQUEST", "uploadedPartIds do not match the uploaded parts")
+        content = b"".join(item["parts"][i][1] for i in range(item["count"]))
+        from carecast.sandbox.video_probe import probe
+
+        req.store.add_media(NETWORK, item["handle"], str(request["video"]), "video/mp4", content)
+        item.update(status="PROCESSING", probe=probe(content))
+        return Response(200, None)
+    return error(400, "ILLEGAL_ARGUMENT", "action must be initializeUpload or finalizeUpload")
+
+
+@router.route("PUT", "/linkedin/upload/video/<video>/<index>")
+def upload_video_part(req: Request, video: str, index: str) -> Response:
+    item = _state(req).get("videos", {}).get(unquote(video))
+    if item is None or not index.isdigit() or int(index) >= item["count"]:
+        return error(404, "NOT_FOUND", "Upload not found")
+    etag = f"/ambry-video/{secrets.token_hex(8)}"
+    item["parts"][int(index)] = (etag, req.body)
+    return Response(200, None, {"ETag": etag})
+
+
+@router.route("GET", "/linkedin/rest/videos/<video>")
+def video_status(req: Request, video: str) -> Response:
+    _auth(req)
+    item = _state(req).get("videos", {}).get(unquote(video))
+    if item is None:
+        return error(404, "NOT_FOUND", "Video not found")
+    if item["status"] == "PROCESSING":
+        item["polls"] += 1
+        if item["polls"] > int(req.server.settings.get("linkedin_processing_polls", 1)):
+            item["status"] = "AVAILABLE" if item.get("probe") else "PROCESSING_FAILED"
+    return Response(200, {"id": unquote(video), "status": item["status"]})
 
 
 @router.route("POST", "/linkedin/rest/socialActions/<urn>/comments")
