@@ -168,3 +168,19 @@ def test_it_takes_pieces_larger_than_djangos_form_limit_but_not_larger_than_a_ch
     assert put(client, upload_id, 0, piece).json()["received"] == len(piece)
     too_big = put(client, upload_id, len(piece), b"\x00" * (uploads.CHUNK_BYTES + 1))
     assert too_big.status_code == 413
+
+
+def test_it_answers_a_players_range_request_so_the_video_can_seek(ben, video):
+    client = login(ben)
+    whole = client.get(video.file.url)
+    data = b"".join(whole.streaming_content)
+    assert whole["Accept-Ranges"] == "bytes"
+
+    piece = client.get(video.file.url, headers={"Range": "bytes=100-199"})
+    assert piece.status_code == 206
+    assert piece["Content-Range"] == f"bytes 100-199/{len(data)}"
+    assert piece.content == data[100:200]
+    tail = client.get(video.file.url, headers={"Range": "bytes=-50"})
+    assert tail.content == data[-50:] and tail["Content-Type"] == "video/mp4"
+    odd = client.get(video.file.url, headers={"Range": "bytes=0-9,20-29"})
+    assert odd.status_code == 200  # several ranges: the whole file
