@@ -121,6 +121,32 @@ def publish(req: Request, version: str, page_id: str) -> Response:
     return ok(req, {"id": post_id})
 
 
+@router.route("POST", "/graph/<version>/<page_id>/videos")
+def publish_video(req: Request, version: str, page_id: str) -> Response:
+    """A Page video post in one request (``source`` and ``description``); the post it makes
+    appears among the Page's posts with the description as its message."""
+    from carecast.sandbox.video_probe import probe
+
+    page = page_of(req, page_id)
+    uploads = req.files.get("source") or []
+    if not uploads:
+        return error(400, 324, "(#324) Requires upload file")
+    if probe(uploads[0].data) is None:
+        return error(
+            400,
+            352,
+            "(#352) Sorry, the video file you selected is in a format that we don't support.",
+        )
+    video_id = _new_id(req, page)
+    message = str(req.param("description") or "")
+    req.store.add_media(
+        NETWORK, page["handle"], f"video-{video_id}", uploads[0].content_type, uploads[0].data
+    )
+    data = {"media_ids": [f"video-{video_id}"], "from": _author(page), "created_time": now_iso()}
+    req.store.add_post(NETWORK, page["handle"], video_id, message, _url(req, video_id), data)
+    return ok(req, {"id": video_id})
+
+
 def _attached(req: Request) -> list[str]:
     found = []
     for index in range(10):
