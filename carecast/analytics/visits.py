@@ -30,6 +30,7 @@ METHODS: dict[str, str] = {
 }
 # On the first import, how far back to read.
 FIRST_DAYS = 90
+AGAIN_DAYS = 3
 
 
 class MatomoError(Exception):
@@ -127,7 +128,11 @@ def import_matomo(organisation: Organisation, today: dt.date | None = None) -> i
     if not settings.matomo_url or not settings.matomo_site_id:
         raise MatomoError(_("Enter the Matomo address and site id in the analytics settings."))
     today = today or timezone.localdate()
-    start = settings.matomo_imported_until or today - dt.timedelta(days=FIRST_DAYS)
+    if settings.matomo_imported_until:
+        # Matomo archives a day again when late visits arrive: read the last days once more.
+        start = settings.matomo_imported_until - dt.timedelta(days=AGAIN_DAYS)
+    else:
+        start = today - dt.timedelta(days=FIRST_DAYS)
     matcher = Matcher(organisation.pk)
     rows: list[WebsiteVisitDay] = []
     # The hospital's lead typed this address; Matomo often runs on the intranet, so no guard.

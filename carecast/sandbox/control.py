@@ -40,8 +40,10 @@ PREFIXES = {
     "/linkedin/": "linkedin",
     "/tiktok/": "tiktok",
     "/youtube/": "youtube",
+    "/matomo/": "matomo",  # the hospital website's web analytics, not a network
 }
 _RATE_LIMIT_BODIES: dict[str, dict[str, Any]] = {
+    "matomo": {"result": "error", "message": "Too many requests"},
     "mastodon": {"error": "Too many requests"},
     "x": {
         "title": "Too Many Requests",

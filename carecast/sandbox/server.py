@@ -35,6 +35,7 @@ from carecast.networks.youtube import sandbox as youtube_api
 from carecast.sandbox import (
     chaos,
     control,
+    matomo_api,
     oauth,
     public_api,
     viewer,
@@ -59,6 +60,7 @@ ROUTERS: list[Router] = [
     linkedin_api.router,
     tiktok_api.router,
     youtube_api.router,
+    matomo_api.router,  # the hospital website's web analytics (issue 14)
     viewer.router,
 ]
 DEFAULT_SETTINGS: dict[str, Any] = {
