@@ -141,3 +141,15 @@ def test_it_understands_the_usual_ways_to_name_a_profile(network, text, handle, 
 def test_it_says_what_it_expects_for_a_name_it_cannot_read(network, text):
     with pytest.raises(ProfileInputError):
         parse(network, text)
+
+
+def test_it_counts_every_organisations_profiles_each_morning(
+    org, anna, sandbox, bluesky_peer, time_machine
+):
+    from carecast.peers.tasks import count_peers
+
+    bluesky_peer()
+    peer = services.add_peer(org, "bluesky", "uniklinik.example", sandbox.base_url, "", anna.user)
+    time_machine.move_to(datetime(2026, 12, 8, 5, 20, tzinfo=UTC))
+    assert count_peers.call_local() == 1
+    assert PeerDay.objects.filter(peer=peer, day=datetime(2026, 12, 8).date()).exists()
