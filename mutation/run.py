@@ -72,9 +72,12 @@ def _configure(copy: Path, module: str) -> None:
         "[mutmut]\n"
         "source_paths = carecast\n"
         f"only_mutate = {module}\n"
-        "also_copy =\n    bench\n    eval\n    manage.py\n"
+        "also_copy =\n    bench\n    eval\n    mutation\n    manage.py\n"
         f"pytest_add_cli_args_test_selection =\n    {tests}\n"
         f"pytest_add_cli_args =\n    -m\n    {NOT_HERE}\n    -q\n    -p\n    no:cacheprovider\n"
+        # Each child its own test database (mutation/isolate.py): shared, they fail each
+        # other's tests, and mutmut would count those failures as killed mutants.
+        "    -p\n    mutation.isolate\n"
     )
 
 
