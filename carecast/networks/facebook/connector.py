@@ -29,6 +29,7 @@ from carecast.networks.base import (
     Reply,
 )
 from carecast.networks.facebook.graph import DUPLICATE_CODE, GraphConnector
+from carecast.networks.facebook.metrics import FacebookMetrics
 
 RECENT_POSTS = 100  # the most Graph lists in one page
 
@@ -38,7 +39,7 @@ def comparable(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-class FacebookConnector(GraphConnector):
+class FacebookConnector(FacebookMetrics, GraphConnector):
     """A Page's connector. Not idempotent: ``find_existing`` looks among the Page's posts."""
 
     label = "Facebook"
