@@ -4,7 +4,8 @@ Instagram (``content_publishing_limit``) and Threads (``threads_publishing_limit
 number of posts per rolling 24 hours and say how many are used. Their connectors read it
 (``publishing_limit()``); here it is cached per channel for a few minutes, so the composer
 and the calendar can warn on every page without asking Meta each time, and a network that
-does not answer costs one short wait per minute at most, never the page.
+does not answer costs one short wait per minute at most, never the page. What carecast
+published on the channel since the read is added to the cached count.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def live_limit(channel: Channel) -> LiveLimit | None:
     if cached == _UNKNOWN:
         return None
     if cached is not None:
-        return LiveLimit(*cached)
+        used, total, read_at = cached
+        return LiveLimit(used + _published_since(channel, read_at), total)
     connector = channel.rules.connector_type()(channel.account(), timeout=READ_TIMEOUT)  # type: ignore[call-arg]
     try:
         used, total = connector.publishing_limit()  # type: ignore[attr-defined]
@@ -117,12 +119,20 @@ def live_limit(channel: Channel) -> LiveLimit | None:
     if total <= 0:
         cache.set(_key(channel), _UNKNOWN, UNKNOWN_SECONDS)
         return None
-    cache.set(_key(channel), (used, total), CACHE_SECONDS)
+    cache.set(_key(channel), (used, total, timezone.now()), CACHE_SECONDS)
     return LiveLimit(used, total)
 
 
+def _published_since(channel: Channel, moment: dt.datetime) -> int:
+    """Our own posts on the channel since the counter was read: the network counts them
+    already, the cached counter not yet."""
+    return Publication.objects.filter(
+        channel=channel, state=State.PUBLISHED, published_at__gt=moment
+    ).count()
+
+
 def forget(channel: Channel) -> None:
-    """Drop the cached counter (after publishing, the next read is fresh)."""
+    """Drop the cached counter (the next read asks the network)."""
     cache.delete(_key(channel))
 
 

@@ -172,3 +172,14 @@ def test_it_warns_on_a_form_sent_back_but_not_on_opening_a_story(
     sent_back = {"title": "", "text": "Heute noch", "channels": [profile.pk], "action": "publish"}
     body = anna_client.post("/stories/new/", sent_back).content.decode()
     assert "Threads zählt schon 1 von 1 Beiträgen" in body
+
+
+def test_it_counts_what_carecast_published_since_the_limit_was_read(
+    wednesday, karriere, publication_factory
+):
+    assert daily_limits.live_limit(karriere) == daily_limits.LiveLimit(used=0, total=2)
+    publication_factory(
+        karriere, State.PUBLISHED, due_at=wednesday + dt.timedelta(minutes=5), title="Gerade"
+    )
+    # Still the cached read (no second request), but our own post is counted.
+    assert daily_limits.live_limit(karriere) == daily_limits.LiveLimit(used=1, total=2)
