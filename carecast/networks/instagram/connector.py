@@ -31,11 +31,12 @@ from carecast.networks.base import (
 )
 from carecast.networks.facebook.connector import comparable
 from carecast.networks.facebook.containers import ContainerConnector
+from carecast.networks.instagram.metrics import InstagramMetrics
 
 RECENT = 50
 
 
-class InstagramConnector(ContainerConnector):
+class InstagramConnector(InstagramMetrics, ContainerConnector):
     label = "Instagram"
     container_edge = "media"
     status_field, error_field = "status_code", "status"

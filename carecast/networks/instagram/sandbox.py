@@ -243,6 +243,25 @@ def _user_node(req: Request, object_id: str) -> Response | None:
     return ok(req, {"id": account["user_id"], "username": account["handle"].lstrip("@")})
 
 
+def media_with_counts(post: dict[str, Any], fields: str) -> dict[str, Any]:
+    """A media node with the counts ``fields`` asks for (data keys ``like_count``,
+    ``comments_count``, ``reach``, ``saved``, ``shares``, ``views``) — the IG Media fields and
+    insights of https://developers.facebook.com/docs/instagram-platform/reference/instagram-media/insights"""
+    data = post["data"]
+    body: dict[str, Any] = {"id": post["id"], "permalink": post["url"]}
+    for name in ("like_count", "comments_count"):
+        if name in fields:
+            body[name] = int(data.get(name, 0))
+    if "insights" in fields:
+        body["insights"] = {
+            "data": [
+                {"name": name, "period": "lifetime", "values": [{"value": int(data.get(name, 0))}]}
+                for name in ("reach", "saved", "shares", "views")
+            ]
+        }
+    return body
+
+
 def media_comments(req: Request, media_id: str) -> Response:
     """``GET /{ig-media-id}/comments`` (reached through the Graph comments route)."""
     authenticate(req, NETWORK)
