@@ -1,7 +1,8 @@
 """A probe against one network's limits, as sentences a comms team can act on.
 
 Each message names the network, what the clip has and what the network takes, and the
-way out ("Fit" makes a version that fits; a clip that is too long must be cut).
+way out ("Make a version" on the clip's page makes one that fits; a clip that is too long
+must be cut).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def _size(probe: dict[str, Any], limits: VideoLimits) -> list[Violation]:
     size = int(probe.get("size_bytes") or 0)
     if limits.max_bytes and size > limits.max_bytes:
         message = _(
-            "The file is %(has)s; %(network)s takes at most %(max)s. “Fit” makes a smaller version."
+            "The file is %(has)s; %(network)s takes at most %(max)s. "
+            "“Make a version” on the video's page gives a smaller one."
         ) % {"has": size_text(size), "network": limits.label, "max": size_text(limits.max_bytes)}
         return [Violation("too_large", message)]
     return []
@@ -83,7 +85,8 @@ def _resolution(probe: dict[str, Any], limits: VideoLimits) -> list[Violation]:
         return [Violation("resolution", message)]
     if too_big:
         message = _(
-            "%(w)d × %(h)d pixels is more than %(network)s takes. “Fit” makes a smaller version."
+            "%(w)d × %(h)d pixels is more than %(network)s takes. "
+            "“Make a version” on the video's page gives a smaller one."
         )
         return [Violation("resolution", message % values)]
     return []
@@ -94,8 +97,8 @@ def _aspect(probe: dict[str, Any], limits: VideoLimits) -> list[Violation]:
     low, high = limits.min_aspect, limits.max_aspect
     if (low and aspect < low - 0.01) or (high and aspect > high + 0.01):
         message = _(
-            "The picture's shape (%(has)s) does not suit %(network)s. “Fit” makes a 9:16 "
-            "version by cropping or with blurred edges."
+            "The picture's shape (%(has)s) does not suit %(network)s. "
+            "“Make a version” on the video's page gives a 9:16 one, cropped or with blurred edges."
         ) % {"has": probe.get("aspect_label") or f"{aspect:.2f}", "network": limits.label}
         return [Violation("aspect", message)]
     return []
@@ -109,7 +112,8 @@ def _fps(probe: dict[str, Any], limits: VideoLimits) -> list[Violation]:
         limits.min_fps and fps < limits.min_fps - 0.5
     ):
         message = _(
-            "%(fps)s frames per second; %(network)s takes %(range)s. “Fit” converts it."
+            "%(fps)s frames per second; %(network)s takes %(range)s. "
+            "“Make a version” on the video's page converts it."
         ) % {"fps": f"{fps:g}", "network": limits.label, "range": _fps_range(limits)}
         return [Violation("fps", message)]
     return []
@@ -128,12 +132,16 @@ def _codecs(probe: dict[str, Any], limits: VideoLimits) -> list[Violation]:
     video, audio = probe.get("video_codec") or "", probe.get("audio_codec") or ""
     if video not in limits.video_codecs or (audio and audio not in limits.audio_codecs):
         message = _(
-            "%(network)s does not take this encoding (%(codecs)s). “Fit” converts it to H.264/AAC."
+            "%(network)s does not take this encoding (%(codecs)s). "
+            "“Make a version” on the video's page converts it to H.264/AAC."
         ) % {"network": limits.label, "codecs": "/".join(c for c in (video, audio) if c)}
         found.append(Violation("codec", message))
     mime = probe.get("mime_type") or ""
     if mime and mime not in limits.containers and not found:
-        message = _("%(network)s does not take %(type)s files. “Fit” makes an MP4.") % {
+        message = _(
+            "%(network)s does not take %(type)s files. "
+            "“Make a version” on the video's page gives an MP4."
+        ) % {
             "network": limits.label,
             "type": mime,
         }
