@@ -62,14 +62,14 @@ def line_chart(
     title: str, description: str, labels: list[str], series: dict[str, list[float | None]]
 ) -> Chart:
     """Lines over ``labels`` (e.g. weeks); one colour per series, a legend on top."""
-    width, height, left, right, top, bottom = 720, 280, 64, 16, 36, 40
+    width, height, left, right, top, bottom = 900, 280, 64, 16, 36, 40
     values = [v for vs in series.values() for v in vs if v is not None]
     peak = _nice_max(max(values, default=0))
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(labels) - 1, 1)
     head, tail = _open(title, description, width, height)
     parts = [head, *_y_grid(peak, left, top, plot_w, plot_h)]
-    every = max(1, len(labels) // 8)
+    every = max(1, len(labels) // 10)
     for i, label in enumerate(labels):
         if i % every == 0:
             x = left + i * step
