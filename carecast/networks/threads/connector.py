@@ -32,11 +32,12 @@ from carecast.networks.base import (
 )
 from carecast.networks.facebook.connector import comparable
 from carecast.networks.facebook.containers import ContainerConnector
+from carecast.networks.threads.metrics import ThreadsMetrics
 
 RECENT = 50
 
 
-class ThreadsConnector(ContainerConnector):
+class ThreadsConnector(ThreadsMetrics, ContainerConnector):
     label = "Threads"
     container_edge = "threads"
     status_field, error_field = "status", "error_message"

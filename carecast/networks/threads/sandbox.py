@@ -212,6 +212,38 @@ def threads(req: Request, version: str, user_id: str) -> Response:
     return ok(req, {"data": [_item(p) for p in _own_threads(req, account)[:limit]], "paging": {}})
 
 
+THREAD_METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")
+
+
+@router.route("GET", "/threads-graph/<version>/<media_id>/insights")
+def media_insights(req: Request, version: str, media_id: str) -> Response:
+    """``GET /{threads-media-id}/insights?metric=…`` (https://developers.facebook.com/docs/threads/insights):
+    each asked metric from the post's stored data keys of the same name."""
+    account = authenticate(req, NETWORK)
+    post = req.store.post(NETWORK, media_id)
+    if post is None or post["account"] != account["handle"]:
+        return error(400, 100, f"(#100) Object with ID '{media_id}' does not exist", 33)
+    asked = [m for m in str(req.arg("metric") or "").split(",") if m]
+    unknown = [m for m in asked if m not in THREAD_METRICS]
+    if not asked or unknown:
+        return error(400, 100, f"(#100) metric[{len(asked)}] must be one of {THREAD_METRICS}")
+    data = [
+        {"name": m, "period": "lifetime", "values": [{"value": int(post["data"].get(m, 0))}],
+         "id": f"{media_id}/insights/{m}/lifetime"}
+        for m in asked
+    ]  # fmt: skip
+    return ok(req, {"data": data})
+
+
+@router.route("GET", "/threads-graph/<version>/<user_id>/threads_insights")
+def user_insights(req: Request, version: str, user_id: str) -> Response:
+    """``metric=followers_count``: a total value, as the Threads API reports it."""
+    account = _user(req, user_id)
+    followers = int(account["options"].get("followers_count", 0))
+    data = [{"name": "followers_count", "period": "day", "total_value": {"value": followers}}]
+    return ok(req, {"data": data})
+
+
 @router.route("GET", "/threads-graph/<version>/<media_id>/replies")
 def replies(req: Request, version: str, media_id: str) -> Response:
     authenticate(req, NETWORK)
