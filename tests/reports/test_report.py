@@ -53,9 +53,11 @@ def test_it_writes_the_report_in_english_too(org, history):
     assert "LinkedIn" in text and "linkedin" not in text  # networks by name, not by key
 
 
-def test_it_fetches_nothing_while_rendering():
-    with pytest.raises(ValueError, match="fetches nothing"):
-        pdf._refuse("https://cdn.example/thumb.jpg")  # noqa: SLF001
+@pytest.mark.parametrize("url", ["https://cdn.example/thumb.jpg", "file:///etc/passwd"])
+def test_it_fetches_nothing_but_embedded_pictures_while_rendering(url):
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        pdf.fetcher().fetch(url)
+    assert pdf.fetcher().fetch("data:text/plain;base64,b2s=") is not None
 
 
 def test_it_writes_the_pdf_from_the_shell(org, history, tmp_path):
@@ -128,3 +130,34 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server refused the connection")
+
+
+def test_it_shows_the_posts_own_picture_from_the_media_library(org, history, settings, tmp_path):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from carecast.analytics.models import Post
+    from carecast.publishing.models import Publication
+    from carecast.stories.models import MediaAsset, Story, Variant
+
+    settings.MEDIA_ROOT = tmp_path
+    raw = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 40, 90)).save(raw, format="PNG")
+    asset = MediaAsset(organisation=org, kind="image", mime_type="image/png", alt_text="Kreißsaal")
+    asset.file.save("kreisssaal.png", ContentFile(raw.getvalue()), save=True)
+    story = Story.objects.create(organisation=org, title="Kreißsaal-Führung")
+    story.media.add(asset)
+    variant = Variant.objects.create(story=story, channel=history)
+    publication = Publication.objects.create(variant=variant, channel=history, state="published")
+    post = Post.objects.get(text="Kreißsaal-Führung")
+    post.publication = publication
+    post.save()
+    thumb = pdf.thumbnail(post)
+    assert thumb.startswith("data:image/jpeg;base64,")
+    decoded = Image.open(io.BytesIO(__import__("base64").b64decode(thumb.split(",", 1)[1])))
+    assert max(decoded.size) == pdf.THUMB
+    data = pdf.render(org, Month(2026, 11), "de")
+    assert data.startswith(b"%PDF-") and b"/Image" in data  # the picture is in the PDF
+    assert pdf.thumbnail(Post.objects.get(text="Ohne Zahlen")) == ""
