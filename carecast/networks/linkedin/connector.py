@@ -38,6 +38,7 @@ from carecast.networks.base import (
     Reply,
 )
 from carecast.networks.facebook.connector import comparable
+from carecast.networks.linkedin.metrics import LinkedInMetrics
 from carecast.networks.linkedin.rules import escape_little, unescape_little
 
 # The Marketing API version (YYYYMM). LinkedIn keeps each for about a year, then answers
@@ -47,7 +48,7 @@ LABEL = "LinkedIn"
 VIDEO_POLLS = 30  # status checks before the video goes back to the retry schedule
 
 
-class LinkedInConnector(Connector):
+class LinkedInConnector(LinkedInMetrics, Connector):
     idempotent = False
     can_look_up = True
     supports_inbox = True

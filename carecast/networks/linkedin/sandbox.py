@@ -242,6 +242,44 @@ def find_posts(req: Request) -> Response:
     return Response(200, {"elements": elements, "paging": {"count": count, "start": 0}})
 
 
+@router.route("GET", "/linkedin/rest/organizationalEntityShareStatistics")
+def share_statistics(req: Request) -> Response:
+    """``q=organizationalEntity&organizationalEntity=<org urn>&shares=List(<urns>)``: lifetime
+    statistics per post (https://learn.microsoft.com/linkedin/marketing/community-management/
+    organizations/share-statistics); a post it does not know is left out. Counts: the stored
+    data keys of ``totalShareStatistics``' names."""
+    if req.arg("q") != "organizationalEntity":
+        return error(400, "ILLEGAL_ARGUMENT", "q=organizationalEntity is required")
+    org = _org(req, req.arg("organizationalEntity") or "")
+    listed = re.fullmatch(r"List\((.*)\)", req.arg("shares") or req.arg("ugcPosts") or "")
+    urns = [unquote(u) for u in (listed.group(1).split(",") if listed else []) if u]
+    elements = []
+    for urn in urns:
+        post = req.store.post(NETWORK, urn)
+        if post is None or post["account"] != org["handle"]:
+            continue
+        stats: dict[str, Any] = {n: int(post["data"].get(n, 0)) for n in SHARE_STATISTICS}
+        stats["engagement"] = 0.0
+        elements.append(
+            {"share": urn, "organizationalEntity": req.arg("organizationalEntity"),
+             "totalShareStatistics": stats}
+        )  # fmt: skip
+    return Response(200, {"elements": elements, "paging": {"count": 10, "start": 0}})
+
+
+SHARE_STATISTICS = (
+    "impressionCount", "uniqueImpressionsCount", "clickCount", "likeCount", "commentCount",
+    "shareCount",
+)  # fmt: skip
+
+
+@router.route("GET", "/linkedin/rest/networkSizes/<urn>")
+def network_size(req: Request, urn: str) -> Response:
+    """``edgeType=COMPANY_FOLLOWED_BY_MEMBER``: the organisation's followers."""
+    org = _org(req, unquote(urn))
+    return Response(200, {"firstDegreeSize": int(org["options"].get("followers_count", 0))})
+
+
 @router.route("DELETE", "/linkedin/rest/posts/<urn>")
 def delete_post(req: Request, urn: str) -> Response:
     _auth(req)
