@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 
 from carecast.automation.fetch import FetchError, fetch
 from carecast.automation.models import Item, Source
+from carecast.stories.images import ACCEPTED, ImageRejected, clean_image
 from carecast.stories.models import MediaAsset
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,6 @@ def attach_images(source: Source, items: list[Item]) -> int:
 
 
 def fetch_image(source: Source, item: Item) -> MediaAsset | None:
-    # web.media holds the one EXIF-stripping path (uploads use it too); imported here
-    # until it moves to the stories app, as its docstring plans.
-    from carecast.web.media import ACCEPTED, ImageRejected, clean_image
-
     try:
         fetched = fetch(
             item.image_url,

@@ -1,6 +1,6 @@
 """What the checks look at: a draft post or reply as plain data, the shape ``carecast lint`` reads.
 
-Nothing here knows the database; ``compliance.adapters`` builds a ``Draft`` from a post.
+Nothing here knows the database; ``publishing.compliance`` builds a ``Draft`` from a post.
 """
 
 from __future__ import annotations

@@ -229,7 +229,7 @@ def seed_media_library(org) -> None:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from carecast.compliance.adapters import withdraw_consent
+    from carecast.publishing.compliance import withdraw_consent
     from carecast.stories.models import MediaAsset, PersonShown, Story
 
     for name, alt, colours, story_title, people in MEDIA:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import ngettext
 
-from carecast.web.access import person_of
+from carecast.rights import person_of
 
 
 def emergencies(request) -> dict:

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from carecast.core.models import Organisation, Person, Role
+from carecast.inbox import queue
 from carecast.inbox.models import DutyShift, InboxItem, Notification
 from carecast.rights import may_publish_to
 
@@ -103,10 +104,7 @@ def notify_emergency(item: InboxItem) -> list[Notification]:
 
 
 def _enqueue_emails(ids: list[int]) -> None:
-    # A task of its own: a slow mail server never holds up reading the next comments.
-    from carecast.inbox.tasks import email_notifications
-
-    email_notifications(ids)
+    queue.send_emails_later(ids)
 
 
 def send_emails(notification_ids: list[int]) -> None:

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecast.inbox import queue
 from carecast.inbox.models import InboxReply, ReplyState
 from carecast.networks.base import ConnectorError, PostRequest, PostResult
 
@@ -122,9 +123,7 @@ def _failed(reply: InboxReply, token: str, exc: ConnectorError) -> str:
         claimed_at=None,
         next_attempt_at=retry_at,
     )
-    from carecast.inbox.tasks import send_reply
-
-    send_reply.schedule(args=(reply.pk,), eta=retry_at)
+    queue.send_reply_later(reply.pk, eta=retry_at)
     return ReplyState.SENDING
 
 

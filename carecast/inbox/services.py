@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carecast.compliance.draft import Finding
+from carecast.inbox import queue
 from carecast.inbox.models import InboxItem, InboxReply, Notification, ReplyState, Status
 from carecast.inbox.replies import check_reply
 
@@ -40,9 +41,7 @@ def queue_reply(item: InboxItem, text: str, author) -> ReplyOutcome:
 
 
 def _enqueue(reply_id: int) -> None:
-    from carecast.inbox.tasks import send_reply
-
-    send_reply(reply_id)
+    queue.send_reply_later(reply_id)
 
 
 def mark_answered(item: InboxItem, user) -> None:

@@ -1,7 +1,8 @@
 """Huey tasks: read every channel's comments each minute, send replies, erase old copies.
 
 Thin wrappers around ``fetch`` and ``send``; a channel that fails is recorded on its
-``ChannelInbox`` and does not stop the others.
+``ChannelInbox`` and does not stop the others. The work those modules want done next reaches
+the queue through ``queue``'s signals, answered at the end of this module.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import logging
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+
+from carecast.inbox import queue
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +80,18 @@ def purge_expired_comments() -> int:
     from carecast.inbox.retention import purge_expired
 
     return purge_expired()
+
+
+def _emails_wanted(sender, notification_ids: list[int], **kwargs) -> None:
+    email_notifications(notification_ids)
+
+
+def _reply_wanted(sender, reply_id: int, eta=None, **kwargs) -> None:
+    if eta is None:
+        send_reply(reply_id)
+    else:
+        send_reply.schedule(args=(reply_id,), eta=eta)
+
+
+queue.emails_wanted.connect(_emails_wanted, dispatch_uid="inbox.emails_wanted")
+queue.reply_wanted.connect(_reply_wanted, dispatch_uid="inbox.reply_wanted")

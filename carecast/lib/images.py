@@ -35,7 +35,7 @@ SECONDS = 30.0
 
 
 class Refused(ValueError):
-    """The image is not one we process; ``code`` says why (see ``REASONS`` in web.media)."""
+    """The image is not one we process; ``code`` says why (see ``_reasons`` in stories.images)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)

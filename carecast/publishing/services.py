@@ -177,7 +177,7 @@ def _approval_guard(variant: Variant, actor) -> None:
 
 def _compliance_guard(variant: Variant, actor, override_reason: str) -> list:
     """The blocking findings that an allowed person overrode; raises if not overridden."""
-    from carecast.compliance.adapters import findings_for_variant, may_override
+    from carecast.publishing.compliance import findings_for_variant, may_override
 
     blocks = [f for f in findings_for_variant(variant) if f.blocks]
     if not blocks:

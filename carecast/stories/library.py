@@ -2,7 +2,7 @@
 
 Consent records follow KUG § 22 and GDPR Art. 7/9: per person, the channels, purpose and
 period agreed to, and the signed document. A withdrawal is carried out by
-``compliance.adapters.withdraw_consent`` (it reaches the posts); this module only records.
+``publishing.compliance.withdraw_consent`` (it reaches the posts); this module only records.
 """
 
 from __future__ import annotations

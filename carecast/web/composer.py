@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from carecast.compliance.adapters import findings_for
 from carecast.networks.models import Channel
+from carecast.publishing.compliance import findings_for
 from carecast.publishing.models import Publication, State
 from carecast.stories.models import MediaAsset, Story
 from carecast.stories.services import VariantReport, draft_for, report

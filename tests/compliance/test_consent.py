@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from carecast.compliance.adapters import consent_state, withdraw_consent
 from carecast.core.models import AuditLog
 from carecast.networks.models import Channel
+from carecast.publishing.compliance import consent_state, withdraw_consent
 from carecast.publishing.models import Publication, State
 from carecast.publishing.services import schedule
 from carecast.stories.models import PersonShown
@@ -66,13 +66,13 @@ def test_it_flags_every_scheduled_and_published_post_using_the_asset(
 def test_it_blocks_new_posts_with_the_withdrawn_asset(story_for, mastodon, photo, person_in, anna):
     withdraw_consent(person_in(photo))
     variant = story_for(mastodon, media=[photo]).variants.get()
-    from carecast.compliance.adapters import findings_for_variant
+    from carecast.publishing.compliance import findings_for_variant
 
     assert [f.id for f in findings_for_variant(variant)] == ["consent.withdrawn"]
 
 
 def test_it_needs_art9_consent_for_a_patient(story_for, mastodon, photo, person_in):
-    from carecast.compliance.adapters import findings_for_variant
+    from carecast.publishing.compliance import findings_for_variant
 
     person = person_in(photo, is_patient=True)
     variant = story_for(mastodon, media=[photo]).variants.get()

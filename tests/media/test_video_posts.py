@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from carecast.compliance.adapters import findings_for_variant
 from carecast.media.services import request_fit
 from carecast.media.video import store_video
 from carecast.networks.models import Channel
+from carecast.publishing.compliance import findings_for_variant
 from carecast.publishing.models import Publication
 from carecast.publishing.services import ComplianceBlocked, PublishingError, schedule
 from carecast.stories.models import MusicLicence

@@ -14,9 +14,9 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from carecast.compliance.adapters import draft_from
 from carecast.compliance.service import run_checks
 from carecast.core.models import AuditLog, Organisation, Person, Role
+from carecast.publishing.compliance import draft_from
 from carecast.publishing.models import State
 from carecast.stories.models import MediaAsset, PersonShown
 from tests.web.conftest import login

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from carecast.approvals import edits
 from carecast.approvals.services import ApprovalError, submit
-from carecast.compliance.adapters import may_override
 from carecast.core.timezones import resolve_local
 from carecast.media.video import looks_like_video
 from carecast.publishing import daily_limits
+from carecast.publishing.compliance import may_override
 from carecast.publishing.models import Publication
 from carecast.publishing.services import PublishingError, publish_now, schedule_local
 from carecast.stories.services import save_story
@@ -156,7 +156,7 @@ def _after_edit(request, story, before, submission=None) -> bool:
 def _override_reason(request, form, state) -> str:
     """The reason typed to publish despite a blocking check; without a valid one, form errors.
 
-    Only the communications lead may override (``compliance.adapters.OVERRIDE_ROLES``);
+    Only the communications lead may override (``publishing.compliance.OVERRIDE_ROLES``);
     ``publishing.services.schedule`` checks again and audits the override.
     """
     reason = request.POST.get("override_reason", "").strip()

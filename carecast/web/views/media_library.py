@@ -18,10 +18,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from carecast.compliance.adapters import withdraw_consent
 from carecast.media import uploads
 from carecast.media.models import Work
 from carecast.media.video import looks_like_video
+from carecast.publishing.compliance import withdraw_consent
 from carecast.publishing.models import Publication, State
 from carecast.stories import library
 from carecast.stories.models import MediaAsset, PersonShown, Variant

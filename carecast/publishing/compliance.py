@@ -1,7 +1,9 @@
-"""The one place where compliance meets the database: drafts from posts, overrides, withdrawals.
+"""The one place where the compliance checks meet the database: drafts from posts, overrides,
+withdrawals.
 
-The checks themselves stay pure (a ``Draft`` in, findings out); this module turns a
-channel + text + media assets into a ``Draft``, decides who may override a blocking
+The checks in ``carecast.compliance`` stay pure (a ``Draft`` in, findings out) and import no
+other app; this module, in publishing because it reads channels and media and cancels posts,
+turns a channel + text + media assets into a ``Draft``, decides who may override a blocking
 finding, and carries out a consent withdrawal across scheduled and published posts.
 """
 
@@ -21,6 +23,7 @@ from carecast.compliance.service import run_checks
 from carecast.core import audit
 from carecast.core.models import Role
 from carecast.networks.models import Channel
+from carecast.publishing.models import Publication, State
 from carecast.stories.models import MediaAsset, PersonShown, Variant
 
 LicenceKind = Literal["own", "licensed", "commercial_library", "none"]
@@ -122,8 +125,6 @@ def withdraw_consent(
     Consent withdrawn is effective for the future: scheduled posts are cancelled (they must
     not go out); published ones are flagged HIGH for the team to review and take down.
     """
-    from carecast.publishing.models import Publication, State
-
     with transaction.atomic():
         person.consent, person.withdrawn_at = PersonShown.Consent.WITHDRAWN, when or timezone.now()
         person.save(update_fields=["consent", "withdrawn_at"])
@@ -144,7 +145,7 @@ def withdraw_consent(
 
 def _flag(publication, person: PersonShown, actor) -> Flag:
     """Cancel the post if it is still only scheduled; audit the flag either way."""
-    from carecast.publishing.models import State
+    # services imports this module (the guard before scheduling): imported when first needed.
     from carecast.publishing.services import PublishingError, cancel
 
     cancelled = False
