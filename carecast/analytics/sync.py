@@ -103,7 +103,6 @@ def discover(now: dt.datetime | None = None, limit: int = 2000) -> int:
         ).update(publication=publication, imported=False, campaign=story.campaign_id)
         if adopted:
             continue
-        _stage, next_at = schedule_after(published_at, now)
         try:
             with transaction.atomic():
                 Post.objects.create(
@@ -117,8 +116,8 @@ def discover(now: dt.datetime | None = None, limit: int = 2000) -> int:
                     text=publication.text[:5000],
                     format=_format_of(publication),
                     published_at=published_at,
-                    # The first read waits for the first stage even if found late.
-                    next_sync_at=next_at or published_at + STAGES[0],
+                    # First read at the first stage; found later than that: read it now.
+                    next_sync_at=max(published_at + STAGES[0], now),
                 )
         except IntegrityError:
             continue  # another worker made it a moment ago

@@ -171,3 +171,15 @@ def test_it_keeps_a_deleted_post_with_its_last_numbers(published, mastodon, sand
     assert sync.sync_channel(mastodon).gone == 1
     post = Post.objects.get()
     assert (post.gone, post.latest_likes, post.next_sync_at) == (True, 5, None)
+
+
+def test_the_periodic_task_follows_new_posts_and_reads_every_channel(
+    published, mastodon, sandbox, clock
+):
+    from carecast.analytics import tasks
+
+    clock(H)
+    assert tasks.sync_metrics.call_local() == 1  # one channel that can be read
+    post = Post.objects.get()
+    assert post.publication == published
+    assert MetricSnapshot.objects.filter(post=post).count() == 1
