@@ -56,7 +56,13 @@ def test_it_sends_one_clip_to_tiktok_youtube_and_mastodon_once_each(
     for channel in video_channels.values():
         page.get_by_label(channel.name).check()
         page.wait_for_load_state("networkidle")
-    settle = lambda: page.wait_for_load_state("networkidle")  # noqa: E731
+
+    def settle() -> None:
+        # The story's fields refresh the posts 150 ms after the last change: let that pass.
+        page.wait_for_timeout(400)
+        page.wait_for_load_state("networkidle")
+
+    settle()
     # The network's choices first: every later refresh of the posts carries them along.
     page.select_option(f"#opt_{tiktok.pk}_privacy_level", "PUBLIC_TO_EVERYONE")
     settle()
@@ -71,7 +77,6 @@ def test_it_sends_one_clip_to_tiktok_youtube_and_mastodon_once_each(
     page.set_input_files("#composer-video", str(clip))
     page.wait_for_selector(".media-item", timeout=60_000)
     page.fill(".media-item textarea", "Pflegekräfte im Gespräch am Stationstresen")
-    page.wait_for_timeout(300)
     settle()
     page.once("dialog", lambda dialog: dialog.accept())  # "really publish now?"
     page.get_by_role("button", name="Jetzt veröffentlichen").click()
