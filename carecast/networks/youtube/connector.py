@@ -40,6 +40,7 @@ from carecast.networks.base import (
     PostRequest,
     PostResult,
 )
+from carecast.networks.youtube.metrics import YouTubeMetrics
 from carecast.networks.youtube.rules import (
     DEFAULT_DAILY_QUOTA,
     VIDEO_TYPES,
@@ -58,7 +59,7 @@ _AUTH_REASONS = ("authError", "insufficientPermissions", "forbidden", "youtubeSi
 _QUOTA_REASONS = ("quotaExceeded", "uploadLimitExceeded", "dailyLimitExceeded", "rateLimitExceeded")
 
 
-class YouTubeConnector(Connector):
+class YouTubeConnector(YouTubeMetrics, Connector):
     idempotent = False
     can_look_up = True  # through the stored upload session (see the module docstring)
 

@@ -155,11 +155,14 @@ def channels(req: Request) -> Response:
     account = _auth(req)
     if req.arg("mine") != "true":
         return error(400, "missingRequiredParameter", "No filter selected.")
-    item = {
+    item: dict[str, Any] = {
         "kind": "youtube#channel",
         "id": account["user_id"],
         "snippet": {"title": account["display_name"], "customUrl": f"@{account['handle']}"},
     }
+    if "statistics" in str(req.arg("part") or ""):
+        subscribers = str(int(account["options"].get("followers_count", 0)))
+        item["statistics"] = {"subscriberCount": subscribers, "hiddenSubscriberCount": False}
     return Response(200, {"kind": "youtube#channelListResponse", "items": [item]})
 
 
@@ -271,6 +274,28 @@ def _make_video(req: Request, session: dict[str, Any]) -> dict[str, Any]:
         "snippet": snippet,
         "status": {**status, "uploadStatus": "uploaded"},
     }
+
+
+@router.route("GET", "/youtube/youtube/v3/videos")
+def list_videos(req: Request) -> Response:
+    """``videos.list`` with ``id=a,b`` (up to 50) and ``part=statistics``: counts as strings, as
+    the Data API sends them (https://developers.google.com/youtube/v3/docs/videos/list); an
+    unknown or deleted id is left out of ``items``."""
+    _auth(req)
+    ids = [i for i in str(req.arg("id") or "").split(",") if i]
+    if len(ids) > 50:
+        return error(400, "invalidFilters", "The request specifies too many video IDs.")
+    items = []
+    for video_id in ids:
+        post = req.store.post(NETWORK, video_id)
+        if post is None:
+            continue
+        stats = {
+            k: str(int(post["data"].get(k, 0))) for k in ("viewCount", "likeCount", "commentCount")
+        }
+        stats["favoriteCount"] = "0"
+        items.append({"kind": "youtube#video", "id": video_id, "statistics": stats})
+    return Response(200, {"kind": "youtube#videoListResponse", "items": items})
 
 
 @router.route("DELETE", "/youtube/youtube/v3/videos")
