@@ -342,3 +342,19 @@ def test_it_reports_tiktoks_duration_check_when_the_creator_limit_was_not_known(
         _connector(sandbox).publish(_post(clip))
     assert failed.value.permanent and "duration_check_failed" in str(failed.value)
     assert "too long or too short" in str(failed.value)
+
+
+def test_it_starts_afresh_when_the_stored_upload_address_has_expired(sandbox, creator, big_clip):
+    progress = Progress()
+    sandbox.inject_fault(
+        network="tiktok", path="/tiktok/video/upload", mode="accept_then_drop", times=1
+    )
+    with pytest.raises(ConnectorError):
+        _connector(sandbox, chunk_bytes=5 * MB).publish(_post(big_clip, progress))
+    # An hour later TikTok no longer knows the upload address.
+    sandbox.inject_fault(network="tiktok", path="/tiktok/video/upload", status=404, times=1)
+    with pytest.raises(ConnectorError) as expired:
+        _connector(sandbox, chunk_bytes=5 * MB).publish(_post(big_clip, progress))
+    assert not expired.value.permanent and progress.value == {}
+    result = _connector(sandbox, chunk_bytes=5 * MB).publish(_post(big_clip, progress))
+    assert [p["id"] for p in sandbox.posts("tiktok")] == [result.remote_id]

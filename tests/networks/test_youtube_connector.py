@@ -272,3 +272,14 @@ def test_it_signs_in_with_google_and_refreshes(sandbox, channel, settings):
         ).verify_credentials()
         == "Klinikum Musterstadt"
     )
+
+
+def test_it_finds_a_finished_video_even_when_the_file_changed_since(
+    sandbox, channel, clip, tmp_path
+):
+    progress = Progress()
+    first = _connector(sandbox).publish(_post(clip, progress))
+    other = tmp_path / "neue-fassung.mp4"
+    other.write_bytes(clip.read_bytes() + b"\0" * 10)
+    again = _connector(sandbox).publish(_post(other, progress))
+    assert again.remote_id == first.remote_id and len(sandbox.posts("youtube")) == 1

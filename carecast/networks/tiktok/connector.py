@@ -268,12 +268,19 @@ class TikTokConnector(Connector):
         status = str(data.get("status") or "")
         if status == "PROCESSING_UPLOAD":
             received = int(data.get("uploaded_bytes") or 0)
-            if received < state["video_size"] and video.path.stat().st_size == state["video_size"]:
-                # Continue at the chunk TikTok has not got (chunks are whole or absent).
-                start = (received // state["chunk_size"]) * state["chunk_size"]
-                self._upload(
-                    video, state, min(start, (state["chunk_count"] - 1) * state["chunk_size"])
-                )
+            if received >= state["video_size"]:
+                return self._wait(post, state)
+            if video.path.stat().st_size != state["video_size"]:
+                return None  # another file now (a new version): the old upload never completes
+            # Continue at the chunk TikTok has not got (chunks are whole or absent).
+            start = (received // state["chunk_size"]) * state["chunk_size"]
+            last_start = (state["chunk_count"] - 1) * state["chunk_size"]
+            try:
+                self._upload(video, state, min(start, last_start))
+            except ConnectorError as exc:
+                if exc.status in (403, 404):  # the upload address expired: nothing was posted
+                    post.remember({})
+                raise
             return self._wait(post, state)
         if status == "FAILED" or not status:
             return None

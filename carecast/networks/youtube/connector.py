@@ -106,13 +106,15 @@ class YouTubeConnector(YouTubeMetrics, Connector):
         self._refresh_if_due()
         size = video.path.stat().st_size
         stored = dict(post.progress or {})
-        if stored.get("session") and stored.get("video_size") == size:
-            received = self._received(stored["session"], size)
+        if stored.get("session"):
+            # Asked with the size it was opened for: a finished video is found whatever the
+            # file is now; an unfinished one is continued only with the same file.
+            received = self._received(stored["session"], int(stored.get("video_size") or size))
             if isinstance(received, PostResult):
                 return received
-            if received is not None:
+            if received is not None and stored.get("video_size") == size:
                 return self._upload(video, stored["session"], size, received, post)
-            post.remember({})  # the session expired before the upload completed: no video
+            post.remember({})  # expired or another file: that session never made a video
         session = self._start_session(post, video, size)
         # Before the first byte: only a complete upload makes a video, and a successor
         # must find the session to continue (or find the finished video).
