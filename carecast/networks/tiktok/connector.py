@@ -41,6 +41,7 @@ from carecast.networks.base import (
     PostRequest,
     PostResult,
 )
+from carecast.networks.tiktok.metrics import TikTokMetrics
 from carecast.networks.tiktok.rules import VIDEO_TYPES, TikTok, privacy_label
 
 LABEL = "TikTok"
@@ -76,7 +77,7 @@ def chunk_ranges(size: int, chunk: int, count: int) -> list[tuple[int, int]]:
     return [(i * chunk, size - 1 if i == count - 1 else (i + 1) * chunk - 1) for i in range(count)]
 
 
-class TikTokConnector(Connector):
+class TikTokConnector(TikTokMetrics, Connector):
     idempotent = False
     can_look_up = True  # through the stored publish_id (see the module docstring)
 

@@ -171,15 +171,41 @@ def _issue(req: Request, handle: str, scope: str) -> Response:
 @router.route("GET", "/tiktok/v2/user/info")
 def user_info(req: Request) -> Response:
     account = _auth(req)
-    return ok(
-        {
-            "user": {
-                "open_id": account["user_id"],
-                "display_name": account["display_name"],
-                "username": account["handle"],
-            }
-        }
-    )
+    user: dict[str, Any] = {
+        "open_id": account["user_id"],
+        "display_name": account["display_name"],
+        "username": account["handle"],
+    }
+    if "follower_count" in str(req.arg("fields") or ""):
+        user["follower_count"] = int(account["options"].get("followers_count", 0))
+    return ok({"user": user})
+
+
+VIDEO_COUNTS = ("view_count", "like_count", "comment_count", "share_count")
+
+
+@router.route("POST", "/tiktok/v2/video/query")
+def video_query(req: Request) -> Response:
+    """``POST /v2/video/query/?fields=…`` with ``filters.video_ids`` (up to 20) — the creator's
+    own public videos (https://developers.tiktok.com/doc/tiktok-api-v2-video-query); one it
+    does not find is left out."""
+    account = _auth(req)
+    body = req.json if isinstance(req.json, dict) else {}
+    ids = [str(i) for i in ((body.get("filters") or {}).get("video_ids") or [])]
+    if not 1 <= len(ids) <= 20:
+        return error(400, "invalid_params", "video_ids must hold 1 to 20 ids")
+    fields = str(req.arg("fields") or "id").split(",")
+    videos = []
+    for video_id in ids:
+        post = req.store.post(NETWORK, video_id)
+        if post is None or post["account"] != account["handle"]:
+            continue
+        video: dict[str, Any] = {"id": video_id}
+        for name in VIDEO_COUNTS:
+            if name in fields:
+                video[name] = int(post["data"].get(name, 0))
+        videos.append(video)
+    return ok({"videos": videos, "cursor": 0, "has_more": False})
 
 
 # --- Content Posting API --------------------------------------------------------------------
