@@ -303,6 +303,10 @@ def test_it_signs_in_with_video_publish_and_refreshes_the_token(sandbox, creator
     connected = flow.complete(start.pending, params)
     assert connected.handle == "@klinikum_pflege" and connected.credentials["refresh_token"]
     assert connected.remote_user_id == creator["id"]
+    # What the composer and the limits table read until the post reads it again.
+    assert connected.config["creator_nickname"] == "Klinikum Pflege"
+    assert connected.config["max_video_post_duration_sec"] == 600
+    assert "PUBLIC_TO_EVERYONE" in connected.config["privacy_level_options"]
     account = Account(
         base_url=connected.base_url, handle=connected.handle, credentials=connected.credentials
     )
