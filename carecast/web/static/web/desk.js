@@ -2,6 +2,22 @@
 (function () {
   "use strict";
 
+  // Phone menu: show the disclosure button (hidden without JS, when the list stays open).
+  var navToggle = document.querySelector(".nav-toggle");
+  if (navToggle) {
+    navToggle.hidden = false;
+    navToggle.addEventListener("click", function () {
+      var open = navToggle.getAttribute("aria-expanded") === "true";
+      navToggle.setAttribute("aria-expanded", open ? "false" : "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && navToggle.getAttribute("aria-expanded") === "true") {
+        navToggle.setAttribute("aria-expanded", "false");
+        navToggle.focus();
+      }
+    });
+  }
+
   // An image input is emptied after its upload, so choosing the same file again uploads it.
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.target.id === "id_images") event.target.value = "";
