@@ -122,6 +122,19 @@ def track_text(publication: Publication, text: str) -> str:
     return tracked
 
 
+def track_link(publication: Publication, url: str) -> str:
+    """The story's link (sent apart from the text, e.g. for Facebook's link card) tracked too.
+
+    The same code as the same address in the text: one link, one count.
+    """
+    base = public_base(publication.channel)
+    if not url or not base or publication.pk is None or publication.channel.network == "feed":
+        return url
+    if url.startswith(f"{base}/l/") or len(url) > 2000:
+        return url
+    return f"{base}/l/{link_for(publication, url).code}"
+
+
 def redirect_target(link: TrackedLink) -> str:
     """Where ``/l/<code>`` sends the visitor; ``utm_content`` names the channel (c<id>)."""
     content = f"c{link.channel_id}" if link.channel_id else ""

@@ -137,6 +137,7 @@ def backoff(attempt: int, retry_after: float | None = None) -> dt.timedelta:
 # Apps that change the text on its way out register here when they start (analytics: its
 # tracked links). Each must give the same text on every attempt: look-ups match by text.
 TEXT_FILTERS: list[Callable[[Publication, str], str]] = []
+LINK_FILTERS: list[Callable[[Publication, str], str]] = []  # the story's link (link cards)
 
 
 def outgoing_text(publication: Publication) -> str:
@@ -144,6 +145,12 @@ def outgoing_text(publication: Publication) -> str:
     for text_filter in TEXT_FILTERS:
         text = text_filter(publication, text)
     return text
+
+
+def outgoing_link(publication: Publication, link: str) -> str:
+    for link_filter in LINK_FILTERS:
+        link = link_filter(publication, link)
+    return link
 
 
 def build_request(publication: Publication) -> PostRequest:
@@ -155,7 +162,7 @@ def build_request(publication: Publication) -> PostRequest:
         key=publication.idempotency_key,
         text=outgoing_text(publication),
         media=media,
-        link=story.link,
+        link=outgoing_link(publication, story.link),
         options=dict(publication.variant.options or {}),
         progress=dict(publication.upload_state or {}),
         save_progress=_progress_keeper(publication),

@@ -154,3 +154,16 @@ def test_it_reads_the_network_from_the_referrer_for_a_link_without_channel(publi
     assert clicks.network_of(link, "https://l.facebook.com/l.php?u=1") == "facebook"
     assert clicks.network_of(link, "") == ""
     assert not clicks.is_bot(FIREFOX) and not clicks.is_bot(SAFARI)
+
+
+def test_the_storys_link_card_is_tracked_with_the_same_code(published):
+    from carecast.publishing.dispatch import build_request
+
+    story = published.variant.story
+    story.link = "https://www.klinikum.test/karriere?team=pflege"
+    story.save()
+    published.refresh_from_db()
+    request = build_request(published)
+    [link] = TrackedLink.objects.all()
+    assert request.link == f"https://carecast.klinikum.test/l/{link.code}"
+    assert f"/l/{link.code}" in request.text
