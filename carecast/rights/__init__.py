@@ -10,7 +10,7 @@ DESIGN.md lets no app import ``web``, yet ``live``, ``inbox`` and ``automation``
 the same rules in their views and tasks. ``rights`` sits just above ``core``: it imports
 only ``core`` at module level and looks every other model up lazily (``apps.get_model``),
 so any app may import it without an import cycle, and it needs no models or migrations.
-``carecast.web.access`` re-exports it for code written against the old name.
+The web layer imports it too (``carecast.web.access`` is gone).
 """
 
 from carecast.rights.approvals import (

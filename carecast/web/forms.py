@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from carecast.core.models import Department, Person
 from carecast.networks.models import Channel
+from carecast.rights import channels_for, is_department_scoped, media_for
 from carecast.stories.library import KNOWN_TAGS, DocumentRejected, check_document
 from carecast.stories.models import MediaAsset, MusicLicence, PersonShown
-from carecast.web.access import channels_for, is_department_scoped, media_for
 
 
 class WallClockField(forms.Field):

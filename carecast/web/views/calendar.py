@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from carecast.publishing import daily_limits
+from carecast.rights import channels_for, person_required, publications_for
 from carecast.web import calendar
-from carecast.web.access import channels_for, person_required, publications_for
 from carecast.web.forms import CalendarForm
 
 

@@ -16,8 +16,8 @@ from carecast.networks import registry
 from carecast.networks.connect import FLOWS, ConnectError, Flow, OAuthFlow
 from carecast.networks.models import Channel, ChannelStatus
 from carecast.networks.services import save_connected
+from carecast.rights import channels_for, person_required, require
 from carecast.rights.roles import in_comms_team
-from carecast.web.access import channels_for, person_required, require
 
 SESSION_KEY = "channel_connect"
 MAX_PENDING = 5  # abandoned sign-ins must not grow the session without end

@@ -16,8 +16,8 @@ from carecast.networks.connect import FLOWS
 from carecast.networks.models import ChannelStatus
 from carecast.publishing.channel_posts import archive_channel, scheduled_count
 from carecast.publishing.models import Attempt, Publication, State
+from carecast.rights import channels_for, person_required, require
 from carecast.rights.roles import in_comms_team
-from carecast.web.access import channels_for, person_required, require
 from carecast.web.channel_forms import ArchiveForm, ChannelSettingsForm, describe_windows
 
 

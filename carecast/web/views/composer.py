@@ -19,15 +19,15 @@ from carecast.publishing import daily_limits
 from carecast.publishing.compliance import may_override
 from carecast.publishing.models import Publication
 from carecast.publishing.services import PublishingError, publish_now, schedule_local
-from carecast.stories.services import save_story
-from carecast.web import composer
-from carecast.web.access import (
+from carecast.rights import (
     channels_for,
     editable_stories_for,
     media_for,
     person_required,
     require_publisher,
 )
+from carecast.stories.services import save_story
+from carecast.web import composer
 from carecast.web.forms import StoryForm, WallClockField
 from carecast.web.media import ImageRejected, store_image, update_alt_texts
 from carecast.web.templatetags.desk import dst_note, when

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from carecast.publishing.models import State
-from carecast.web.access import channels_for, person_required, publications_for
+from carecast.rights import channels_for, person_required, publications_for
 
 ATTENTION_DAYS = 14
 LIST_SIZE = 8

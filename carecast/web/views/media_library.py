@@ -23,9 +23,7 @@ from carecast.media.models import Work
 from carecast.media.video import looks_like_video
 from carecast.publishing.compliance import withdraw_consent
 from carecast.publishing.models import Publication, State
-from carecast.stories import library
-from carecast.stories.models import MediaAsset, PersonShown, Variant
-from carecast.web.access import (
+from carecast.rights import (
     channels_for,
     editable_stories_for,
     is_department_scoped,
@@ -35,6 +33,8 @@ from carecast.web.access import (
     require_publisher,
     stories_for,
 )
+from carecast.stories import library
+from carecast.stories.models import MediaAsset, PersonShown, Variant
 from carecast.web.forms import AssetForm, PersonShownForm
 from carecast.web.media import ImageRejected, store_image
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from carecast.core import audit
 from carecast.publishing import services
 from carecast.publishing.services import PublishingError
-from carecast.web.access import person_required, publications_for, require_publisher
+from carecast.rights import person_required, publications_for, require_publisher
 from carecast.web.forms import ConfirmPublishedForm
 from carecast.web.views.audit import HISTORY
 from carecast.web.views.audit import rows as audit_rows

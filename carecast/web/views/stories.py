@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, render
 
 from carecast.core import audit
 from carecast.publishing.models import Publication
+from carecast.rights import channels_for, person_required, stories_for
 from carecast.stories.models import Variant
-from carecast.web.access import channels_for, person_required, stories_for
 from carecast.web.views.audit import HISTORY
 from carecast.web.views.audit import rows as audit_rows
 
