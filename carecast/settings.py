@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "carecast.peers",
     "carecast.reports",
     "carecast.ops",
+    "carecast.api",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("l/<str:code>", tracked_links.follow, name="tracked-link"),
     path("analytics/", include("carecast.analytics.urls")),
     path("api/v1/", include("carecast.api.urls")),
+    path("account/tokens/", include("carecast.api.page_urls")),
     path("", include("carecast.ops.urls")),
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),

@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "publication.resent": _a("Post sent again"),
     "publication.confirmed": _a("Post confirmed as published"),
     "compliance.override": _a("Blocking check overridden"),
+    "api_token.created": _a("API access token created"),
+    "api_token.revoked": _a("API access token revoked"),
     "compliance.flagged": _a("Post flagged by a check"),
     # media and consent
     "media.updated": _a("Media file changed"),

@@ -101,6 +101,12 @@ def _reply_review(w):
     )[0]
 
 
+def _ben_token(w):
+    from carecast.api.tokens import issue
+
+    return issue(w.ben.user, "Intranet", ["read"])[0]
+
+
 REVIEW = {"review_id": lambda w: _review(w).pk}
 UPLOAD = {"upload_id": lambda w: _upload(w).pk}
 REPLY_REVIEW = {"review_id": lambda w: _reply_review(w).pk}
@@ -146,6 +152,28 @@ RULES: dict[str, Rule] = {
     ),
     "api-v1:publications": GET(
         401, OK, OK, OK, OK, OK, query="start=2026-11-01T00:00&end=2026-11-30T00:00"
+    ),
+    "api-v1:channels": GET(401, OK, OK, OK, OK, OK),
+    "api-v1:posts": GET(401, OK, OK, OK, OK, OK),
+    "api-v1:inbox": GET(401, OK, OK, OK, OK, OK),
+    # Read-only people may not write (403); the others are told the channel is not theirs.
+    "api-v1:create_story": POST(
+        401,
+        403,
+        422,
+        422,
+        422,
+        422,
+        data='{"title": "T", "text": "Hallo", "channels": [999999]}',
+        content_type="application/json",
+    ),
+    "api-v1:cancel_post": POST(
+        401, 403, OK, 404, OK, OK, kwargs={"post_id": lambda w: w.publication.pk}
+    ),
+    # A person's own tokens: Ben's token is revoked by Ben only, everyone else gets 404.
+    "api_tokens:list": GET(*SIGNED_IN),
+    "api_tokens:revoke": POST(
+        LOGIN, 404, 404, 404, OK, 404, kwargs={"token_id": lambda w: _ben_token(w).pk}
     ),
     # --- the desk -----------------------------------------------------------------------
     "web:dashboard": GET(*SIGNED_IN),

@@ -28,14 +28,16 @@ def test_count_says_how_much_too_long_in_german(anna_client, x_jobs, mastodon):
     used = x["used"]
     assert x["limit"] == 280 and used > 280 and x["remaining"] == 280 - used
     assert x["fits"] is False
-    assert x["problems"] == [
+    # The composer's compliance findings come too (here a hint, not blocking); the text's:
+    assert [p for p in x["problems"] if p["code"] == "too_long"] == [
         {
             "code": "too_long",
             "blocking": True,
             "message": f"{used} von 280 Zeichen — bitte um {used - 280} kürzen.",
         }
     ]
-    assert by_network["mastodon"]["fits"] is True and by_network["mastodon"]["problems"] == []
+    assert by_network["mastodon"]["fits"] is True
+    assert not [p for p in by_network["mastodon"]["problems"] if p["blocking"]]
     assert "facets" not in x or x["facets"] is None
 
 
