@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from tests.automation.conftest import FeedServer
 from tests.live.servers import Listener, free_socket, wait_until
 from tests.worker_fixtures import WorkerProcess
 
@@ -144,6 +145,28 @@ def _start_spread() -> float:
     return (max(starts) - min(starts)).total_seconds()
 
 
+def _feed_source(org) -> FeedServer:
+    """The hospital's news feed, to be read every minute (by one worker, once)."""
+    from carecast.automation.models import Source
+
+    server = FeedServer()
+    server.thread.start()
+    server.serve(
+        "/news.xml",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Klinikum</title>'
+        "<link>https://klinikum.example/</link><description>News</description>"
+        "</channel></rss>",
+    )
+    Source.objects.create(
+        organisation=org,
+        name="Website",
+        url=server.url("/news.xml"),
+        allow_hosts=server.host,
+        interval_minutes=1,
+    )
+    return server
+
+
 def _session(org, geburtshilfe, anna):
     from carecast.live.models import LiveSession
 
@@ -196,6 +219,7 @@ def test_it_scales_to_two_web_processes_and_three_workers(
     channels = [channel_on("mastodon", handle, max_concurrent=4) for handle in handles]
     _schedule_posts(channels, story_for)
     session = _session(org, geburtshilfe, anna)
+    feeds, feed_created = _feed_source(org), time.monotonic()
     # Slow each post a little so the kills land while requests are in flight.
     sandbox.inject_fault(
         network="mastodon", path="/api/v1/statuses", mode="delay", seconds=0.01, times=None
@@ -248,11 +272,14 @@ def test_it_scales_to_two_web_processes_and_three_workers(
             what="three inbox reads per channel",
         )
         assert all(w.process.poll() is None for w in survivors)
+        feed_minutes = (time.monotonic() - feed_created) / 60
     finally:
         for visitor in visitors:
             visitor.close()
         for process in [*workers, *webs]:
             process.stop()
+        feeds.httpd.shutdown()
+        feeds.httpd.server_close()
 
     states = Counter(Publication.objects.values_list("state", flat=True))
     assert states == {State.PUBLISHED: POSTS}, states
@@ -267,6 +294,9 @@ def test_it_scales_to_two_web_processes_and_three_workers(
     # The kill fell in the middle of the burst, not before or after it.
     assert 0 < published_at_kill < POSTS, published_at_kill
 
+    # The feed (every minute) was read, and never more often than once a minute.
+    polls = len([path for path, _ in feeds.requests if path == "/news.xml"])
+    assert 1 <= polls <= int(feed_minutes) + 1, (polls, feed_minutes)
     # The schedulers started within seconds of each other (their minute ticks begin at
     # start), so one read per minute means ~60 s between a channel's reads, whichever
     # worker's scheduler claimed the minute; a second scheduler's copy comes seconds after.
