@@ -1,20 +1,27 @@
-"""OAuth 2 authorization code + PKCE (RFC 7636), shared by the Mastodon and X flows (Authlib)."""
+"""OAuth 2 authorization code + PKCE (RFC 7636), shared by the networks' sign-in flows (Authlib).
+
+``AppOAuthFlow`` is the start every flow through the hospital's own app registration has in
+common (X, Threads, TikTok, YouTube, Facebook and Instagram): the app id from the settings,
+a fresh state and PKCE challenge, and the API address remembered for ``complete``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hmac
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from carecast.lib.http import make_client
-from carecast.networks.connect.base import ConnectError, Redirect
+from carecast.networks.connect.base import ConnectError, OAuthFlow, Redirect
 
 
 def start(
@@ -115,3 +122,49 @@ def expires_at(token: dict[str, Any]) -> dt.datetime | None:
     if not seconds:
         return None
     return timezone.now() + dt.timedelta(seconds=int(seconds))
+
+
+class AppOAuthFlow(OAuthFlow):
+    """A sign-in through the hospital's app at the network; subclasses name its settings.
+
+    ``available`` and ``begin`` are the same for every such network; the hooks ``scope``,
+    ``remember`` and ``adapt`` carry what one network does differently.
+    """
+
+    client_id_setting: ClassVar[str]  # e.g. "CARECAST_X_CLIENT_ID"
+    authorize_url_setting: ClassVar[str]
+    api_url_setting: ClassVar[str]  # remembered as ``base_url`` for ``complete``
+    missing_app: ClassVar[str | Promise]  # why the flow cannot run without the app id
+    scopes: str
+
+    @property
+    def client_id(self) -> str:
+        return str(getattr(settings, self.client_id_setting))
+
+    def available(self) -> str:
+        return "" if self.client_id else str(self.missing_app)
+
+    def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
+        if self.available():
+            raise ConnectError(self.available())
+        base_url = str(getattr(settings, self.api_url_setting)).rstrip("/")
+        redirect = start(
+            getattr(settings, self.authorize_url_setting),
+            client_id=self.client_id,
+            redirect_uri=redirect_uri,
+            scopes=self.scope(),
+            extra={"network": self.network, "base_url": base_url, **self.remember(data)},
+        )
+        return self.adapt(redirect)
+
+    def scope(self) -> str:
+        """The scopes as the network wants them in the address."""
+        return self.scopes
+
+    def remember(self, data: dict[str, str]) -> dict[str, Any]:
+        """What of the start form ``complete`` needs (kept in the session with the state)."""
+        return {}
+
+    def adapt(self, redirect: Redirect) -> Redirect:
+        """The network's own changes to the authorization address."""
+        return redirect

@@ -27,8 +27,6 @@ from carecast.networks.connect.base import (
     ConnectedAccount,
     ConnectError,
     FormField,
-    OAuthFlow,
-    Redirect,
 )
 from carecast.networks.facebook.graph import GRAPH_VERSION
 
@@ -41,8 +39,16 @@ WEBHOOK_SCOPE = "pages_manage_metadata"
 PAGE_FIELDS = "id,name,access_token,tasks,instagram_business_account{id,username}"
 
 
-class MetaLoginFlow(OAuthFlow):
+class MetaLoginFlow(oauth.AppOAuthFlow):
     """Facebook Login for Business; subclasses turn the chosen Page into their account."""
+
+    client_id_setting = "CARECAST_META_APP_ID"
+    authorize_url_setting = "CARECAST_META_DIALOG_URL"
+    api_url_setting = "CARECAST_META_GRAPH_URL"
+    missing_app = gettext_lazy(
+        "Facebook and Instagram need the hospital's Meta app: CARECAST_META_APP_ID is "
+        "not set (see the README)."
+    )
 
     @property
     def scopes(self) -> str:  # type: ignore[override]
@@ -59,25 +65,11 @@ class MetaLoginFlow(OAuthFlow):
             )
         ]
 
-    def available(self) -> str:
-        if not settings.CARECAST_META_APP_ID:
-            return _(
-                "Facebook and Instagram need the hospital's Meta app: CARECAST_META_APP_ID is "
-                "not set (see the README)."
-            )
-        return ""
+    def scope(self) -> str:
+        return self.scopes.replace(" ", ",")  # Meta's dialog separates scopes with commas
 
-    def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
-        if self.available():
-            raise ConnectError(self.available())
-        graph = settings.CARECAST_META_GRAPH_URL.rstrip("/")
-        return oauth.start(
-            settings.CARECAST_META_DIALOG_URL,
-            client_id=settings.CARECAST_META_APP_ID,
-            redirect_uri=redirect_uri,
-            scopes=self.scopes.replace(" ", ","),
-            extra={"network": self.network, "base_url": graph, "page": data.get("page", "")},
-        )
+    def remember(self, data: dict[str, str]) -> dict[str, Any]:
+        return {"page": data.get("page", "")}
 
     def complete(self, pending: dict[str, Any], params: dict[str, str]) -> ConnectedAccount:
         code = oauth.check_callback(pending, params)

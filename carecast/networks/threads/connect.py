@@ -13,39 +13,26 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carecast.lib.http import make_client
 from carecast.networks.connect import oauth
-from carecast.networks.connect.base import ConnectedAccount, ConnectError, OAuthFlow, Redirect
+from carecast.networks.connect.base import ConnectedAccount, ConnectError
 
 # Reading the profile, publishing, reading and hiding replies.
 SCOPES = "threads_basic,threads_content_publish,threads_read_replies,threads_manage_replies"
 
 
-class ThreadsFlow(OAuthFlow):
+class ThreadsFlow(oauth.AppOAuthFlow):
     network = "threads"
-
-    def available(self) -> str:
-        if not settings.CARECAST_THREADS_APP_ID:
-            return _(
-                "Threads needs the hospital's Threads app: CARECAST_THREADS_APP_ID is not set "
-                "(see the README)."
-            )
-        return ""
-
-    def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
-        if self.available():
-            raise ConnectError(self.available())
-        return oauth.start(
-            settings.CARECAST_THREADS_AUTHORIZE_URL,
-            client_id=settings.CARECAST_THREADS_APP_ID,
-            redirect_uri=redirect_uri,
-            scopes=SCOPES,
-            extra={
-                "network": self.network,
-                "base_url": settings.CARECAST_THREADS_API_URL.rstrip("/"),
-            },
-        )
+    client_id_setting = "CARECAST_THREADS_APP_ID"
+    authorize_url_setting = "CARECAST_THREADS_AUTHORIZE_URL"
+    api_url_setting = "CARECAST_THREADS_API_URL"
+    scopes = SCOPES
+    missing_app = gettext_lazy(
+        "Threads needs the hospital's Threads app: CARECAST_THREADS_APP_ID is not set "
+        "(see the README)."
+    )
 
     def complete(self, pending: dict[str, Any], params: dict[str, str]) -> ConnectedAccount:
         code = oauth.check_callback(pending, params)

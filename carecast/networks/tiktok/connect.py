@@ -11,35 +11,27 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carecast.lib.http import make_client
 from carecast.networks.connect import oauth
-from carecast.networks.connect.base import ConnectedAccount, ConnectError, OAuthFlow, Redirect
+from carecast.networks.connect.base import ConnectedAccount, ConnectError, Redirect
 
 SCOPES = "user.info.basic,video.publish"
 
 
-class TikTokFlow(OAuthFlow):
+class TikTokFlow(oauth.AppOAuthFlow):
     network = "tiktok"
+    client_id_setting = "CARECAST_TIKTOK_CLIENT_KEY"
+    authorize_url_setting = "CARECAST_TIKTOK_AUTHORIZE_URL"
+    api_url_setting = "CARECAST_TIKTOK_API_URL"
+    scopes = SCOPES
+    missing_app = gettext_lazy(
+        "TikTok needs the hospital's TikTok app: CARECAST_TIKTOK_CLIENT_KEY is not set "
+        "(see the README)."
+    )
 
-    def available(self) -> str:
-        if not settings.CARECAST_TIKTOK_CLIENT_KEY:
-            return _(
-                "TikTok needs the hospital's TikTok app: CARECAST_TIKTOK_CLIENT_KEY is not set "
-                "(see the README)."
-            )
-        return ""
-
-    def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
-        if self.available():
-            raise ConnectError(self.available())
-        redirect = oauth.start(
-            settings.CARECAST_TIKTOK_AUTHORIZE_URL,
-            client_id=settings.CARECAST_TIKTOK_CLIENT_KEY,
-            redirect_uri=redirect_uri,
-            scopes=SCOPES,
-            extra={"network": self.network, "base_url": settings.CARECAST_TIKTOK_API_URL},
-        )
+    def adapt(self, redirect: Redirect) -> Redirect:
         # TikTok names the client id ``client_key``.
         return Redirect(redirect.url.replace("client_id=", "client_key=", 1), redirect.pending)
 

@@ -12,36 +12,25 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carecast.lib.http import make_client
 from carecast.networks.connect import oauth
-from carecast.networks.connect.base import ConnectedAccount, ConnectError, OAuthFlow, Redirect
+from carecast.networks.connect.base import ConnectedAccount, ConnectError
 
 # Posting, media, reading mentions, hiding replies, and a refresh token (offline.access).
 SCOPES = "tweet.read tweet.write users.read media.write tweet.moderate.write offline.access"
 
 
-class XFlow(OAuthFlow):
+class XFlow(oauth.AppOAuthFlow):
     network = "x"
-
-    def available(self) -> str:
-        if not settings.CARECAST_X_CLIENT_ID:
-            return _(
-                "X needs the operator's app registration: CARECAST_X_CLIENT_ID is not set "
-                "(see the README)."
-            )
-        return ""
-
-    def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
-        if self.available():
-            raise ConnectError(self.available())
-        return oauth.start(
-            settings.CARECAST_X_AUTHORIZE_URL,
-            client_id=settings.CARECAST_X_CLIENT_ID,
-            redirect_uri=redirect_uri,
-            scopes=SCOPES,
-            extra={"network": self.network, "base_url": settings.CARECAST_X_API_URL.rstrip("/")},
-        )
+    client_id_setting = "CARECAST_X_CLIENT_ID"
+    authorize_url_setting = "CARECAST_X_AUTHORIZE_URL"
+    api_url_setting = "CARECAST_X_API_URL"
+    scopes = SCOPES
+    missing_app = gettext_lazy(
+        "X needs the operator's app registration: CARECAST_X_CLIENT_ID is not set (see the README)."
+    )
 
     def complete(self, pending: dict[str, Any], params: dict[str, str]) -> ConnectedAccount:
         code = oauth.check_callback(pending, params)

@@ -11,10 +11,11 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carecast.lib.http import make_client
 from carecast.networks.connect import oauth
-from carecast.networks.connect.base import ConnectedAccount, ConnectError, OAuthFlow, Redirect
+from carecast.networks.connect.base import ConnectedAccount, ConnectError, Redirect
 
 SCOPES = (
     "https://www.googleapis.com/auth/youtube.upload "
@@ -22,27 +23,18 @@ SCOPES = (
 )
 
 
-class YouTubeFlow(OAuthFlow):
+class YouTubeFlow(oauth.AppOAuthFlow):
     network = "youtube"
+    client_id_setting = "CARECAST_GOOGLE_CLIENT_ID"
+    authorize_url_setting = "CARECAST_GOOGLE_AUTHORIZE_URL"
+    api_url_setting = "CARECAST_YOUTUBE_API_URL"
+    scopes = SCOPES
+    missing_app = gettext_lazy(
+        "YouTube needs the hospital's Google app: CARECAST_GOOGLE_CLIENT_ID is not set "
+        "(see the README)."
+    )
 
-    def available(self) -> str:
-        if not settings.CARECAST_GOOGLE_CLIENT_ID:
-            return _(
-                "YouTube needs the hospital's Google app: CARECAST_GOOGLE_CLIENT_ID is not set "
-                "(see the README)."
-            )
-        return ""
-
-    def begin(self, data: dict[str, str], redirect_uri: str) -> Redirect:
-        if self.available():
-            raise ConnectError(self.available())
-        redirect = oauth.start(
-            settings.CARECAST_GOOGLE_AUTHORIZE_URL,
-            client_id=settings.CARECAST_GOOGLE_CLIENT_ID,
-            redirect_uri=redirect_uri,
-            scopes=SCOPES,
-            extra={"network": self.network, "base_url": settings.CARECAST_YOUTUBE_API_URL},
-        )
+    def adapt(self, redirect: Redirect) -> Redirect:
         # A refresh token comes only with offline access, and again only with consent.
         return Redirect(f"{redirect.url}&access_type=offline&prompt=consent", redirect.pending)
 
