@@ -78,6 +78,9 @@ def _configure(copy: Path, module: str) -> None:
         # Each child its own test database (mutation/isolate.py): shared, they fail each
         # other's tests, and mutmut would count those failures as killed mutants.
         "    -p\n    mutation.isolate\n"
+        # Tables straight from the models: each child builds its database anew, and
+        # running every migration for it made unchanged code time out on a busy machine.
+        "    --no-migrations\n"
     )
 
 
