@@ -16,9 +16,9 @@ import secrets
 import threading
 from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 from carecast.networks.x import sandbox as x_api
+from carecast.sandbox.consent import account_choices, back_to, consent_page
 from carecast.sandbox.routing import Request, Response, Router
 from carecast.sandbox.viewer import page
 
@@ -26,11 +26,6 @@ router = Router()
 CODE_SECONDS = 600
 _LOCK = threading.Lock()
 LABELS = {"mastodon": "Mastodon", "x": "X"}
-_BUTTONS = (
-    "button{font:inherit;padding:.5rem 1rem;border-radius:.4rem;border:1px solid #b8c0cc;"
-    "background:#fff;cursor:pointer}button[value=allow]{background:#1f5fbf;color:#fff;"
-    "border-color:#1f5fbf}"
-)
 
 
 def _state(req: Request) -> dict[str, dict[str, Any]]:
@@ -95,29 +90,17 @@ def _consent(req: Request, network: str, action: str) -> Response:
         k: req.arg(k) or ""
         for k in ("client_id", "redirect_uri", "scope", "state", "code_challenge")
     }
-    hidden = "".join(
-        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
-    )
-    accounts = req.store.accounts(network)
-    choices = (
-        "".join(
-            f'<p><label><input type="radio" name="account" value="{escape(a["handle"])}"'
-            f"{' checked' if i == 0 else ''}> @{escape(a['handle'])}</label></p>"
-            for i, a in enumerate(accounts)
-        )
-        or "<p>Keine Konten in der Sandbox.</p>"
-    )
     app = _state(req)["apps"].get(client_id, {}).get("name") or client_id
-    body = (
-        f"<style>{_BUTTONS}</style>"
-        f"<h1>{LABELS[network]}: Zugriff erlauben?</h1>"
-        f"<p><strong>{escape(app)}</strong> möchte in Ihrem Namen handeln. Berechtigungen: "
-        f"<code>{escape(keep['scope'])}</code></p>"
-        f'<form method="post" action="{action}">{hidden}{choices}'
-        '<p><button name="decision" value="allow">Erlauben</button> '
-        '<button name="decision" value="deny">Ablehnen</button></p></form>'
+    return consent_page(
+        "Zugriff erlauben",
+        f"{LABELS[network]}: Zugriff erlauben?",
+        action=action,
+        keep=keep,
+        choices=account_choices(req.store.accounts(network)),
+        allow="Erlauben",
+        deny="Ablehnen",
+        intro=f"<strong>{escape(app)}</strong> möchte in Ihrem Namen handeln. ",
     )
-    return page("Zugriff erlauben", body)
 
 
 def _check_client(req: Request, network: str, client_id: str, redirect: str) -> str:
@@ -164,8 +147,7 @@ def _decide(req: Request, network: str) -> Response:
             "scope": str(req.param("scope") or ""),
         }
         answer["code"] = code
-    separator = "&" if "?" in redirect else "?"
-    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+    return back_to(redirect, answer)
 
 
 # --- token --------------------------------------------------------------------------------

@@ -13,10 +13,9 @@ import secrets
 import threading
 from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 from carecast.networks.facebook.sandbox import error, ok
-from carecast.sandbox.oauth import _BUTTONS
+from carecast.sandbox.consent import back_to, consent_page
 from carecast.sandbox.routing import Request, Response, Router
 from carecast.sandbox.viewer import page as html_page
 
@@ -37,26 +36,21 @@ def dialog(req: Request, version: str) -> Response:
     keep = {k: req.arg(k) or "" for k in ("client_id", "redirect_uri", "scope", "state")}
     if not keep["client_id"] or not keep["redirect_uri"]:
         return html_page("Fehler", "<h1>Anmeldung nicht möglich</h1><p>client_id</p>", 400)
-    hidden = "".join(
-        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
-    )
     pages = "".join(
         f'<p><label><input type="checkbox" name="page" value="{escape(p["user_id"])}" checked> '
         f"{escape(p['display_name'])}</label></p>"
         for p in req.store.accounts("facebook")
         if not p["options"].get("person")
     )
-    body = (
-        f"<style>{_BUTTONS}</style>"
-        "<h1>Facebook: Mit carecast fortfahren?</h1>"
-        f"<p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
-        "<p>Für welche Seiten soll carecast handeln?</p>"
-        f'<form method="post" action="/fb/{escape(version)}/dialog/oauth">{hidden}'
-        f"{pages or '<p>Keine Seiten in der Sandbox.</p>'}"
-        '<p><button name="decision" value="allow">Weiter</button> '
-        '<button name="decision" value="deny">Abbrechen</button></p></form>'
+    return consent_page(
+        "Facebook-Anmeldung",
+        "Facebook: Mit carecast fortfahren?",
+        action=f"/fb/{version}/dialog/oauth",
+        keep=keep,
+        choices=pages or "<p>Keine Seiten in der Sandbox.</p>",
+        allow="Weiter",
+        question="Für welche Seiten soll carecast handeln?",
     )
-    return html_page("Facebook-Anmeldung", body)
 
 
 @router.route("POST", "/fb/<version>/dialog/oauth")
@@ -76,8 +70,7 @@ def decide(req: Request, version: str) -> Response:
             "pages": chosen,
         }
         answer["code"] = code
-    separator = "&" if "?" in redirect else "?"
-    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+    return back_to(redirect, answer)
 
 
 @router.route("GET", "/graph/<version>/oauth/access_token")

@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-from html import escape
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote
 
 from carecast.networks.linkedin.rules import RESERVED
-from carecast.sandbox.oauth import _BUTTONS
+from carecast.sandbox.consent import back_to, consent_page
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure
-from carecast.sandbox.viewer import page as html_page
 
 router = Router()
 NETWORK = "linkedin"
@@ -89,18 +87,12 @@ def _first_reserved(part: str) -> int | None:
 @router.route("GET", "/linkedin/oauth/v2/authorization")
 def authorize(req: Request) -> Response:
     keep = {k: req.arg(k) or "" for k in ("client_id", "redirect_uri", "scope", "state")}
-    hidden = "".join(
-        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
+    return consent_page(
+        "LinkedIn-Anmeldung",
+        "LinkedIn: carecast erlauben?",
+        action="/linkedin/oauth/v2/authorization",
+        keep=keep,
     )
-    body = (
-        f"<style>{_BUTTONS}</style>"
-        "<h1>LinkedIn: carecast erlauben?</h1>"
-        f"<p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
-        f'<form method="post" action="/linkedin/oauth/v2/authorization">{hidden}'
-        '<p><button name="decision" value="allow">Zulassen</button> '
-        '<button name="decision" value="deny">Abbrechen</button></p></form>'
-    )
-    return html_page("LinkedIn-Anmeldung", body)
 
 
 @router.route("POST", "/linkedin/oauth/v2/authorization")
@@ -113,8 +105,7 @@ def decide(req: Request) -> Response:
         code = secrets.token_urlsafe(24)
         _state(req)["codes"][code] = redirect
         answer["code"] = code
-    separator = "&" if "?" in redirect else "?"
-    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+    return back_to(redirect, answer)
 
 
 @router.route("POST", "/linkedin/oauth/v2/accessToken")

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import secrets
 import threading
-from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 from carecast.networks.facebook.sandbox import authenticate, error, ok
 from carecast.networks.instagram.sandbox import _fetch_image, _video_error
-from carecast.sandbox.oauth import _BUTTONS
+from carecast.sandbox.consent import account_choices, back_to, consent_page
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import now_iso
-from carecast.sandbox.viewer import page as html_page
 
 router = Router()
 NETWORK = "threads"
@@ -49,22 +46,15 @@ def _user(req: Request, user_id: str) -> dict[str, Any]:
 @router.route("GET", "/threads-net/oauth/authorize")
 def authorize(req: Request) -> Response:
     keep = {k: req.arg(k) or "" for k in ("client_id", "redirect_uri", "scope", "state")}
-    hidden = "".join(
-        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
+    return consent_page(
+        "Threads-Anmeldung",
+        "Threads: Zugriff erlauben?",
+        action="/threads-net/oauth/authorize",
+        keep=keep,
+        choices=account_choices(req.store.accounts(NETWORK), empty=""),
+        allow="Erlauben",
+        deny="Ablehnen",
     )
-    choices = "".join(
-        f'<p><label><input type="radio" name="account" value="{escape(a["handle"])}"'
-        f"{' checked' if i == 0 else ''}> @{escape(a['handle'])}</label></p>"
-        for i, a in enumerate(req.store.accounts(NETWORK))
-    )
-    body = (
-        f"<style>{_BUTTONS}</style>"
-        f"<h1>Threads: Zugriff erlauben?</h1><p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
-        f'<form method="post" action="/threads-net/oauth/authorize">{hidden}{choices}'
-        '<p><button name="decision" value="allow">Erlauben</button> '
-        '<button name="decision" value="deny">Ablehnen</button></p></form>'
-    )
-    return html_page("Threads-Anmeldung", body)
 
 
 @router.route("POST", "/threads-net/oauth/authorize")
@@ -78,8 +68,7 @@ def decide(req: Request) -> Response:
         code = secrets.token_urlsafe(24)
         _state(req)["codes"][code] = {"handle": handle, "redirect_uri": redirect}
         answer["code"] = code
-    separator = "&" if "?" in redirect else "?"
-    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+    return back_to(redirect, answer)
 
 
 @router.route("POST", "/threads-graph/oauth/access_token")

@@ -20,11 +20,9 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
-from carecast.sandbox.oauth import _BUTTONS
+from carecast.sandbox.consent import account_choices, back_to, consent_page
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure
 from carecast.sandbox.video_probe import probe
@@ -84,24 +82,13 @@ def authorize(req: Request) -> Response:
     keep = {k: req.arg(k) or "" for k in ("client_key", "redirect_uri", "scope", "state")}
     if not keep["client_key"] or not keep["redirect_uri"]:
         return html_page("Fehler", "<h1>Anmeldung nicht möglich</h1><p>client_key</p>", 400)
-    hidden = "".join(
-        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
+    return consent_page(
+        "TikTok-Anmeldung",
+        "TikTok: carecast erlauben?",
+        action="/tiktok/v2/auth/authorize",
+        keep=keep,
+        choices=account_choices(req.store.accounts(NETWORK)),
     )
-    accounts = "".join(
-        f'<p><label><input type="radio" name="account" value="{escape(a["handle"])}"'
-        f"{' checked' if i == 0 else ''}> @{escape(a['handle'])}</label></p>"
-        for i, a in enumerate(req.store.accounts(NETWORK))
-    )
-    body = (
-        f"<style>{_BUTTONS}</style>"
-        "<h1>TikTok: carecast erlauben?</h1>"
-        f"<p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
-        '<form method="post" action="/tiktok/v2/auth/authorize">'
-        f"{hidden}{accounts or '<p>Keine Konten in der Sandbox.</p>'}"
-        '<p><button name="decision" value="allow">Zulassen</button> '
-        '<button name="decision" value="deny">Abbrechen</button></p></form>'
-    )
-    return html_page("TikTok-Anmeldung", body)
 
 
 @router.route("POST", "/tiktok/v2/auth/authorize")
@@ -119,8 +106,7 @@ def decide(req: Request) -> Response:
             "scope": str(req.param("scope") or ""),
         }
         answer.update(code=code, scopes=str(req.param("scope") or ""))
-    separator = "&" if "?" in redirect else "?"
-    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+    return back_to(redirect, answer)
 
 
 @router.route("POST", "/tiktok/v2/oauth/token")

@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
-from carecast.sandbox.oauth import _BUTTONS
+from carecast.sandbox.consent import account_choices, back_to, consent_page
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure
 from carecast.sandbox.viewer import page as html_page
@@ -70,24 +68,18 @@ def authorize(req: Request) -> Response:
     keep = {k: req.arg(k) or "" for k in names}
     if not keep["client_id"] or not keep["redirect_uri"]:
         return html_page("Fehler", "<h1>Fehler 400: invalid_request</h1>", 400)
-    hidden = "".join(
-        f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in keep.items()
+    channels = account_choices(
+        req.store.accounts(NETWORK),
+        label=lambda a: str(a["display_name"]),
+        empty="<p>Keine Kanäle in der Sandbox.</p>",
     )
-    channels = "".join(
-        f'<p><label><input type="radio" name="account" value="{escape(a["handle"])}"'
-        f"{' checked' if i == 0 else ''}> {escape(a['display_name'])}</label></p>"
-        for i, a in enumerate(req.store.accounts(NETWORK))
+    return consent_page(
+        "Google-Anmeldung",
+        "Google: carecast möchte auf Ihr YouTube-Konto zugreifen",
+        action="/youtube/o/oauth2/v2/auth",
+        keep=keep,
+        choices=channels,
     )
-    body = (
-        f"<style>{_BUTTONS}</style>"
-        "<h1>Google: carecast möchte auf Ihr YouTube-Konto zugreifen</h1>"
-        f"<p>Berechtigungen: <code>{escape(keep['scope'])}</code></p>"
-        f'<form method="post" action="/youtube/o/oauth2/v2/auth">{hidden}'
-        f"{channels or '<p>Keine Kanäle in der Sandbox.</p>'}"
-        '<p><button name="decision" value="allow">Zulassen</button> '
-        '<button name="decision" value="deny">Abbrechen</button></p></form>'
-    )
-    return html_page("Google-Anmeldung", body)
 
 
 @router.route("POST", "/youtube/o/oauth2/v2/auth")
@@ -105,8 +97,7 @@ def decide(req: Request) -> Response:
             "scope": str(req.param("scope") or ""),
         }
         answer.update(code=code, scope=str(req.param("scope") or ""))
-    separator = "&" if "?" in redirect else "?"
-    return Response(302, None, {"Location": f"{redirect}{separator}{urlencode(answer)}"})
+    return back_to(redirect, answer)
 
 
 @router.route("POST", "/youtube/token")
