@@ -20,8 +20,8 @@ from carecast.automation import rules as rulebook
 from carecast.automation.models import AutoPost, Item, Overflow, Policy, Rule
 from carecast.automation.slots import HORIZON_DAYS, Planner
 from carecast.networks.models import Channel
-from carecast.publishing.services import PublishingError, schedule
-from carecast.stories.services import save_story
+from carecast.publishing.services import PublishingError, schedule, schedule_many
+from carecast.stories.services import NewStory, create_stories, save_story
 
 Status = AutoPost.Status
 # Not stored: the item stays unhandled and the next check tries again (a later day may be free).
@@ -199,14 +199,94 @@ def run_rule(rule: Rule, items=None, now: dt.datetime | None = None, actor=None)
     chosen = candidate_items(rule, qs, now)
     sent = Sent(qs, run.channels)
     results: list[Planned] = []
+    batch: list[tuple[Item, list[Planned]]] = []
     for item in sorted(chosen, key=_oldest_first):
         plans = run.plan(item, sent[item])
         # A deferred post is not remembered: the item stays pending and is planned again.
         now_plans = [p for p in plans if p.status != DEFERRED]
-        results += _carry_out(rule, item, now_plans, actor)
+        if now_plans:
+            batch.append((item, now_plans))
+        if len(batch) >= BATCH_SIZE:
+            results += _carry_out_batch(rule, batch, actor)
+            batch = []
         results += [p for p in plans if p.status == DEFERRED]
         sent.add(item, now_plans)
-    return results
+    return results + _carry_out_batch(rule, batch, actor)
+
+
+# Items written together: a few inserts per batch instead of several queries per post.
+BATCH_SIZE = 200
+
+
+def _carry_out_batch(rule: Rule, batch: list[tuple[Item, list[Planned]]], actor) -> list[Planned]:
+    """``_carry_out`` for many items at once: stories, posts, publications and ``AutoPost``
+    rows in bulk. ``AutoPost``'s uniqueness still decides: if another run recorded one of
+    these items on a channel meanwhile, the batch is undone and each item is tried alone,
+    so the others still go out and the item that was taken is not posted twice."""
+    if not batch:
+        return []
+    try:
+        with transaction.atomic():
+            return _write_batch(rule, batch, actor)
+    except IntegrityError:
+        pass
+    done: list[Planned] = []
+    for item, plans in batch:
+        done += _carry_out(rule, item, plans, actor)
+    return done
+
+
+def _write_batch(rule: Rule, batch: list[tuple[Item, list[Planned]]], actor) -> list[Planned]:
+    posting = [(item, [p for p in plans if p.status != Status.SKIPPED]) for item, plans in batch]
+    with_story = [(item, plans) for item, plans in posting if plans]
+    made = create_stories(rule.organisation, [_new_story(rule, i, p) for i, p in with_story], actor)
+    variants = {item.pk: posts for (item, _p), posts in zip(with_story, made, strict=True)}
+    stories = {pk: next(iter(posts.values())).story for pk, posts in variants.items()}
+    scheduled = [
+        (item, plan, variants[item.pk][plan.channel.pk])
+        for item, plans in batch
+        for plan in plans
+        if plan.status == Status.SCHEDULED and plan.due_at is not None
+    ]
+    outcomes = schedule_many([(v, p.due_at) for _i, p, v in scheduled if p.due_at], actor=actor)
+    publications = {}
+    for (item, plan, _v), outcome in zip(scheduled, outcomes, strict=True):
+        if isinstance(outcome, PublishingError):
+            plan.status, plan.reason, plan.due_at = Status.SKIPPED, str(outcome), None
+        else:
+            publications[(item.pk, plan.channel.pk)] = outcome
+    AutoPost.objects.bulk_create(
+        [
+            AutoPost(
+                channel=plan.channel,
+                kind=AutoPost.Kind.RULE,
+                status=plan.status,
+                rule=rule,
+                item=item,
+                story=stories.get(item.pk),
+                publication=publications.get((item.pk, plan.channel.pk)),
+                due_at=plan.due_at,
+                reason=plan.reason[:300],
+            )
+            for item, plans in batch
+            for plan in plans
+        ],
+        batch_size=500,
+    )
+    return [plan for _item, plans in batch for plan in plans]
+
+
+def _new_story(rule: Rule, item: Item, plans: list[Planned]) -> NewStory:
+    return NewStory(
+        title=(item.title or item.summary or item.guid)[:200],
+        text=item.summary,
+        link=item.link,
+        hashtags=rule.hashtags,
+        department=rule.department or item.source.department,
+        channels=[p.channel for p in plans],
+        variant_texts={p.channel.pk: p.text for p in plans},
+        media=[item.image] if rule.include_image and item.image else [],
+    )
 
 
 def _oldest_first(item: Item):

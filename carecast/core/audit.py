@@ -77,8 +77,23 @@ def record(
     ``about`` (a model instance or a ``(type, id)`` pair) links the entry to its object;
     without it, an id in the detail (``story=…``, ``publication=…``) does.
     """
+    log = entry(organisation, action, subject, actor, about=about, **detail)
+    log.save(force_insert=True)
+    return log
+
+
+def entry(
+    organisation: Organisation,
+    action: str,
+    subject: str = "",
+    actor=None,
+    *,
+    about=None,
+    **detail: Any,
+) -> AuditLog:
+    """An entry as ``record`` writes it, not yet saved: ``record_many`` writes a batch at once."""
     object_type, object_id = link_of(action, detail, about)
-    return AuditLog.objects.create(
+    return AuditLog(
         organisation=organisation,
         actor=actor,
         action=action,
@@ -87,6 +102,11 @@ def record(
         object_type=object_type,
         object_id=object_id,
     )
+
+
+def record_many(entries: list[AuditLog]) -> None:
+    """Append many entries in one insert (the automation's batches)."""
+    AuditLog.objects.bulk_create(entries, batch_size=500)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ Each function audits what it did and enqueues the dispatch after commit.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -84,6 +85,82 @@ def schedule(
             )
         transaction.on_commit(lambda: _enqueue(due_at))
     return publication
+
+
+def schedule_many(
+    planned: list[tuple[Variant, dt.datetime]], actor=None
+) -> list[Publication | PublishingError]:
+    """Schedule many new posts at once, with the same guards as ``schedule`` for each.
+
+    For the automation: the guards (approval, network rules, compliance) run per post on
+    media read once for the batch; the posts that pass are inserted and audited together,
+    and one dispatch is enqueued per due time. Returns a publication or the refusal for
+    each entry, in order; a blocking compliance finding is a refusal (no override here).
+    """
+    if any(timezone.is_naive(due) for _v, due in planned):
+        raise PublishingError("due_at must be timezone-aware")
+    media = _media_many([v for v, _due in planned])
+    outcomes: list[Publication | PublishingError] = []
+    for variant, due_at in planned:
+        try:
+            outcomes.append(_guarded(variant, due_at, actor, media[variant.story_id]))
+        except PublishingError as exc:
+            outcomes.append(exc)
+    created = [
+        (o, due)
+        for o, (_v, due) in zip(outcomes, planned, strict=True)
+        if isinstance(o, Publication)
+    ]
+    with transaction.atomic():
+        Publication.objects.bulk_create([p for p, _due in created], batch_size=500)
+        audit.record_many(
+            [
+                audit.entry(
+                    p.channel.organisation,
+                    "publication.scheduled",
+                    str(p.variant),
+                    actor=actor,
+                    publication=p.pk,
+                    due_at=due.isoformat(),
+                    note="",
+                )
+                for p, due in created
+            ]
+        )
+        for due in sorted({due for _p, due in created}):
+            transaction.on_commit(partial(_enqueue, due))
+    return outcomes
+
+
+def _guarded(variant: Variant, due_at: dt.datetime, actor, assets: list) -> Publication:
+    """``schedule``'s checks on one post of a batch; the publication is not saved yet."""
+    from carecast.media.video import media_file
+    from carecast.publishing.compliance import findings_for
+
+    _approval_guard(variant, actor)
+    channel = variant.channel
+    files = [media_file(asset, channel.network) for asset in assets]
+    problems = [p for p in channel.rules.check(variant.text, files, channel.config) if p.blocking]
+    if problems:
+        raise PublishingError(" ".join(p.message for p in problems))
+    blocks = [f for f in findings_for(channel, variant.text, assets) if f.blocks]
+    if blocks:
+        raise ComplianceBlocked(" ".join(f.message for f in blocks), blocks)
+    return Publication(
+        variant=variant, channel=channel, state=State.SCHEDULED, due_at=due_at, text=variant.text
+    )
+
+
+def _media_many(variants: list[Variant]) -> dict[int, list]:
+    """Each story's media assets, read in one query for the whole batch."""
+    from carecast.stories.models import Story
+
+    through = Story.media.through
+    by_story: dict[int, list] = {v.story_id: [] for v in variants}
+    rows = through.objects.filter(story_id__in=list(by_story)).select_related("mediaasset")
+    for row in rows.order_by("pk"):
+        by_story[row.story_id].append(row.mediaasset)
+    return by_story
 
 
 def schedule_local(
