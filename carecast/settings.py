@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "carecast.reports",
     "carecast.ops",
     "carecast.api",
+    "carecast.webhooks",
 ]
 
 MIDDLEWARE = [

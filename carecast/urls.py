@@ -20,6 +20,7 @@ urlpatterns = [
     path("analytics/", include("carecast.analytics.urls")),
     path("api/v1/", include("carecast.api.urls")),
     path("account/tokens/", include("carecast.api.page_urls")),
+    path("settings/webhooks/", include("carecast.webhooks.urls")),
     path("", include("carecast.ops.urls")),
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),

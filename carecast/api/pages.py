@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from carecast.api import tokens
 from carecast.api.models import ApiToken, Scope
-from carecast.rights import person_required
+from carecast.rights import may_change_settings, person_required
 
 MAX_ACTIVE = 20  # a person with more tokens than this has lost track of them
 
@@ -38,6 +38,7 @@ def _render(request, form, status=200):
         "active": [t for t in rows if t.active],
         "revoked": [t for t in rows if not t.active][:10],
         "nav": "account",
+        "can_manage_webhooks": may_change_settings(request.person),
     }
     return render(request, "api/tokens.html", context, status=status)
 

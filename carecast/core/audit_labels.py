@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "compliance.override": _a("Blocking check overridden"),
     "api_token.created": _a("API access token created"),
     "api_token.revoked": _a("API access token revoked"),
+    "webhook.created": _a("Webhook added"),
+    "webhook.deleted": _a("Webhook removed"),
     "compliance.flagged": _a("Post flagged by a check"),
     # media and consent
     "media.updated": _a("Media file changed"),

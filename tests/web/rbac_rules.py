@@ -107,6 +107,16 @@ def _ben_token(w):
     return issue(w.ben.user, "Intranet", ["read"])[0]
 
 
+def _endpoint(w):
+    from carecast.webhooks.models import Endpoint
+
+    return Endpoint.objects.get_or_create(
+        organisation=w.org,
+        name="Intranet",
+        defaults={"url": "https://intranet.example/hook", "events": ["published"]},
+    )[0]
+
+
 REVIEW = {"review_id": lambda w: _review(w).pk}
 UPLOAD = {"upload_id": lambda w: _upload(w).pk}
 REPLY_REVIEW = {"review_id": lambda w: _reply_review(w).pk}
@@ -175,6 +185,10 @@ RULES: dict[str, Rule] = {
     "api_tokens:revoke": POST(
         LOGIN, 404, 404, 404, OK, 404, kwargs={"token_id": lambda w: _ben_token(w).pk}
     ),
+    # Outgoing webhooks: the lead's (another organisation's endpoint would be 404).
+    "webhooks:list": GET(*LEAD),
+    "webhooks:detail": GET(*LEAD, kwargs={"endpoint_id": lambda w: _endpoint(w).pk}),
+    "webhooks:delete": POST(*LEAD, kwargs={"endpoint_id": lambda w: _endpoint(w).pk}),
     # --- the desk -----------------------------------------------------------------------
     "web:dashboard": GET(*SIGNED_IN),
     "web:stories": GET(*SIGNED_IN),
