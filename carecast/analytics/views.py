@@ -193,11 +193,12 @@ def _network_label(name: str) -> str:
 def visit_list(request):
     org = _org(request)
     found = WebsiteVisitDay.objects.filter(organisation=org)
-    by_label = (
-        found.values("kind", "label", "network", "campaign__name")
+    by_label = [
+        {**row, "network": _network_label(row["network"]) if row["network"] else ""}
+        for row in found.values("kind", "label", "network", "campaign__name")
         .annotate(visits=Sum("visits"), days=Count("id"))
         .order_by("-visits")[:100]
-    )
+    ]
     return _page(
         request,
         "visits.html",
