@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
+from django.contrib import messages
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from carecast.approvals.models import Mode
+from carecast.approvals.services import ApprovalError
 from carecast.web.forms import WallClockField
 
 
@@ -27,6 +32,25 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when you ask for changes or reject: the author reads it."),
     )
+
+
+Result = TypeVar("Result")
+
+
+def apply_decision(request, decide: Callable[[str, str], Result]) -> tuple[str, Result] | None:
+    """The posted decision and what ``decide(decision, comment)`` answered (a story's review
+    and a reply's alike); None, with the reason shown as a message, when the form is
+    incomplete or the decision is refused."""
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose approve, ask for changes or reject."))
+        return None
+    decision = form.cleaned_data["decision"]
+    try:
+        return decision, decide(decision, form.cleaned_data["comment"])
+    except ApprovalError as exc:
+        messages.error(request, str(exc))
+        return None
 
 
 class NewTimeForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,10 +11,9 @@ from django.views.decorators.http import require_POST
 
 from carecast.approvals import notify, replies
 from carecast.approvals.models import ReplyReview, ReviewState
-from carecast.approvals.services import ApprovalError
 from carecast.inbox.labels import LABEL_NAMES
 from carecast.rights import inbox_items_for, person_required, require
-from carecast.web.review_forms import DecisionForm
+from carecast.web.review_forms import DecisionForm, apply_decision
 
 
 def _reply_review(request, review_id: int) -> ReplyReview:
@@ -44,18 +45,10 @@ def reply_review_detail(request, review_id: int):
 def reply_review_decide(request, review_id: int):
     review = _reply_review(request, review_id)
     require(replies.may_decide(request.person, review))
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose approve, ask for changes or reject."))
+    decided = apply_decision(request, partial(replies.decide, review, request.person))
+    if decided is None:
         return redirect("web:reply_review", review_id=review.pk)
-    try:
-        replies.decide(
-            review, request.person, form.cleaned_data["decision"], form.cleaned_data["comment"]
-        )
-    except ApprovalError as exc:
-        messages.error(request, str(exc))
-        return redirect("web:reply_review", review_id=review.pk)
-    if form.cleaned_data["decision"] == "approve":
+    if decided[0] == "approve":
         messages.success(request, _("Approved: the reply is on its way."))
     else:
         messages.success(request, _("Sent back to the author with your comment."))

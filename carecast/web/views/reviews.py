@@ -5,6 +5,8 @@ Thin views over ``carecast.approvals``; who may do what is ``carecast.rights``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +27,13 @@ from carecast.rights import (
     stories_for,
 )
 from carecast.stories.services import report
-from carecast.web.review_forms import DecisionForm, ModeForm, NewTimeForm, ReplyLabelsForm
+from carecast.web.review_forms import (
+    DecisionForm,
+    ModeForm,
+    NewTimeForm,
+    ReplyLabelsForm,
+    apply_decision,
+)
 
 RECENT = 20
 
@@ -125,18 +133,10 @@ def review_detail(request, review_id: int):
 def review_decide(request, review_id: int):
     review = _review(request, review_id)
     require(services.may_decide(request.person, review))
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose approve, ask for changes or reject."))
+    decided = apply_decision(request, partial(services.decide, review, request.person))
+    if decided is None:
         return redirect("web:review", review_id=review.pk)
-    try:
-        problems = services.decide(
-            review, request.person, form.cleaned_data["decision"], form.cleaned_data["comment"]
-        )
-    except services.ApprovalError as exc:
-        messages.error(request, str(exc))
-        return redirect("web:review", review_id=review.pk)
-    for problem in problems:
+    for problem in decided[1]:
         messages.error(request, problem)
     messages.success(request, _decided_message(review))
     return redirect("web:reviews")
