@@ -219,6 +219,15 @@ def _reset_time(value: str, now: float) -> float | None:
 # --- errors ------------------------------------------------------------------------------
 
 
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The body as a JSON object; empty if it is no JSON or not an object (a proxy's page)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
 def network_message(response: HTTPResponse) -> str:
     """The network's own words about the error, from the body formats we know.
 

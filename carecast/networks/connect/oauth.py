@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from carecast.lib.http import make_client
+from carecast.lib.http import json_object, make_client
 from carecast.networks.connect.base import ConnectError, OAuthFlow, Redirect
 
 
@@ -95,20 +95,12 @@ def exchange(
             response = http.post(token_url, data=data, auth=auth)
     except httpx.HTTPError as exc:
         raise ConnectError(_("The network cannot be reached. Please try again.")) from exc
-    token = _json(response)
+    token = json_object(response)
     if response.status_code >= 400 or not token.get("access_token"):
         raise ConnectError(
             _("The network refused the sign-in: %(why)s") % {"why": _oauth_reason(token, response)}
         )
     return token
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _oauth_reason(token: dict[str, Any], response: httpx.Response) -> str:

@@ -20,13 +20,18 @@ LinkedIn offers no way to hide a comment through the API (``supports_hide`` is F
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from carecast.lib.http import error_from_exception, error_from_response, make_client
+from carecast.lib.http import (
+    error_from_exception,
+    error_from_response,
+    json_object,
+    make_client,
+)
 from carecast.networks.base import (
     Account,
     CannotVerify,
@@ -40,6 +45,7 @@ from carecast.networks.base import (
 from carecast.networks.facebook.connector import comparable
 from carecast.networks.linkedin.metrics import LinkedInMetrics
 from carecast.networks.linkedin.rules import escape_little, unescape_little
+from carecast.networks.tokens import renewed
 
 # The Marketing API version (YYYYMM). LinkedIn keeps each for about a year, then answers
 # 426; ``CARECAST_LINKEDIN_VERSION`` (account config ``linkedin_version``) overrides it.
@@ -151,7 +157,7 @@ class LinkedInConnector(LinkedInMetrics, Connector):
         answer = self._send(
             "POST", "/rest/images", action, params={"action": "initializeUpload"}, json=body
         )
-        value = _json(answer).get("value") or {}
+        value = json_object(answer).get("value") or {}
         if not value.get("uploadUrl") or not value.get("image"):
             raise ConnectorError(f"{action} ({LABEL}): no upload address")
         self._send(
@@ -180,7 +186,7 @@ class LinkedInConnector(LinkedInMetrics, Connector):
         answer = self._send(
             "POST", "/rest/videos", action, params={"action": "initializeUpload"}, json=body
         )
-        value = _json(answer).get("value") or {}
+        value = json_object(answer).get("value") or {}
         video, parts = str(value.get("video") or ""), value.get("uploadInstructions") or []
         if not video or not parts:
             raise ConnectorError(f"{action} ({LABEL}): no upload instructions")
@@ -213,7 +219,9 @@ class LinkedInConnector(LinkedInMetrics, Connector):
     def _wait_until_available(self, video: str) -> None:
         path = f"/rest/videos/{quote(video, safe='')}"
         for _poll in range(VIDEO_POLLS):
-            status = str(_json(self._send("GET", path, "Could not check the video")).get("status"))
+            status = str(
+                json_object(self._send("GET", path, "Could not check the video")).get("status")
+            )
             if status == "AVAILABLE":
                 return
             if status == "PROCESSING_FAILED":
@@ -229,8 +237,8 @@ class LinkedInConnector(LinkedInMetrics, Connector):
         }
         path = f"/rest/socialActions/{quote(post.reply_to, safe='')}/comments"
         response = self._send("POST", path, "Could not reply", creates_post=True, json=body)
-        urn = response.headers.get("x-restli-id") or str(_json(response).get("id") or "")
-        return PostResult(urn, raw=_json(response))
+        urn = response.headers.get("x-restli-id") or str(json_object(response).get("id") or "")
+        return PostResult(urn, raw=json_object(response))
 
     @classmethod
     def can_renew(cls, credentials: dict[str, str]) -> bool:
@@ -263,18 +271,12 @@ class LinkedInConnector(LinkedInMetrics, Connector):
             response = self.client.post(url, data=data)
         except httpx.HTTPError as exc:
             raise error_from_exception(exc, False, network_label=LABEL) from exc
-        token = _json(response)
+        token = json_object(response)
         if response.status_code in (400, 401) or not token.get("access_token"):
             raise ConnectorError(
                 f"LinkedIn refused the refresh token ({response.status_code})", auth=True
             )
-        expires = datetime.now(UTC) + timedelta(seconds=int(token.get("expires_in") or 0))
-        self.updated_credentials = {
-            **self.account.credentials,
-            "access_token": str(token["access_token"]),
-            "refresh_token": str(token.get("refresh_token") or refresh),
-            "expires_at": expires.isoformat(timespec="seconds"),
-        }
+        self.updated_credentials = renewed(self.account.credentials, token, refresh, 0)
 
     def delete(self, remote_id: str) -> None:
         try:
@@ -285,7 +287,9 @@ class LinkedInConnector(LinkedInMetrics, Connector):
 
     def verify_credentials(self) -> str:
         path = f"/rest/organizations/{self.account.remote_user_id}"
-        return str(_json(self._send("GET", path, "Could not verify")).get("localizedName") or "")
+        return str(
+            json_object(self._send("GET", path, "Could not verify")).get("localizedName") or ""
+        )
 
     def _recent(self) -> list[dict[str, Any]]:
         params = {"q": "author", "author": self.author, "count": 50}
@@ -293,7 +297,7 @@ class LinkedInConnector(LinkedInMetrics, Connector):
         answer = self._send(
             "GET", "/rest/posts", "Could not read recent posts", params=params, headers=headers
         )
-        elements = _json(answer).get("elements")
+        elements = json_object(answer).get("elements")
         if not isinstance(elements, list):
             raise ConnectorError(f"Could not read recent posts ({LABEL}): no elements")
         return elements
@@ -322,7 +326,7 @@ class LinkedInConnector(LinkedInMetrics, Connector):
     def fetch_replies(self, remote_id: str) -> list[Reply]:
         """Others' comments on one post (a live-consultation announcement)."""
         path = f"/rest/socialActions/{quote(remote_id, safe='')}/comments"
-        elements = _json(self._send("GET", path, "Could not read comments")).get("elements")
+        elements = json_object(self._send("GET", path, "Could not read comments")).get("elements")
         return [
             Reply(
                 remote_id=str(c.get("$URN") or c.get("id") or ""),
@@ -335,14 +339,6 @@ class LinkedInConnector(LinkedInMetrics, Connector):
             for c in elements or []
             if isinstance(c, dict) and c.get("actor") != self.author
         ]
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _configured_version() -> str:

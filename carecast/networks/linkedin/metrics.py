@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from carecast.lib.http import json_object
 from carecast.networks.metrics import MetricsReader, PostMetrics, count
 
 BATCH = 20
@@ -39,8 +40,6 @@ class LinkedInMetrics(MetricsReader):
     metrics_batch = BATCH
 
     def fetch_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:
-        from carecast.networks.linkedin.connector import _json
-
         urns = list(remote_ids)[:BATCH]
         found: dict[str, PostMetrics] = {}
         for kind, prefix in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
@@ -55,14 +54,12 @@ class LinkedInMetrics(MetricsReader):
             response = self._send(  # type: ignore[attr-defined]
                 "GET", f"/rest/organizationalEntityShareStatistics?{query}", "Could not read counts"
             )
-            for element in _json(response).get("elements") or []:
+            for element in json_object(response).get("elements") or []:
                 urn = str(element.get(kind[:-1]) or element.get("share") or "")
                 found[urn] = metrics_of(urn, element.get("totalShareStatistics") or {})
         return [found.get(u) or PostMetrics(u) for u in urns]
 
     def fetch_followers(self) -> int | None:
-        from carecast.networks.linkedin.connector import _json
-
         path = f"/rest/networkSizes/{quote(self.author, safe='')}"  # type: ignore[attr-defined]
         response = self._send(  # type: ignore[attr-defined]
             "GET",
@@ -70,4 +67,4 @@ class LinkedInMetrics(MetricsReader):
             "Could not read followers",
             params={"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"},
         )
-        return count(_json(response).get("firstDegreeSize"))
+        return count(json_object(response).get("firstDegreeSize"))

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecast.lib.http import make_client
+from carecast.lib.http import json_object, make_client
 from carecast.networks.connect import oauth
 from carecast.networks.connect.base import ConnectedAccount, ConnectError, Redirect
 
@@ -92,7 +92,7 @@ def _creator(base: str, token: str) -> dict[str, Any]:
             )
     except httpx.HTTPError:
         return {}  # read again before each post; the composer offers every level meanwhile
-    data = _json(response).get("data")
+    data = json_object(response).get("data")
     return {k: data[k] for k in keep if k in data} if isinstance(data, dict) else {}
 
 
@@ -102,7 +102,7 @@ def _post(url: str, data: dict[str, str]) -> dict[str, Any]:
             response = http.post(url, data=data)
     except httpx.HTTPError as exc:
         raise ConnectError(_("TikTok cannot be reached. Please try again.")) from exc
-    body = _json(response)
+    body = json_object(response)
     if response.status_code >= 400 or not body.get("access_token"):
         why = body.get("error_description") or body.get("error") or response.status_code
         raise ConnectError(_("TikTok refused the sign-in: %(why)s") % {"why": why})
@@ -119,15 +119,7 @@ def _user(base: str, token: str) -> dict[str, Any]:
             )
     except httpx.HTTPError as exc:
         raise ConnectError(_("TikTok cannot be reached. Please try again.")) from exc
-    user = (_json(response).get("data") or {}).get("user")
+    user = (json_object(response).get("data") or {}).get("user")
     if response.status_code >= 400 or not isinstance(user, dict):
         raise ConnectError(_("TikTok did not say which account signed in."))
     return user
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}

@@ -31,7 +31,12 @@ from typing import Any
 
 import httpx
 
-from carecast.lib.http import error_from_exception, make_client, parse_retry_after
+from carecast.lib.http import (
+    error_from_exception,
+    json_object,
+    make_client,
+    parse_retry_after,
+)
 from carecast.networks.base import (
     Account,
     CannotVerify,
@@ -43,6 +48,7 @@ from carecast.networks.base import (
 )
 from carecast.networks.tiktok.metrics import TikTokMetrics
 from carecast.networks.tiktok.rules import VIDEO_TYPES, TikTok, privacy_label
+from carecast.networks.tokens import refresh_grant, renewed
 
 LABEL = "TikTok"
 MB = 1024 * 1024
@@ -116,7 +122,7 @@ class TikTokConnector(TikTokMetrics, Connector):
             response = self.client.post(path, json=body or {}, headers=headers)
         except httpx.HTTPError as exc:
             raise error_from_exception(exc, False, network_label=LABEL) from exc
-        answer = _json(response)
+        answer = json_object(response)
         error = _error_body(answer)
         code = str(error.get("code") or "")
         if response.status_code < 400 and code in ("", "ok"):
@@ -329,7 +335,7 @@ class TikTokConnector(TikTokMetrics, Connector):
             )
         except httpx.HTTPError as exc:
             raise error_from_exception(exc, False, network_label=LABEL) from exc
-        answer = _json(response)
+        answer = json_object(response)
         error = _error_body(answer)
         if response.status_code >= 400 or str(error.get("code") or "ok") != "ok":
             raise _error(
@@ -364,29 +370,12 @@ class TikTokConnector(TikTokMetrics, Connector):
         refresh = self.account.credentials.get("refresh_token", "")
         if not refresh:
             raise ConnectorError("TikTok: no refresh token; please reconnect.", auth=True)
-        data = {
+        app = {
             "client_key": settings.CARECAST_TIKTOK_CLIENT_KEY,
             "client_secret": settings.CARECAST_TIKTOK_CLIENT_SECRET,
-            "grant_type": "refresh_token",
-            "refresh_token": refresh,
         }
-        try:
-            response = self.client.post("/v2/oauth/token/", data=data)
-        except httpx.HTTPError as exc:
-            raise error_from_exception(exc, False, network_label=LABEL) from exc
-        token = _json(response)
-        if response.status_code >= 400 or not token.get("access_token"):
-            why = token.get("error_description") or token.get("error") or response.status_code
-            if response.status_code >= 500:
-                raise ConnectorError(f"TikTok could not refresh the token: {why}")
-            raise ConnectorError(f"TikTok refused the refresh token: {why}", auth=True)
-        expires = datetime.now(UTC) + timedelta(seconds=int(token.get("expires_in") or 86400))
-        self.updated_credentials = {
-            **self.account.credentials,
-            "access_token": str(token["access_token"]),
-            "refresh_token": str(token.get("refresh_token") or refresh),
-            "expires_at": expires.isoformat(timespec="seconds"),
-        }
+        token = refresh_grant(self.client, "/v2/oauth/token/", app, refresh, label=LABEL)
+        self.updated_credentials = renewed(self.account.credentials, token, refresh, 86400)
 
 
 def _the_video(post: PostRequest) -> MediaFile:
@@ -414,14 +403,6 @@ def _duration(video: MediaFile) -> float:
         except Exception:  # unreadable here: TikTok's own check names the reason
             return 0.0
     return float(found.get("duration") or 0)
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _error(response: httpx.Response, code: str, message: str, action: str) -> ConnectorError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from carecast.lib.http import error_from_response
+from carecast.lib.http import error_from_response, json_object
 from carecast.networks.metrics import MetricsReader, PostMetrics, count
 
 BATCH = 20
@@ -46,13 +46,11 @@ class TikTokMetrics(MetricsReader):
         ]
 
     def fetch_followers(self) -> int | None:
-        from carecast.networks.tiktok.connector import _json
-
         headers = {"Authorization": f"Bearer {self._token()}"}  # type: ignore[attr-defined]
         response = self.client.get(  # type: ignore[attr-defined]
             "/v2/user/info/", params={"fields": "open_id,follower_count"}, headers=headers
         )
         if response.status_code >= 400:
             raise error_from_response(response, "TikTok", "Could not read followers")
-        user = (_json(response).get("data") or {}).get("user") or {}
+        user = (json_object(response).get("data") or {}).get("user") or {}
         return count(user.get("follower_count"))

@@ -30,7 +30,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from carecast.lib.http import error_from_exception, make_client, parse_retry_after
+from carecast.lib.http import (
+    error_from_exception,
+    json_object,
+    make_client,
+    parse_retry_after,
+)
 from carecast.networks.base import (
     Account,
     CannotVerify,
@@ -40,6 +45,7 @@ from carecast.networks.base import (
     PostRequest,
     PostResult,
 )
+from carecast.networks.tokens import refresh_grant, renewed
 from carecast.networks.youtube.metrics import YouTubeMetrics
 from carecast.networks.youtube.rules import (
     DEFAULT_DAILY_QUOTA,
@@ -232,7 +238,7 @@ class YouTubeConnector(YouTubeMetrics, Connector):
         raise _error(response, "Could not ask YouTube what arrived")
 
     def _result(self, response: httpx.Response) -> PostResult:
-        video = _json(response)
+        video = json_object(response)
         video_id = str(video.get("id") or "")
         if not video_id:
             raise ConnectorError("YouTube answered without a video id.", outcome_unknown=True)
@@ -280,7 +286,7 @@ class YouTubeConnector(YouTubeMetrics, Connector):
             "Could not verify",
             params={"part": "snippet", "mine": "true"},
         )
-        items = _json(response).get("items") or []
+        items = json_object(response).get("items") or []
         if not items:
             raise ConnectorError("This Google account has no YouTube channel.", auth=True)
         return str((items[0].get("snippet") or {}).get("title") or "")
@@ -305,29 +311,13 @@ class YouTubeConnector(YouTubeMetrics, Connector):
         refresh = self.account.credentials.get("refresh_token", "")
         if not refresh:
             raise ConnectorError("YouTube: no refresh token; please reconnect.", auth=True)
-        data = {
+        app = {
             "client_id": settings.CARECAST_GOOGLE_CLIENT_ID,
             "client_secret": settings.CARECAST_GOOGLE_CLIENT_SECRET,
-            "grant_type": "refresh_token",
-            "refresh_token": refresh,
         }
-        try:
-            response = self.client.post(settings.CARECAST_GOOGLE_TOKEN_URL, data=data)
-        except httpx.HTTPError as exc:
-            raise error_from_exception(exc, False, network_label=LABEL) from exc
-        token = _json(response)
-        if response.status_code >= 400 or not token.get("access_token"):
-            why = token.get("error_description") or token.get("error") or response.status_code
-            if response.status_code >= 500:
-                raise ConnectorError(f"Google could not refresh the token: {why}")
-            raise ConnectorError(f"Google refused the refresh token: {why}", auth=True)
-        expires = datetime.now(UTC) + timedelta(seconds=int(token.get("expires_in") or 3600))
-        self.updated_credentials = {
-            **self.account.credentials,
-            "access_token": str(token["access_token"]),
-            "refresh_token": str(token.get("refresh_token") or refresh),
-            "expires_at": expires.isoformat(timespec="seconds"),
-        }
+        url = settings.CARECAST_GOOGLE_TOKEN_URL
+        token = refresh_grant(self.client, url, app, refresh, label=LABEL, issuer="Google")
+        self.updated_credentials = renewed(self.account.credentials, token, refresh, 3600)
 
 
 def _the_video(post: PostRequest) -> MediaFile:
@@ -345,14 +335,6 @@ def _next_byte(response: httpx.Response) -> int:
     return int(found.group(2)) + 1 if found else 0
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def seconds_to_pacific_midnight(now: datetime | None = None) -> float:
     """YouTube's quota resets at midnight Pacific Time."""
     pacific = (now or datetime.now(UTC)).astimezone(ZoneInfo("America/Los_Angeles"))
@@ -362,7 +344,7 @@ def seconds_to_pacific_midnight(now: datetime | None = None) -> float:
 
 def _error(response: httpx.Response, action: str) -> ConnectorError:
     status = response.status_code
-    error = _json(response).get("error")
+    error = json_object(response).get("error")
     error = error if isinstance(error, dict) else {}
     details = error.get("errors") if isinstance(error.get("errors"), list) else []
     reason = str((details[0] if details else {}).get("reason") or "")

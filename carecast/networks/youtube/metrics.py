@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from carecast.lib.http import json_object
 from carecast.networks.metrics import MetricsReader, PostMetrics, count
 
 BATCH = 50
@@ -24,8 +25,6 @@ class YouTubeMetrics(MetricsReader):
     metrics_batch = BATCH
 
     def fetch_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:
-        from carecast.networks.youtube.connector import _json
-
         ids = list(remote_ids)[:BATCH]
         self._refresh_if_due()  # type: ignore[attr-defined]
         response = self._request(  # type: ignore[attr-defined]
@@ -34,7 +33,7 @@ class YouTubeMetrics(MetricsReader):
         )  # fmt: skip
         found: dict[str, dict[str, Any]] = {
             str(item.get("id")): item.get("statistics") or {}
-            for item in _json(response).get("items") or []
+            for item in json_object(response).get("items") or []
             if isinstance(item, dict)
         }
         return [
@@ -50,12 +49,10 @@ class YouTubeMetrics(MetricsReader):
         ]
 
     def fetch_followers(self) -> int | None:
-        from carecast.networks.youtube.connector import _json
-
         self._refresh_if_due()  # type: ignore[attr-defined]
         response = self._request(  # type: ignore[attr-defined]
             "GET", "/youtube/v3/channels", "Could not read subscribers",
             params={"part": "statistics", "mine": "true"},
         )  # fmt: skip
-        items = _json(response).get("items") or [{}]
+        items = json_object(response).get("items") or [{}]
         return count((items[0].get("statistics") or {}).get("subscriberCount"))
