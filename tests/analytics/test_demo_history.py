@@ -58,7 +58,9 @@ def test_it_seeds_a_year_the_pages_can_show(org, demo_channels, anna):
 
 def test_it_is_the_same_on_every_run_and_only_once(org, demo_channels):
     seed_history(org)
-    first = list(Post.objects.order_by("published_at").values_list("latest_likes", flat=True))
+    first = list(
+        Post.objects.order_by("published_at", "remote_id").values_list("latest_likes", flat=True)
+    )
     assert seed_history(org) == 0  # a second call adds nothing
     Post.objects.all().delete()
     from carecast.analytics.models import TrackedLink
@@ -67,5 +69,7 @@ def test_it_is_the_same_on_every_run_and_only_once(org, demo_channels):
     JobApplication.objects.all().delete()
     WebsiteVisitDay.objects.all().delete()
     seed_history(org)
-    again = list(Post.objects.order_by("published_at").values_list("latest_likes", flat=True))
+    again = list(
+        Post.objects.order_by("published_at", "remote_id").values_list("latest_likes", flat=True)
+    )
     assert again == first
