@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HTMX_VERSION := 2.0.4
+# axe-core runs inside chromium in the browser tests (accessibility); never served to users.
+AXE_VERSION := 4.10.2
+AXE := var/vendor/axe.min.js
 VENDOR := carecast/web/static/vendor
 
 .PHONY: demo test test-services bench lint lint-check typecheck migrations-check install vendor pds compiled-messages system-packages
@@ -20,11 +23,15 @@ compiled-messages: $(STAMP)
 	@if ls carecast/locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then cd carecast && ../$(BIN)/django-admin compilemessages --settings=carecast.settings -v 0; fi
 
 # Front-end libraries come from the npm registry at build time; none is committed.
-vendor: $(VENDOR)/htmx.min.js
+vendor: $(VENDOR)/htmx.min.js $(AXE)
 $(VENDOR)/htmx.min.js:
 	mkdir -p var/npm $(VENDOR)
 	cd var/npm && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar -xzf htmx.org-$(HTMX_VERSION).tgz
 	cp var/npm/package/dist/htmx.min.js $(VENDOR)/htmx.min.js
+$(AXE):
+	mkdir -p var/npm-axe var/vendor
+	cd var/npm-axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar -xzf axe-core-$(AXE_VERSION).tgz
+	cp var/npm-axe/package/axe.min.js $(AXE)
 
 demo: install
 	$(BIN)/carecast demo

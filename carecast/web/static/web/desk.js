@@ -2,6 +2,11 @@
 (function () {
   "use strict";
 
+  // After a failed save, focus goes to the first field with an error (not the page body);
+  // its error is linked by aria-describedby, so a screen reader reads it out.
+  var invalid = document.querySelector('main [aria-invalid="true"]');
+  if (invalid) invalid.focus();
+
   // Phone menu: show the disclosure button (hidden without JS, when the list stays open).
   var navToggle = document.querySelector(".nav-toggle");
   if (navToggle) {
