@@ -369,3 +369,64 @@ def test_a_single_claim_takes_over_only_a_dead_workers_claim(due):
     fresh = _fresh(publication)
     assert (fresh.claim_token, fresh.claimed_at, fresh.outcome_unknown) == (taken, later, True)
     assert fresh.attempt_count == 1
+
+
+# --- what the isolated mutation run left alive (mutation/README.md) -------------------------
+
+
+def test_a_claim_token_fits_its_column(due):
+    first, second = due(2)
+    for token in (states.claim(first.pk, NOON), states.claim_ids([second.pk], NOON)):
+        assert 16 <= len(token) <= Publication._meta.get_field("claim_token").max_length
+
+
+def test_every_transition_stamps_its_time(due):
+    first, second, third = due(3)
+    later = NOON + dt.timedelta(seconds=5)
+    with time_machine.travel(later, tick=False):
+        states.claim(first.pk, later)
+        states.claim_ids([second.pk], later)
+    assert _fresh(first).updated_at == later and _fresh(second).updated_at == later
+    with time_machine.travel(later + dt.timedelta(seconds=5), tick=False):
+        states.finish(_fresh(first), _fresh(first).claim_token, State.FAILED, last_error="x")
+        states.move(_fresh(third), {State.SCHEDULED}, State.CANCELLED)
+    assert _fresh(first).updated_at == later + dt.timedelta(seconds=5)
+    assert _fresh(third).updated_at == later + dt.timedelta(seconds=5)
+    gone = NOON + dt.timedelta(hours=1)
+    states.release_stale_claims(LEASE, gone)
+    assert _fresh(second).updated_at == gone
+
+
+def test_finishing_lets_go_of_the_claim_and_tells_the_caller(due):
+    publication, token = _claimed(due()[0])
+    assert states.finish(publication, token, State.FAILED, last_error="abgelehnt")
+    assert (publication.state, publication.last_error) == (State.FAILED, "abgelehnt")
+    fresh = _fresh(publication)
+    assert (fresh.state, fresh.claim_token, fresh.last_error) == (State.FAILED, "", "abgelehnt")
+
+
+def test_it_claims_the_post_due_first_before_a_newer_one(due):
+    newer, older = due(2)
+    Publication.objects.filter(pk=older.pk).update(due_at=NOON - dt.timedelta(minutes=5))
+    token = states.claim_due(NOON, 1)
+    assert _fresh(older).claim_token == token and _fresh(newer).state == State.SCHEDULED
+
+
+def test_the_opened_attempt_is_the_stored_row(due):
+    publication, token = _claimed(due()[0])
+    attempt = states.start_attempt(publication, token)
+    assert attempt.publication is publication and attempt.started_at == NOON
+    assert not attempt._state.adding  # saving it updates the row, never inserts a second
+    attempt.message = "x"
+    attempt.save()
+    assert Attempt.objects.get().message == "x"
+
+
+def test_a_user_move_changes_only_the_named_post_and_says_so(due):
+    mine, other = due(2)
+    assert states.move(mine, {State.SCHEDULED}, State.CANCELLED, last_error="abgesagt")
+    assert (mine.state, mine.last_error) == (State.CANCELLED, "abgesagt")
+    assert (_fresh(mine).state, _fresh(mine).last_error) == (State.CANCELLED, "abgesagt")
+    assert _fresh(other).state == State.SCHEDULED
+    assert not states.move(mine, {State.SCHEDULED}, State.DRAFT)
+    assert mine.state == State.CANCELLED
