@@ -6,6 +6,9 @@ reference, feedparser alone parsing the same bytes in the same run. Nothing leav
 
     python -m bench ingest                          # S=1000 sources, I=50 items
     BENCH_SOURCES=100 BENCH_ITEMS=50 python -m bench ingest
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/carecast_bench python -m bench ingest
+
+With ``BENCH_DATABASE_URL`` (PostgreSQL) the database is created for the run and dropped after.
 """
 
 from __future__ import annotations
@@ -66,9 +69,14 @@ def serve(documents: dict[str, bytes]) -> ThreadingHTTPServer:
     return httpd
 
 
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+
+
 def _prepare_environment(var_dir: Path) -> None:
     for name in ("DATABASE_URL", "REDIS_URL"):
         os.environ.pop(name, None)
+    if DATABASE_URL:
+        os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ.update(
         CARECAST_VAR_DIR=str(var_dir),
         CARECAST_HUEY_NAME="bench-ingest",
@@ -110,6 +118,16 @@ def _setup(base_url: str):
     return sources
 
 
+def _fresh_database() -> None:
+    """An empty PostgreSQL database for the run (the named one is dropped and made anew)."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="carecast-bench-ingest-"))
     _prepare_environment(var_dir)
@@ -123,6 +141,8 @@ def main() -> None:
     from carecast.automation.polling import poll
     from carecast.publishing.models import Publication
 
+    if DATABASE_URL:
+        _fresh_database()
     call_command("migrate", verbosity=0)
     documents = {f"/feed/{i}.xml": feed_document(i, ITEMS) for i in range(SOURCES)}
     httpd = serve(documents)
@@ -150,7 +170,8 @@ def main() -> None:
     end_to_end = publications / ingest_seconds
     baseline = parsed / feedparser_seconds
     size = sum(len(b) for b in documents.values()) / 1024 / 1024
-    print(f"\nbench/ingest  {SOURCES} sources × {ITEMS} items ({size:.1f} MB of RSS), SQLite")
+    engine = "PostgreSQL" if DATABASE_URL else "SQLite"
+    print(f"\nbench/ingest  {SOURCES} sources × {ITEMS} items ({size:.1f} MB of RSS), {engine}")
     print(f"  publications         {publications}/{total}   source errors {len(errors)}")
     print(
         f"  end to end           {ingest_seconds:.1f} s   {end_to_end:.0f} items/s (fetch → publication)"

@@ -137,17 +137,29 @@ class Sent:
         self.by_id: dict[int, set[int]] = defaultdict(set)
         self.by_key: dict[str, set[int]] = defaultdict(set)
         posts = AutoPost.objects.filter(channel__in=channels, item__isnull=False)
-        for item_id, channel_id in posts.filter(item__in=qs.values("pk")).values_list(
-            "item_id", "channel_id"
+        # The items' GUIDs and links are read first and passed as values: as subqueries,
+        # PostgreSQL joined every post to every item and a check took seconds (bench/ingest).
+        ids, guids, links = set(), set(), set()
+        for pk, guid, link in qs.values_list("pk", "guid", "link"):
+            ids.add(pk)
+            guids.add(guid)
+            if link:
+                links.add(link)
+        for item_id, channel_id in _in_chunks(
+            ids, lambda part: posts.filter(item__in=part).values_list("item_id", "channel_id")
         ):
             self.by_id[item_id].add(channel_id)
-        same_guid = posts.filter(item__guid__in=qs.values("guid")).values_list(
-            "item__guid", "item__source__url", "channel_id"
+        same_guid = _in_chunks(
+            guids,
+            lambda part: posts.filter(item__guid__in=part).values_list(
+                "item__guid", "item__source__url", "channel_id"
+            ),
         )
         for guid, url, channel_id in same_guid:
             self.by_key[guid_key(guid, url)].add(channel_id)
-        same_link = posts.filter(item__link__in=qs.exclude(link="").values("link")).values_list(
-            "item__link", "channel_id"
+        same_link = _in_chunks(
+            links,
+            lambda part: posts.filter(item__link__in=part).values_list("item__link", "channel_id"),
         )
         for link, channel_id in same_link:
             self.by_key["link:" + link].add(channel_id)
@@ -166,6 +178,14 @@ class Sent:
     def add(self, item: Item, plans: list[Planned]) -> None:
         for key in self.keys(item):
             self.by_key[key].update(p.channel.pk for p in plans)
+
+
+def _in_chunks(values: set, query) -> list:
+    """``query`` over ``values`` in parts small enough for SQLite's limit on parameters."""
+    ordered, rows = sorted(values), []
+    for start in range(0, len(ordered), 500):
+        rows += list(query(ordered[start : start + 500]))
+    return rows
 
 
 def dry_run(

@@ -16,6 +16,7 @@ and UTF-8 bytes (3,000).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -48,6 +49,7 @@ _EMOJI = regex.compile(
 # -- X ----------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def x_weighted_length(text: str) -> int:
     """The length X charges for ``text``: code points weigh 1 or 2, URLs 23, emoji 2."""
     normalized = _x_normalize(text)
@@ -132,6 +134,9 @@ _NOT_MENTION_END = re.compile(
 )
 
 
+# Pure and asked twice per post (fitting, then the scheduling guard), hundreds at a time by
+# the automation: remembering recent answers halves the counting.
+@functools.lru_cache(maxsize=4096)
 def mastodon_length(text: str, url_length: int = 23) -> int:
     """Mastodon's count: graphemes, each http(s) URL as ``url_length``, ``@user@domain`` as
     ``@user``; blank text counts 0.
