@@ -13,7 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class ConnectorError(Exception):
@@ -220,6 +223,33 @@ class Connector:
 
     def close(self) -> None:
         """Release connections; a connector may be reused for many posts until then."""
+
+
+class HTTPConnector(Connector):
+    """A connector speaking to ``account.base_url`` through one client, opened on first use."""
+
+    def __init__(self, account: Account, *, timeout: float | None = None) -> None:
+        super().__init__(account)
+        self.timeout = timeout
+        self._client: httpx.Client | None = None
+
+    def client_headers(self) -> dict[str, str]:
+        """Headers every request of this connector carries (an API version, say)."""
+        return {}
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            from carecast.lib.http import make_client  # lib.http imports this module
+
+            base = self.account.base_url.rstrip("/")
+            headers = self.client_headers() or None
+            self._client = make_client(base, headers=headers, timeout=self.timeout)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
 
 
 class Network:

@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from carecast.lib.http import error_from_exception, make_client
-from carecast.networks.base import Account, Connector, ConnectorError
+from carecast.lib.http import error_from_exception
+from carecast.networks.base import ConnectorError, HTTPConnector
 
 GRAPH_VERSION = "v21.0"
 # Error codes (error-handling guide): the token is dead → pause and reconnect.
@@ -103,26 +103,11 @@ def _json_or_none(response: httpx.Response) -> Any:
         return None
 
 
-class GraphConnector(Connector):
+class GraphConnector(HTTPConnector):
     """HTTP plumbing for a Graph-API connector: bearer token, errors, usage back-off."""
 
     label = "Facebook"
     version = GRAPH_VERSION
-
-    def __init__(self, account: Account, *, timeout: float | None = None) -> None:
-        super().__init__(account)
-        self.timeout = timeout
-        self._client: httpx.Client | None = None
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = make_client(self.account.base_url.rstrip("/"), timeout=self.timeout)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
 
     @property
     def object_id(self) -> str:

@@ -30,13 +30,12 @@ from carecast.lib.http import (
     error_from_exception,
     error_from_response,
     json_object,
-    make_client,
 )
 from carecast.networks.base import (
     Account,
     CannotVerify,
-    Connector,
     ConnectorError,
+    HTTPConnector,
     MediaFile,
     PostRequest,
     PostResult,
@@ -54,31 +53,19 @@ LABEL = "LinkedIn"
 VIDEO_POLLS = 30  # status checks before the video goes back to the retry schedule
 
 
-class LinkedInConnector(LinkedInMetrics, Connector):
+class LinkedInConnector(LinkedInMetrics, HTTPConnector):
     idempotent = False
     can_look_up = True
     supports_inbox = True
     supports_hide = False
 
     def __init__(self, account: Account, *, timeout: float | None = None) -> None:
-        super().__init__(account)
-        self.timeout = timeout
-        self._client: httpx.Client | None = None
+        super().__init__(account, timeout=timeout)
         self.poll_interval = float(account.config.get("poll_seconds", 2))
 
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            version = self.account.config.get("linkedin_version") or _configured_version()
-            headers = {"LinkedIn-Version": version, "X-Restli-Protocol-Version": "2.0.0"}
-            self._client = make_client(
-                self.account.base_url.rstrip("/"), headers=headers, timeout=self.timeout
-            )
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+    def client_headers(self) -> dict[str, str]:
+        version = self.account.config.get("linkedin_version") or _configured_version()
+        return {"LinkedIn-Version": version, "X-Restli-Protocol-Version": "2.0.0"}
 
     @property
     def author(self) -> str:

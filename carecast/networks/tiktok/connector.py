@@ -34,14 +34,13 @@ import httpx
 from carecast.lib.http import (
     error_from_exception,
     json_object,
-    make_client,
     parse_retry_after,
 )
 from carecast.networks.base import (
     Account,
     CannotVerify,
-    Connector,
     ConnectorError,
+    HTTPConnector,
     MediaFile,
     PostRequest,
     PostResult,
@@ -83,28 +82,16 @@ def chunk_ranges(size: int, chunk: int, count: int) -> list[tuple[int, int]]:
     return [(i * chunk, size - 1 if i == count - 1 else (i + 1) * chunk - 1) for i in range(count)]
 
 
-class TikTokConnector(TikTokMetrics, Connector):
+class TikTokConnector(TikTokMetrics, HTTPConnector):
     idempotent = False
     can_look_up = True  # through the stored publish_id (see the module docstring)
 
     def __init__(self, account: Account, *, timeout: float | None = None) -> None:
-        super().__init__(account)
-        self.timeout = timeout
-        self._client: httpx.Client | None = None
+        super().__init__(account, timeout=timeout)
         # Seconds between status polls and how long to poll before trying again later.
         self.poll_seconds = float(account.config.get("poll_seconds", 5))
         self.poll_limit = float(account.config.get("poll_limit_seconds", 600))
         self.creator: dict[str, Any] = {}
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = make_client(self.account.base_url.rstrip("/"), timeout=self.timeout)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
 
     # --- requests -----------------------------------------------------------------------------
 

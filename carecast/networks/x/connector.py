@@ -13,12 +13,12 @@ import httpx
 import twitter_text
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from carecast.lib.http import error_from_exception, error_from_response, make_client
+from carecast.lib.http import error_from_exception, error_from_response
 from carecast.networks.base import (
     Account,
     CannotVerify,
-    Connector,
     ConnectorError,
+    HTTPConnector,
     MediaFile,
     PostRequest,
     PostResult,
@@ -183,7 +183,7 @@ def is_same_post(tweet: Tweet, post: PostRequest) -> bool:
 # --- the connector -----------------------------------------------------------------------
 
 
-class XConnector(XMetrics, Connector):
+class XConnector(XMetrics, HTTPConnector):
     """Client of the X API v2 over httpx (OAuth 2 user context).
 
     Not idempotent: X has no idempotency key. Before re-sending a post whose outcome is
@@ -198,23 +198,11 @@ class XConnector(XMetrics, Connector):
     supports_hide = True
 
     def __init__(self, account: Account, *, timeout: float | None = None) -> None:
-        super().__init__(account)
-        self.timeout = timeout
-        self._client: httpx.Client | None = None
+        super().__init__(account, timeout=timeout)
         self._refreshed = False
         # How long to wait for X to process a video, and a factor on its check_after_secs.
         self.video_wait_seconds = float(account.config.get("video_wait_seconds", 300))
         self.poll_scale = float(account.config.get("poll_scale", 1))
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = make_client(self.account.base_url.rstrip("/"), timeout=self.timeout)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
 
     @property
     def credentials(self) -> dict[str, str]:

@@ -33,14 +33,13 @@ import httpx
 from carecast.lib.http import (
     error_from_exception,
     json_object,
-    make_client,
     parse_retry_after,
 )
 from carecast.networks.base import (
     Account,
     CannotVerify,
-    Connector,
     ConnectorError,
+    HTTPConnector,
     MediaFile,
     PostRequest,
     PostResult,
@@ -65,26 +64,14 @@ _AUTH_REASONS = ("authError", "insufficientPermissions", "forbidden", "youtubeSi
 _QUOTA_REASONS = ("quotaExceeded", "uploadLimitExceeded", "dailyLimitExceeded", "rateLimitExceeded")
 
 
-class YouTubeConnector(YouTubeMetrics, Connector):
+class YouTubeConnector(YouTubeMetrics, HTTPConnector):
     idempotent = False
     can_look_up = True  # through the stored upload session (see the module docstring)
 
     def __init__(self, account: Account, *, timeout: float | None = None) -> None:
-        super().__init__(account)
-        self.timeout = timeout
-        self._client: httpx.Client | None = None
+        super().__init__(account, timeout=timeout)
         wanted = int(account.config.get("chunk_bytes") or DEFAULT_CHUNK)
         self.chunk = max(QUANTUM, wanted // QUANTUM * QUANTUM)
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = make_client(self.account.base_url.rstrip("/"), timeout=self.timeout)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
 
     def _auth(self) -> dict[str, str]:
         credentials = self.updated_credentials or self.account.credentials
