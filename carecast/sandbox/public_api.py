@@ -37,7 +37,10 @@ def add_public_post(req: Request) -> Response:
     data: dict[str, Any] = {**dict(spec.get("counts") or {}), "created_at": created}
     if network == "bluesky":
         post_id = f"at://{account['user_id']}/app.bsky.feed.post/{post_id}"
-        record = {"$type": "app.bsky.feed.post", "text": str(spec.get("text") or "")}
+        record: dict[str, Any] = {
+            "$type": "app.bsky.feed.post",
+            "text": str(spec.get("text") or ""),
+        }
         data.update(uri=post_id, collection="app.bsky.feed.post", record=record)
         record["createdAt"] = created
     req.store.add_post(network, handle, post_id, str(spec.get("text") or ""), "", data)
