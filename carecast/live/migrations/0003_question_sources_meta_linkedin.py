@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('live', '0002_upvote_origin'),
+        ("live", "0002_upvote_origin"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='question',
-            name='source',
-            field=models.CharField(choices=[('web', 'question page'), ('mastodon', 'Mastodon'), ('bluesky', 'Bluesky'), ('facebook', 'Facebook'), ('instagram', 'Instagram'), ('threads', 'Threads'), ('linkedin', 'LinkedIn')], default='web', max_length=12),
+            model_name="question",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("web", "question page"),
+                    ("mastodon", "Mastodon"),
+                    ("bluesky", "Bluesky"),
+                    ("facebook", "Facebook"),
+                    ("instagram", "Instagram"),
+                    ("threads", "Threads"),
+                    ("linkedin", "LinkedIn"),
+                ],
+                default="web",
+                max_length=12,
+            ),
         ),
     ]

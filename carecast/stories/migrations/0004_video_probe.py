@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0003_media_tags'),
+        ("stories", "0003_media_tags"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mediaasset',
-            name='focus_x',
+            model_name="mediaasset",
+            name="focus_x",
             field=models.FloatField(default=0.5),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='focus_y',
+            model_name="mediaasset",
+            name="focus_y",
             field=models.FloatField(default=0.5),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='poster',
-            field=models.FileField(blank=True, upload_to='media/%Y/%m/'),
+            model_name="mediaasset",
+            name="poster",
+            field=models.FileField(blank=True, upload_to="media/%Y/%m/"),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='probe',
+            model_name="mediaasset",
+            name="probe",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='mediaasset',
-            name='thumbnails',
+            model_name="mediaasset",
+            name="thumbnails",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
