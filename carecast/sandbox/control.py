@@ -55,8 +55,17 @@ _RATE_LIMIT_BODIES: dict[str, dict[str, Any]] = {
     "facebook": {"error": {"message": "(#4) Application request limit reached", "code": 4}},
     "threads": {"error": {"message": "(#4) Application request limit reached", "code": 4}},
     "linkedin": {"status": 429, "message": "Resource level throttle limit reached"},
-    "tiktok": {"data": {}, "error": {"code": "rate_limit_exceeded", "message": "Too many requests"}},
-    "youtube": {"error": {"code": 429, "message": "Too many requests", "errors": [{"reason": "rateLimitExceeded", "domain": "youtube.quota"}]}},
+    "tiktok": {
+        "data": {},
+        "error": {"code": "rate_limit_exceeded", "message": "Too many requests"},
+    },
+    "youtube": {
+        "error": {
+            "code": 429,
+            "message": "Too many requests",
+            "errors": [{"reason": "rateLimitExceeded", "domain": "youtube.quota"}],
+        }
+    },
 }
 
 

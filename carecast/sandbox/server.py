@@ -86,7 +86,9 @@ def error_response(network: str | None, status: int, message: str) -> Response:
     if network == "linkedin":
         return linkedin_api.error(status, "NOT_FOUND" if status == 404 else "ERROR", message)
     if network == "tiktok":
-        return tiktok_api.error(status, "invalid_params" if status < 500 else "internal_error", message)
+        return tiktok_api.error(
+            status, "invalid_params" if status < 500 else "internal_error", message
+        )
     if network == "youtube":
         return youtube_api.error(status, "notFound" if status == 404 else "backendError", message)
     if network in ("facebook", "threads"):

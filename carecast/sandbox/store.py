@@ -48,7 +48,17 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 """
 
-NETWORKS = ("mastodon", "x", "bluesky", "facebook", "instagram", "threads", "linkedin", "tiktok", "youtube")
+NETWORKS = (
+    "mastodon",
+    "x",
+    "bluesky",
+    "facebook",
+    "instagram",
+    "threads",
+    "linkedin",
+    "tiktok",
+    "youtube",
+)
 _X_EPOCH_MS = 1288834974657
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _MEDIA_COLUMNS = "id, handle, mime_type, alt_text, size, meta, created_at"
