@@ -13,7 +13,7 @@ Followers: the Page's ``followers_count``. Usage limits: ``GraphConnector`` wait
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from carecast.networks.base import ConnectorError
 from carecast.networks.metrics import MetricsReader, PostMetrics, RemotePost, count
@@ -25,7 +25,9 @@ FIELDS = (
 )
 
 
-def _insight(item: dict[str, Any], name: str) -> Any:
+def insight(item: dict[str, Any], name: str) -> Any:
+    """The latest value of the insight ``name`` read along with a post or media (Facebook and
+    Instagram answer alike); None if Meta left it out."""
     for metric in (item.get("insights") or {}).get("data") or []:
         if isinstance(metric, dict) and metric.get("name") == name:
             values = metric.get("values") or [{}]
@@ -34,11 +36,11 @@ def _insight(item: dict[str, Any], name: str) -> Any:
 
 
 def metrics_of(item: dict[str, Any]) -> PostMetrics:
-    clicks = _insight(item, "post_clicks_by_type")
+    clicks = insight(item, "post_clicks_by_type")
     shares = item.get("shares")
     return PostMetrics(
         remote_id=str(item.get("id", "")),
-        views=count(_insight(item, "post_impressions_unique")),
+        views=count(insight(item, "post_impressions_unique")),
         likes=count(((item.get("reactions") or {}).get("summary") or {}).get("total_count")),
         comments=count(((item.get("comments") or {}).get("summary") or {}).get("total_count")),
         # Meta leaves ``shares`` out of a post nobody shared: that is a 0 it reports.
@@ -47,26 +49,45 @@ def metrics_of(item: dict[str, Any]) -> PostMetrics:
     )
 
 
-class FacebookMetrics(MetricsReader):
-    """Mixed into ``FacebookConnector``: uses ``GraphConnector.request``."""
+class GraphMetrics(MetricsReader):
+    """Counts in one multiple-ID Graph read per batch (Facebook and Instagram).
+
+    If one id is gone Meta refuses the whole read (code 803): then ``_one`` reads each alone.
+    Uses ``GraphConnector.request``.
+    """
 
     supports_metrics = True
     metrics_batch = BATCH
+    fields: ClassVar[str]
+
+    def read(self, item: dict[str, Any]) -> PostMetrics:
+        raise NotImplementedError
 
     def fetch_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:
-        ids = list(remote_ids)[:BATCH]
+        ids = list(remote_ids)[: self.metrics_batch]
+        params = {"ids": ",".join(ids), "fields": self.fields}
         try:
-            body = self.request(  # type: ignore[attr-defined]
-                "GET", "", "Could not read counts", params={"ids": ",".join(ids), "fields": FIELDS}
-            )
+            body = self.request("GET", "", "Could not read counts", params=params)  # type: ignore[attr-defined]
         except ConnectorError as exc:
             if "code 803" not in exc.message or len(ids) == 1:
                 raise
             return [self._one(i) for i in ids]
         return [
-            metrics_of(body[i]) if isinstance(body.get(i), dict) else PostMetrics(i, gone=True)
+            self.read(body[i]) if isinstance(body.get(i), dict) else PostMetrics(i, gone=True)
             for i in ids
         ]
+
+    def _one(self, remote_id: str) -> PostMetrics:
+        raise NotImplementedError
+
+
+class FacebookMetrics(GraphMetrics):
+    """Mixed into ``FacebookConnector``."""
+
+    fields = FIELDS
+
+    def read(self, item: dict[str, Any]) -> PostMetrics:
+        return metrics_of(item)
 
     def _one(self, remote_id: str) -> PostMetrics:
         try:

@@ -10,55 +10,35 @@ Followers: the account's ``followers_count``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from carecast.networks.base import ConnectorError
-from carecast.networks.metrics import MetricsReader, PostMetrics, count
+from carecast.networks.facebook.metrics import GraphMetrics, insight
+from carecast.networks.metrics import PostMetrics, count
 
 BATCH = 50
 FIELDS = "like_count,comments_count,insights.metric(reach,saved,shares,views)"
 
 
-def _insight(item: dict[str, Any], name: str) -> Any:
-    for metric in (item.get("insights") or {}).get("data") or []:
-        if isinstance(metric, dict) and metric.get("name") == name:
-            values = metric.get("values") or [{}]
-            return values[-1].get("value") if isinstance(values[-1], dict) else None
-    return None
-
-
 def metrics_of(item: dict[str, Any]) -> PostMetrics:
     return PostMetrics(
         remote_id=str(item.get("id", "")),
-        views=count(_insight(item, "views")),
+        views=count(insight(item, "views")),
         likes=count(item.get("like_count")),
         comments=count(item.get("comments_count")),
-        shares=count(_insight(item, "shares")),
-        saves=count(_insight(item, "saved")),
+        shares=count(insight(item, "shares")),
+        saves=count(insight(item, "saved")),
     )
 
 
-class InstagramMetrics(MetricsReader):
-    """Mixed into ``InstagramConnector``: uses ``GraphConnector.request``."""
+class InstagramMetrics(GraphMetrics):
+    """Mixed into ``InstagramConnector``."""
 
-    supports_metrics = True
     metrics_batch = BATCH
+    fields = FIELDS
 
-    def fetch_metrics(self, remote_ids: Sequence[str]) -> list[PostMetrics]:
-        ids = list(remote_ids)[:BATCH]
-        try:
-            body = self.request(  # type: ignore[attr-defined]
-                "GET", "", "Could not read counts", params={"ids": ",".join(ids), "fields": FIELDS}
-            )
-        except ConnectorError as exc:
-            if "code 803" not in exc.message or len(ids) == 1:
-                raise
-            return [self._one(i) for i in ids]
-        return [
-            metrics_of(body[i]) if isinstance(body.get(i), dict) else PostMetrics(i, gone=True)
-            for i in ids
-        ]
+    def read(self, item: dict[str, Any]) -> PostMetrics:
+        return metrics_of(item)
 
     def _one(self, remote_id: str) -> PostMetrics:
         try:
