@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("carecast.api.urls")),
     path("account/tokens/", include("carecast.api.page_urls")),
     path("settings/webhooks/", include("carecast.webhooks.urls")),
+    path("account/two-factor/", include("carecast.twofactor.urls")),
     path("", include("carecast.ops.urls")),
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),

@@ -12,4 +12,8 @@ os.environ.setdefault("CARECAST_HUEY_IMMEDIATE", "true")
 os.environ.setdefault("CARECAST_HUEY_NAME", f"carecast-test-{os.getpid()}")
 os.environ.setdefault("CARECAST_HUEY_DB", os.path.join("var", f"test-huey-{os.getpid()}.sqlite3"))
 
+# The suite signs people in with force_login; the lead's required two-factor step is tested
+# on its own (tests/web/test_two_factor.py turns it on).
+os.environ.setdefault("CARECAST_TWO_FACTOR_FOR_LEADS", "false")
+
 from carecast.settings import *  # noqa: E402, F403

@@ -42,6 +42,9 @@ ACTION_LABELS = {
     "api_token.revoked": _a("API access token revoked"),
     "webhook.created": _a("Webhook added"),
     "webhook.deleted": _a("Webhook removed"),
+    "two_factor.enabled": _a("Two-factor sign-in turned on"),
+    "two_factor.disabled": _a("Two-factor sign-in turned off"),
+    "two_factor.recovery_codes": _a("New recovery codes made"),
     "compliance.flagged": _a("Post flagged by a check"),
     # media and consent
     "media.updated": _a("Media file changed"),

@@ -189,6 +189,12 @@ RULES: dict[str, Rule] = {
     "webhooks:list": GET(*LEAD),
     "webhooks:detail": GET(*LEAD, kwargs={"endpoint_id": lambda w: _endpoint(w).pk}),
     "webhooks:delete": POST(*LEAD, kwargs={"endpoint_id": lambda w: _endpoint(w).pk}),
+    # Two-factor sign-in: each person's own (login_required; no device yet means nothing to do).
+    "twofactor:status": GET(*SIGNED_IN),
+    "twofactor:setup": GET(*SIGNED_IN),
+    "twofactor:verify": GET(*SIGNED_IN),
+    "twofactor:recovery_codes": POST(*SIGNED_IN),
+    "twofactor:disable": POST(*SIGNED_IN),
     # --- the desk -----------------------------------------------------------------------
     "web:dashboard": GET(*SIGNED_IN),
     "web:stories": GET(*SIGNED_IN),
