@@ -36,13 +36,9 @@ def sync_metrics() -> int:
 @db_task()
 def sync_channel(channel_id: int) -> int:
     from carecast.analytics import sync
-    from carecast.networks.models import Channel, ChannelStatus
+    from carecast.networks.services import active_channel
 
-    channel = (
-        Channel.objects.filter(pk=channel_id, status=ChannelStatus.ACTIVE)
-        .select_related("organisation")
-        .first()
-    )
+    channel = active_channel(channel_id)
     if channel is None:
         return 0
     result = sync.sync_channel(channel)

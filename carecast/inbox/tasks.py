@@ -33,13 +33,9 @@ def fetch_inbox() -> int:
 @db_task()
 def fetch_channel(channel_id: int) -> int:
     from carecast.inbox import fetch
-    from carecast.networks.models import Channel, ChannelStatus
+    from carecast.networks.services import active_channel
 
-    channel = (
-        Channel.objects.filter(pk=channel_id, status=ChannelStatus.ACTIVE)
-        .select_related("organisation")
-        .first()
-    )
+    channel = active_channel(channel_id)
     if channel is None:
         return 0
     result = fetch.fetch_channel(channel)

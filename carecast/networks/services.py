@@ -21,6 +21,15 @@ class AlreadyConnected(ConnectError):
     """The account already has a channel in this organisation."""
 
 
+def active_channel(channel_id: int) -> Channel | None:
+    """The channel if it is still active (a queued task's channel may be paused meanwhile)."""
+    return (
+        Channel.objects.filter(pk=channel_id, status=ChannelStatus.ACTIVE)
+        .select_related("organisation")
+        .first()
+    )
+
+
 def connector_supports(channel: Channel, capability: str) -> bool:
     """Whether the channel's connector has a capability flag set (``supports_inbox``,
     ``supports_hide``); a network without a connector, or one that fails to import, has none."""
