@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from carecast.sandbox.routing import Response
+from carecast.sandbox.routing import Request, Response
 from carecast.sandbox.viewer import page
 
 _BUTTONS = (
@@ -67,6 +67,14 @@ def consent_page(
         f'<button name="decision" value="deny">{escape(deny)}</button></p></form>'
     )
     return page(title, body)
+
+
+def allowed_account(req: Request, network: str) -> str:
+    """The sandbox account the tester allowed on the consent page; empty if denied."""
+    handle = str(req.param("account") or "")
+    if req.param("decision") != "allow" or req.store.account(network, handle) is None:
+        return ""
+    return handle
 
 
 def back_to(redirect: str, answer: dict[str, str]) -> Response:

@@ -18,7 +18,12 @@ from html import escape
 from typing import Any
 
 from carecast.networks.x import sandbox as x_api
-from carecast.sandbox.consent import account_choices, back_to, consent_page
+from carecast.sandbox.consent import (
+    account_choices,
+    allowed_account,
+    back_to,
+    consent_page,
+)
 from carecast.sandbox.routing import Request, Response, Router
 from carecast.sandbox.viewer import page
 
@@ -130,8 +135,8 @@ def _decide(req: Request, network: str) -> Response:
     if problem:
         return page("Fehler", f"<p>{escape(problem)}</p>", 400)
     answer = {"state": str(req.param("state") or "")}
-    handle = str(req.param("account") or "")
-    if req.param("decision") != "allow" or req.store.account(network, handle) is None:
+    handle = allowed_account(req, network)
+    if not handle:
         answer["error"] = "access_denied"
         answer["error_description"] = (
             "The resource owner or authorization server denied the request."

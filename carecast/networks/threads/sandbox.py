@@ -16,7 +16,12 @@ from typing import Any
 
 from carecast.networks.facebook.sandbox import authenticate, error, ok
 from carecast.networks.instagram.sandbox import _fetch_image, _video_error
-from carecast.sandbox.consent import account_choices, back_to, consent_page
+from carecast.sandbox.consent import (
+    account_choices,
+    allowed_account,
+    back_to,
+    consent_page,
+)
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import now_iso
 
@@ -61,8 +66,8 @@ def authorize(req: Request) -> Response:
 def decide(req: Request) -> Response:
     redirect = str(req.param("redirect_uri") or "")
     answer = {"state": str(req.param("state") or "")}
-    handle = str(req.param("account") or "")
-    if req.param("decision") != "allow" or req.store.account(NETWORK, handle) is None:
+    handle = allowed_account(req, NETWORK)
+    if not handle:
         answer.update(error="access_denied", error_description="Permissions error")
     else:
         code = secrets.token_urlsafe(24)

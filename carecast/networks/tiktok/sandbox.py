@@ -22,7 +22,12 @@ import secrets
 import threading
 from typing import Any
 
-from carecast.sandbox.consent import account_choices, back_to, consent_page
+from carecast.sandbox.consent import (
+    account_choices,
+    allowed_account,
+    back_to,
+    consent_page,
+)
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure
 from carecast.sandbox.video_probe import probe
@@ -95,8 +100,8 @@ def authorize(req: Request) -> Response:
 def decide(req: Request) -> Response:
     redirect = str(req.param("redirect_uri") or "")
     answer = {"state": str(req.param("state") or "")}
-    handle = str(req.param("account") or "")
-    if req.param("decision") != "allow" or req.store.account(NETWORK, handle) is None:
+    handle = allowed_account(req, NETWORK)
+    if not handle:
         answer.update(error="access_denied", error_description="The user denied the request")
     else:
         code = secrets.token_urlsafe(24)

@@ -19,7 +19,12 @@ import secrets
 import threading
 from typing import Any
 
-from carecast.sandbox.consent import account_choices, back_to, consent_page
+from carecast.sandbox.consent import (
+    account_choices,
+    allowed_account,
+    back_to,
+    consent_page,
+)
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure
 from carecast.sandbox.viewer import page as html_page
@@ -86,8 +91,8 @@ def authorize(req: Request) -> Response:
 def decide(req: Request) -> Response:
     redirect = str(req.param("redirect_uri") or "")
     answer = {"state": str(req.param("state") or "")}
-    handle = str(req.param("account") or "")
-    if req.param("decision") != "allow" or req.store.account(NETWORK, handle) is None:
+    handle = allowed_account(req, NETWORK)
+    if not handle:
         answer["error"] = "access_denied"
     else:
         code = f"4/{secrets.token_urlsafe(24)}"
