@@ -81,6 +81,11 @@ class VideoLimits:
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
 
+def _all_from(page: str) -> dict[str, str]:
+    """``sources`` for a network whose one page gives every limit."""
+    return dict.fromkeys(("max_bytes", "seconds", "resolution", "aspect", "fps", "codecs"), page)
+
+
 LIMITS: dict[str, VideoLimits] = {
     row.key: row
     for row in [
@@ -137,10 +142,7 @@ LIMITS: dict[str, VideoLimits] = {
             max_fps=60,
             fit_width=720,
             fit_height=1280,
-            sources={
-                field_name: X_MEDIA
-                for field_name in ("max_bytes", "seconds", "resolution", "aspect", "fps", "codecs")
-            },
+            sources=_all_from(X_MEDIA),
         ),
         VideoLimits(
             "facebook",
@@ -172,10 +174,7 @@ LIMITS: dict[str, VideoLimits] = {
             max_fps=60,
             containers=("video/mp4", "video/quicktime"),
             video_codecs=(H264, "hevc"),
-            sources={
-                field_name: INSTAGRAM_REELS
-                for field_name in ("max_bytes", "seconds", "resolution", "aspect", "fps", "codecs")
-            },
+            sources=_all_from(INSTAGRAM_REELS),
         ),
         VideoLimits(
             "threads",
@@ -190,10 +189,7 @@ LIMITS: dict[str, VideoLimits] = {
             max_fps=60,
             containers=("video/mp4", "video/quicktime"),
             video_codecs=(H264, "hevc"),
-            sources={
-                field_name: THREADS_VIDEO
-                for field_name in ("max_bytes", "seconds", "resolution", "aspect", "fps", "codecs")
-            },
+            sources=_all_from(THREADS_VIDEO),
         ),
         VideoLimits(
             "linkedin",
@@ -210,10 +206,7 @@ LIMITS: dict[str, VideoLimits] = {
             max_aspect=2.4,
             min_fps=10,
             max_fps=60,
-            sources={
-                field_name: LINKEDIN_VIDEO
-                for field_name in ("max_bytes", "seconds", "resolution", "aspect", "fps", "codecs")
-            },
+            sources=_all_from(LINKEDIN_VIDEO),
         ),
         VideoLimits(
             "tiktok",
