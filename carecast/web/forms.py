@@ -133,8 +133,8 @@ class AssetForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "“vorher-nachher” together with a cosmetic procedure in the text or tags blocks the "
-            "post (§ 11 HWG)."
+            "“Before/after comparison” together with a cosmetic procedure in the text or tags "
+            "blocks the post (§ 11 HWG)."
         ),
     )
     other_tags = forms.CharField(
@@ -148,7 +148,14 @@ class AssetForm(forms.Form):
 
     def __init__(self, *args, asset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["known_tags"].choices = [(tag, f"{tag} ({label})") for tag, label in KNOWN_TAGS]
+        # Labels only: the stored keys ("vorher-nachher", "op") are for the checks, not people.
+        self.fields["known_tags"].choices = list(KNOWN_TAGS)
+        if asset.kind == "video":
+            self.fields["known_tags"].label = _("What the video shows")
+            self.fields["credit"].label = _("Video credit")
+            self.fields["alt_text"].help_text = _(
+                "Describe what can be seen, for people who cannot see the video."
+            )
         self.fields["music_licence"].choices = [("", _("— not recorded —")), *MusicLicence.choices]
         if asset.kind != MediaAsset.Kind.VIDEO:
             del self.fields["music_title"], self.fields["music_licence"]

@@ -128,7 +128,7 @@ def test_it_speaks_english_too(anna_client, asset_for, settings):
     anna_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = anna_client.get("/media-library/").content.decode()
     assert "<h1>Media library</h1>" in body
-    assert "Alt text missing" in body and "consent missing" in body and "Upload images" in body
+    assert "Alt text missing" in body and "consent missing" in body and "Upload photos" in body
 
 
 def test_it_says_so_when_a_filter_matches_nothing(anna_client, photo):
