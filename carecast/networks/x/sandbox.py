@@ -212,24 +212,28 @@ def users_me(req: Request) -> Response:
     return Response(200, {"data": user})
 
 
+def _max_results(req: Request) -> int:
+    """A timeline's page size, 5 to 100 (10 if not asked), refused as X refuses it."""
+    asked = req.arg("max_results") or "10"
+    if not asked.isdigit() or not 5 <= int(asked) <= 100:
+        message = f"The `max_results` query parameter value [{asked}] is not between 5 and 100"
+        raise invalid_request(message, "max_results", asked)
+    return int(asked)
+
+
 @router.route("GET", "/2/users/<user_id>/tweets")
 def user_tweets(req: Request, user_id: str) -> Response:
     _authenticate(req)
-    max_results = req.arg("max_results") or "10"
-    if not max_results.isdigit() or not 5 <= int(max_results) <= 100:
-        message = (
-            f"The `max_results` query parameter value [{max_results}] is not between 5 and 100"
-        )
-        raise invalid_request(message, "max_results", max_results)
+    max_results = _max_results(req)
     account = req.store.account_by_id(NETWORK, user_id)
     if account is None:
         return _user_not_found(user_id)
     token = req.arg("pagination_token")
     # Without a cursor only the newest page (and one more, for next_token) is needed.
-    posts = req.store.posts(NETWORK, account["handle"], None if token else int(max_results) + 1)
+    posts = req.store.posts(NETWORK, account["handle"], None if token else max_results + 1)
     if token:
         posts = [p for p in posts if int(p["id"]) < int(token)]
-    page = posts[: int(max_results)]
+    page = posts[:max_results]
     if not page:
         return Response(200, {"meta": {"result_count": 0}})
     fields = set((req.arg("tweet.fields") or "").split(","))
@@ -247,12 +251,7 @@ def user_mentions(req: Request, user_id: str) -> Response:
     ``expansions=author_id`` adds the authors under ``includes.users``, as X does.
     """
     _authenticate(req)
-    max_results = req.arg("max_results") or "10"
-    if not max_results.isdigit() or not 5 <= int(max_results) <= 100:
-        message = (
-            f"The `max_results` query parameter value [{max_results}] is not between 5 and 100"
-        )
-        raise invalid_request(message, "max_results", max_results)
+    max_results = _max_results(req)
     account = req.store.account_by_id(NETWORK, user_id)
     if account is None:
         return _user_not_found(user_id)
@@ -265,7 +264,7 @@ def user_mentions(req: Request, user_id: str) -> Response:
         bound = req.arg(name)
         if bound and bound.isdigit():
             posts = [p for p in posts if keep(int(p["id"]), int(bound))]
-    page = posts[: int(max_results)]
+    page = posts[:max_results]
     if not page:
         return Response(200, {"meta": {"result_count": 0}})
     fields = set((req.arg("tweet.fields") or "").split(","))
