@@ -49,17 +49,32 @@ def assess(text: str) -> list[str]:
     return [flag for flag in (EMERGENCY, HEALTH_DATA) if flag in found]
 
 
+# A question about values or doses ("Mein HbA1c ist 9 %, muss ich sofort mehr Insulin
+# spritzen?") reads urgent to the model but is a consultation question, not an emergency.
+_DOSAGE = re.compile(
+    r"\b(hba1c|blutzucker\w*|laborwert\w*|blutwert\w*|dosis|dosierung|einheiten|"
+    r"mg/dl|mmol|\d+([.,]\d+)?\s?(mg|ml|%|ie)\b)",
+    re.IGNORECASE,
+)
+
+
 def _triage_labels(text: str) -> list[str]:
     """Triage's labels, except health data only the model suspects.
 
     Questions to a doctor are about health by nature ("Wie läuft eine PDA ab?"); the
     model's health-data guess is too loose for them (precision ≈ 0.65 on other authors'
     comments, eval/README.md), so here only the rules' words count — plus _HEALTH below.
-    The model's emergencies count: missing one costs far more than a flag.
+    The model's emergencies count (missing one costs far more than a flag) — except on a
+    question about lab values or doses, where only the emergency words below decide.
     """
     from carecast.inbox.triage import triage
 
     result = triage(text)
+    dosage = bool(_DOSAGE.search(text))
     return [
-        label for label in result.labels if not (label == HEALTH_DATA and label in result.by_model)
+        label
+        for label in result.labels
+        if not (
+            label in result.by_model and (label == HEALTH_DATA or (label == EMERGENCY and dosage))
+        )
     ]

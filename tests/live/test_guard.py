@@ -46,6 +46,22 @@ def test_it_lets_ordinary_questions_through(text):
     assert guard.assess(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mein HbA1c ist seit Wochen bei 9,2 %, muss ich sofort mehr Insulin spritzen?",
+        "Wie hoch darf die Dosis Metformin sein, wenn der HbA1c-Wert steigt?",
+    ],
+)
+def test_it_does_not_call_a_dosage_question_an_emergency(text):
+    assert guard.EMERGENCY not in guard.assess(text)
+
+
+def test_it_still_flags_an_emergency_word_beside_a_dose():
+    text = "Mein Vater hat 20 mg zu viel genommen und ist bewusstlos"
+    assert guard.EMERGENCY in guard.assess(text)
+
+
 def test_it_refuses_to_show_a_flagged_question_as_written(live_session):
     question = actions.submit_question(
         live_session,
