@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from carecast.media.video_limits import check, limits_for, live
 from carecast.networks.mastodon.answers import instance_limits
-from carecast.networks.mastodon.connect import _limits
 
 # mastodon.social's /api/v2/instance, media part (github.com/mastodon/mastodon/discussions/26709)
 INSTANCE = {
@@ -33,11 +32,11 @@ SMALL = {
 
 
 def test_it_reads_the_video_limits_of_an_instance_when_connecting_and_refreshing():
-    for read in (instance_limits, _limits):
-        limits = read(INSTANCE)
-        assert limits["video_size_limit"] == 103809024
-        assert limits["video_frame_rate_limit"] == 120
-        assert limits["video_matrix_limit"] == 8294400
+    # Connecting (mastodon.connect) and the live refresh (the connector) read through this one.
+    limits = instance_limits(INSTANCE)
+    assert limits["video_size_limit"] == 103809024
+    assert limits["video_frame_rate_limit"] == 120
+    assert limits["video_matrix_limit"] == 8294400
 
 
 def test_it_holds_a_clip_to_the_instances_own_limits():
@@ -52,6 +51,6 @@ def test_it_holds_a_clip_to_the_instances_own_limits():
         "mime_type": "video/mp4",
     }
 
-    assert check(clip, live(limits_for("mastodon"), _limits(INSTANCE))) == []
-    found = check(clip, live(limits_for("mastodon"), _limits(SMALL)))
+    assert check(clip, live(limits_for("mastodon"), instance_limits(INSTANCE))) == []
+    found = check(clip, live(limits_for("mastodon"), instance_limits(SMALL)))
     assert [v.code for v in found] == ["too_large", "resolution", "fps"]

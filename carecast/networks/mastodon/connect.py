@@ -25,6 +25,7 @@ from carecast.networks.connect.base import (
     Redirect,
     check_server,
 )
+from carecast.networks.mastodon import answers
 
 # "read": the inbox reads notifications, the look-back before a resend reads the account's
 # own statuses, and granular read:* scopes are not understood by every Mastodon-API server.
@@ -142,28 +143,8 @@ def instance_limits(http: httpx.Client) -> dict[str, Any]:
         except ConnectError:
             continue
         if isinstance(instance, dict):
-            return _limits(instance)
+            return answers.instance_limits(instance)  # the same reading as a live refresh
     return {}
-
-
-def _limits(instance: dict[str, Any]) -> dict[str, Any]:
-    config = instance.get("configuration") or {}
-    statuses, media = config.get("statuses") or {}, config.get("media_attachments") or {}
-    found = {
-        "max_characters": statuses.get("max_characters") or instance.get("max_toot_chars"),
-        "max_media_attachments": statuses.get("max_media_attachments"),
-        "characters_reserved_per_url": statuses.get("characters_reserved_per_url"),
-        "image_size_limit": media.get("image_size_limit"),
-        "video_size_limit": media.get("video_size_limit"),
-        # Read by carecast.media.video_limits.live: a clip above them is refused before planning.
-        "video_frame_rate_limit": media.get("video_frame_rate_limit"),
-        "video_matrix_limit": media.get("video_matrix_limit"),
-    }
-    return {
-        key: int(value)
-        for key, value in found.items()
-        if isinstance(value, int | str) and str(value).isdigit()
-    }
 
 
 def _get(http: httpx.Client, path: str) -> Any:
