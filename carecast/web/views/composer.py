@@ -15,7 +15,7 @@ from carecast.approvals import edits
 from carecast.approvals.services import ApprovalError, submit
 from carecast.core.timezones import resolve_local
 from carecast.media.video import looks_like_video
-from carecast.publishing import daily_limits
+from carecast.publishing import daily_limits, posting_windows
 from carecast.publishing.compliance import may_override
 from carecast.publishing.models import Publication
 from carecast.publishing.services import PublishingError, publish_now, schedule_local
@@ -50,8 +50,7 @@ def _compose(request, story):
     person = request.person
     if request.method != "POST":
         form = StoryForm(initial=_initial(story, person), person=person)
-        picked = _picked_media(request) if story is None else []
-        return _render(request, form, story, _state_of_story(person, story, picked))
+        return _render(request, form, story, _state_of_story(person, story))
     form = StoryForm(request.POST, person=person)
     action = request.POST.get("action", "save")
     uploaded = _store_uploads(request)
@@ -189,19 +188,11 @@ def _initial(story, person) -> dict:
     }
 
 
-def _picked_media(request) -> list:
-    """A new story started from the media library ("Use in a new story") begins with that
-    picture or video; only files this person may attach."""
-    ids = [int(v) for v in request.GET.getlist("media") if v.isdigit()]
-    by_id = media_for(request.person).in_bulk(ids)
-    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-
-
-def _state_of_story(person, story, picked=()) -> dict:
+def _state_of_story(person, story) -> dict:
     """The composer for a saved story: its posts as saved; a post counts as edited if it
-    differs from what the story alone would give. A new story starts with ``picked``."""
+    differs from what the story alone would give."""
     if story is None:
-        return _state([], composer.StoryDraft(), list(picked), {}, set(), {}, person)
+        return _state([], composer.StoryDraft(), [], {}, set(), {}, person)
     variants = list(
         story.variants.filter(channel__in=channels_for(person)).select_related("channel")
     )
@@ -426,7 +417,15 @@ def _limit_warnings(request, panels, wall, story) -> list[str]:
         request.person.organisation.timezone,
         story_id=story.pk if story else None,
     )
-    return [w.message for w in found]
+    messages = [w.message for w in found]
+    if wall is not None:
+        # Planning at night on a day-time channel is allowed, but should not go unnoticed.
+        instant = resolve_local(wall, request.person.organisation.timezone).instant
+        for panel in panels:
+            warning = posting_windows.outside_warning(panel.channel, instant)
+            if warning:
+                messages.append(warning)
+    return messages
 
 
 @require_POST
