@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "carecast.twofactor",
+    "carecast.privacy",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("account/tokens/", include("carecast.api.page_urls")),
     path("settings/webhooks/", include("carecast.webhooks.urls")),
     path("account/two-factor/", include("carecast.twofactor.urls")),
+    path("settings/personal-data/", include("carecast.privacy.urls")),
     path("", include("carecast.ops.urls")),
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),

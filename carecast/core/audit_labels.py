@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "two_factor.enabled": _a("Two-factor sign-in turned on"),
     "two_factor.disabled": _a("Two-factor sign-in turned off"),
     "two_factor.recovery_codes": _a("New recovery codes made"),
+    "privacy.commenter_erased": _a("A commenter's data erased on request"),
     "compliance.flagged": _a("Post flagged by a check"),
     # media and consent
     "media.updated": _a("Media file changed"),

@@ -195,6 +195,10 @@ RULES: dict[str, Rule] = {
     "twofactor:verify": GET(*SIGNED_IN),
     "twofactor:recovery_codes": POST(*SIGNED_IN),
     "twofactor:disable": POST(*SIGNED_IN),
+    # Personal data: the lead's (records, a commenter's data, erasing it).
+    "privacy:records": GET(*LEAD),
+    "privacy:commenter": GET(*LEAD, query="who=lena"),
+    "privacy:commenter_erase": POST(*LEAD, data={"who": "lena"}),
     # --- the desk -----------------------------------------------------------------------
     "web:dashboard": GET(*SIGNED_IN),
     "web:stories": GET(*SIGNED_IN),
