@@ -50,7 +50,8 @@ def _compose(request, story):
     person = request.person
     if request.method != "POST":
         form = StoryForm(initial=_initial(story, person), person=person)
-        return _render(request, form, story, _state_of_story(person, story))
+        picked = _picked_media(request) if story is None else []
+        return _render(request, form, story, _state_of_story(person, story, picked))
     form = StoryForm(request.POST, person=person)
     action = request.POST.get("action", "save")
     uploaded = _store_uploads(request)
@@ -188,11 +189,19 @@ def _initial(story, person) -> dict:
     }
 
 
-def _state_of_story(person, story) -> dict:
+def _picked_media(request) -> list:
+    """A new story started from the media library ("Use in a new story") begins with that
+    picture or video; only files this person may attach."""
+    ids = [int(v) for v in request.GET.getlist("media") if v.isdigit()]
+    by_id = media_for(request.person).in_bulk(ids)
+    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+
+def _state_of_story(person, story, picked=()) -> dict:
     """The composer for a saved story: its posts as saved; a post counts as edited if it
-    differs from what the story alone would give."""
+    differs from what the story alone would give. A new story starts with ``picked``."""
     if story is None:
-        return _state([], composer.StoryDraft(), [], {}, set(), {}, person)
+        return _state([], composer.StoryDraft(), list(picked), {}, set(), {}, person)
     variants = list(
         story.variants.filter(channel__in=channels_for(person)).select_related("channel")
     )
