@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carecast.live.announce import question_page_url
 from carecast.live.models import LiveSession, Question, Status
@@ -18,15 +20,36 @@ def recap_text(session: LiveSession) -> str:
     answered = session.questions.filter(status=Status.ANSWERED).order_by("-votes", "answered_at")
     lines = [
         _("Thank you for your questions at our live consultation “%(title)s”!")
-        % {"title": session.title}
+        % {"title": topic_of(session.title)}
     ]
     if session.doctors:
-        lines.append(_("%(doctors)s answered:") % {"doctors": session.doctors})
+        answered_by = ngettext(
+            "%(doctors)s answered:", "%(doctors)s answered:", len(people(session.doctors))
+        )
+        lines.append(answered_by % {"doctors": session.doctors})
     for question in answered:
         lines.append(f"\n❓ {question.public_text}")
         if question.answer_note:
             lines.append(f"→ {question.answer_note}")
     return "\n".join(lines)
+
+
+# "Live-Sprechstunde: Diabetes im Alltag" inside "… unserer Live-Sprechstunde „…“" says it twice.
+_LIVE_PREFIX = re.compile(r"^\s*(live-?sprechstunde|live consultation)\s*[:–-]\s*", re.IGNORECASE)
+
+
+def topic_of(title: str) -> str:
+    """The session's title without a leading "Live-Sprechstunde:" the sentence already says."""
+    return _LIVE_PREFIX.sub("", title) or title
+
+
+def people(doctors: str) -> list[str]:
+    """The people in the "doctors" field: separated by ";", "/", "&", "und"/"and" or lines.
+
+    A comma does not separate people: "Tom Schulz, Diabetesberater" is one person with a role.
+    """
+    parts = re.split(r"\s*(?:;|/|&|\n|\bund\b|\band\b)\s*", doctors)
+    return [part for part in parts if part.strip()]
 
 
 def create_recap(session: LiveSession, actor=None) -> Story:

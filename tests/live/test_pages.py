@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from django.test import Client
+from django.utils import translation
 
-from carecast.live import actions
+from carecast.live import actions, recap
 from carecast.live.models import LiveSession, Question, Status
 from carecast.stories.models import Story
 
@@ -144,6 +146,23 @@ def test_it_exports_the_questions_as_csv(live_session, anna):
     assert rows[0][:3] == ["id", "created_at", "source"]
     assert rows[1][6].startswith("'=HYPERLINK")  # no formula in a spreadsheet
     assert rows[1][7] == "Wann ist Besuchszeit?"
+
+
+@pytest.mark.parametrize(
+    ("doctors", "verb"),
+    [
+        ("Tom Schulz, Diabetesberater", "hat geantwortet"),
+        ("Dr. Maria Weber, Chefärztin; Tom Schulz, Diabetesberater", "haben geantwortet"),
+        ("Dr. Maria Weber und Tom Schulz", "haben geantwortet"),
+    ],
+)
+def test_it_writes_the_recap_in_good_german(live_session, doctors, verb):
+    live_session.title = "Live-Sprechstunde: Diabetes im Alltag"
+    live_session.doctors = doctors
+    with translation.override("de"):
+        text = recap.recap_text(live_session)
+    assert f"{doctors} {verb}:" in text
+    assert "Live-Sprechstunde „Diabetes im Alltag“" in text
 
 
 def test_it_drafts_the_recap_story(live_session, anna, channel_on):
