@@ -8,6 +8,7 @@ are created with ``save_story`` and ``schedule`` only, never by writing their ta
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +34,15 @@ def question_page_url(session: LiveSession) -> str:
     return settings.CARECAST_PUBLIC_URL.rstrip("/") + reverse("live:audience", args=[session.slug])
 
 
+# "Live-Sprechstunde: Diabetes im Alltag" inside "… unserer Live-Sprechstunde „…“" says it twice.
+_LIVE_PREFIX = re.compile(r"^\s*(live-?sprechstunde|live consultation)\s*[:–-]\s*", re.IGNORECASE)
+
+
+def topic_of(title: str) -> str:
+    """The session's title without a leading "Live-Sprechstunde:" the sentence already says."""
+    return _LIVE_PREFIX.sub("", title) or title
+
+
 def announcement_text(session: LiveSession, kind: str) -> str:
     local = timezone.localtime(session.starts_at)
     when = f"{formats.date_format(local, 'l, j. F')}, {local:%H:%M}"
@@ -41,10 +51,14 @@ def announcement_text(session: LiveSession, kind: str) -> str:
         Announcement.Kind.DAY: _("Tomorrow, %(when)s: live consultation “%(title)s”."),
         Announcement.Kind.HOUR: _("In one hour: live consultation “%(title)s”."),
         Announcement.Kind.START: _("We are live now: “%(title)s”."),
-    }[kind] % {"when": when, "title": session.title}
+    }[kind] % {"when": when, "title": topic_of(session.title)}
     who = _(" With %(doctors)s.") % {"doctors": session.doctors} if session.doctors else ""
+    streams = [s["url"] for s in session.stream_list]
+    watch = ""
+    if kind == Announcement.Kind.START and streams:
+        watch = _(" Watch live: %(links)s") % {"links": " ".join(streams)}
     ask = _(" Send your questions – here as a reply, or on our question page:")
-    return f"{lead}{who}{ask}"
+    return f"{lead}{who}{watch}{ask}"
 
 
 def check_channel_rights(session: LiveSession, channels: list, actor=None) -> None:

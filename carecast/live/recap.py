@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from carecast.live.announce import question_page_url
+from carecast.live.announce import question_page_url, topic_of
 from carecast.live.models import LiveSession, Question, Status
 from carecast.stories.models import Story
 from carecast.stories.services import save_story
@@ -32,15 +32,6 @@ def recap_text(session: LiveSession) -> str:
         if question.answer_note:
             lines.append(f"→ {question.answer_note}")
     return "\n".join(lines)
-
-
-# "Live-Sprechstunde: Diabetes im Alltag" inside "… unserer Live-Sprechstunde „…“" says it twice.
-_LIVE_PREFIX = re.compile(r"^\s*(live-?sprechstunde|live consultation)\s*[:–-]\s*", re.IGNORECASE)
-
-
-def topic_of(title: str) -> str:
-    """The session's title without a leading "Live-Sprechstunde:" the sentence already says."""
-    return _LIVE_PREFIX.sub("", title) or title
 
 
 def people(doctors: str) -> list[str]:

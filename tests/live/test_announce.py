@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from carecast.live import announce
 from carecast.live.models import Announcement
@@ -47,3 +47,26 @@ def test_it_leaves_out_moments_already_past(live_session, channel_on):
 def test_it_needs_a_channel(live_session):
     with pytest.raises(PublishingError):
         announce.create_announcements(live_session)
+
+
+def test_it_puts_the_stream_links_in_the_live_now_post_and_the_title_once(
+    live_session, channel_on, anna
+):
+    start = timezone.now() + dt.timedelta(days=10)
+    live_session.starts_at, live_session.ends_at = start, start + dt.timedelta(hours=1)
+    live_session.title = "Live-Sprechstunde: Diabetes im Alltag"
+    live_session.stream_links = (
+        "https://www.youtube.com/live/abc\nhttps://www.instagram.com/klinikum"
+    )
+    live_session.save()
+    live_session.channels.set([channel_on("mastodon")])
+    with translation.override("de"):
+        announce.create_announcements(live_session, actor=anna.user)
+    start_post = Publication.objects.get(
+        variant__story=live_session.announcements.get(kind=Announcement.Kind.START).story
+    )
+    assert "Jetzt live: „Diabetes im Alltag“." in start_post.text
+    assert "https://www.youtube.com/live/abc" in start_post.text
+    assert "https://www.instagram.com/klinikum" in start_post.text
+    for post in Publication.objects.all():
+        assert post.text.count("Live-Sprechstunde") <= 1
