@@ -50,3 +50,18 @@ def signed_in_context(
         cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url})
     context.add_cookies(cookies)
     return context
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than its window (0 or less when it fits)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def screenshot_that_fits(page, folder: Path, name: str) -> None:
+    """A full-page screenshot ``folder/name.png``; fails if the page is wider than its window."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    wider = overflow(page)
+    assert wider <= 0, f"{name}: {wider}px wider than the window"

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from carecast.inbox import fetch
 from carecast.inbox.models import DutyShift, InboxReply, ReplyState
-from tests.browser_fixtures import SCREENSHOTS, signed_in_context
+from tests.browser_fixtures import SCREENSHOTS, screenshot_that_fits, signed_in_context
 
 OUT = SCREENSHOTS / "inbox"
 PHONE = 390
@@ -49,12 +49,7 @@ def open_page(browser, live_server):
 
 
 def shot(page, name: str) -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{name}: {overflow}px wider than the window"
+    screenshot_that_fits(page, OUT, name)
 
 
 def test_the_empty_inbox_and_rota_say_what_happens_here(open_page, anna):

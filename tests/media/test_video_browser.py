@@ -14,7 +14,7 @@ import pytest
 
 from carecast.media.models import Rendition, Upload, Work
 from carecast.stories.models import MediaAsset
-from tests.browser_fixtures import SCREENSHOTS, signed_in_context
+from tests.browser_fixtures import SCREENSHOTS, screenshot_that_fits, signed_in_context
 
 from .conftest import make_clip
 
@@ -42,12 +42,7 @@ def open_page(browser, live_server):
 
 
 def shot(page, name: str) -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{name}: {overflow}px wider than the window"
+    screenshot_that_fits(page, OUT, name)
 
 
 def test_it_uploads_a_clip_and_makes_the_tiktok_version_with_the_chosen_focus(

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from carecast.publishing.models import State
 from carecast.stories.models import MediaAsset, PersonShown
-from tests.browser_fixtures import SCREENSHOTS, signed_in_context
+from tests.browser_fixtures import SCREENSHOTS, screenshot_that_fits, signed_in_context
 
 OUT = SCREENSHOTS / "media"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -112,12 +112,7 @@ def open_page(browser, live_server):
 
 
 def shot(page, name: str) -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{name}: {overflow}px wider than the window"
+    screenshot_that_fits(page, OUT, name)
 
 
 def test_it_shows_an_empty_library_that_says_what_to_do(open_page, anna):
