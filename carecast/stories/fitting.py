@@ -7,6 +7,8 @@ link or the hashtags (they carry the clicks and the reach).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from carecast.networks.base import Network
 
 ELLIPSIS = "…"
@@ -21,23 +23,45 @@ def compose_text(text: str, link: str, hashtags: list[str]) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def fit_text(
+@dataclass(frozen=True)
+class Fit:
+    """The fitted post and what was left out of it, so the composer can say so."""
+
+    text: str
+    removed_text: str = ""  # the words cut from the end of the story's text
+    removed_tags: tuple[str, ...] = ()
+
+    @property
+    def shortened(self) -> bool:
+        return bool(self.removed_text or self.removed_tags)
+
+
+def fit(
     rules: Network, limit: int, text: str, link: str = "", hashtags: list[str] | None = None
-) -> str:
+) -> Fit:
     """The longest version of the post that fits ``limit`` as ``rules`` counts it."""
     tags = list(hashtags or [])
     full = compose_text(text, link, tags)
     if rules.count_text(full) <= limit:
-        return full
+        return Fit(full)
     # Drop hashtags from the end before cutting into the text itself.
     while tags and rules.count_text(compose_text(text, link, tags)) > limit:
         tags.pop()
         if len(tags) <= 1:
             break
+    dropped = tuple(list(hashtags or [])[len(tags) :])
     words = text.split(" ")
+    removed: list[str] = []
     while words:
         candidate = compose_text(" ".join(words).rstrip(" ,;:.-") + ELLIPSIS, link, tags)
         if rules.count_text(candidate) <= limit:
-            return candidate
-        words.pop()
-    return compose_text("", link, tags)
+            return Fit(candidate, " ".join(reversed(removed)).strip(), dropped)
+        removed.append(words.pop())
+    return Fit(compose_text("", link, tags), text.strip(), dropped)
+
+
+def fit_text(
+    rules: Network, limit: int, text: str, link: str = "", hashtags: list[str] | None = None
+) -> str:
+    """The longest version of the post that fits ``limit`` as ``rules`` counts it."""
+    return fit(rules, limit, text, link, hashtags).text

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from carecast.networks.models import Channel
 from carecast.publishing.compliance import findings_for
 from carecast.publishing.models import Publication, State
+from carecast.stories.fitting import Fit, fit
 from carecast.stories.models import MediaAsset, Story
-from carecast.stories.services import VariantReport, draft_for, report
+from carecast.stories.services import VariantReport, report
 
 # A channel with one of these already has its post on the way (or out): don't schedule it twice.
 ACTIVE_STATES = {State.SCHEDULED, State.PUBLISHING, State.PUBLISHED, State.UNCONFIRMED}
@@ -35,6 +36,8 @@ class Panel:
     # The network's own choices for this post (TikTok, YouTube) and what is missing in them.
     options: dict = field(default_factory=dict)
     option_problems: list = field(default_factory=list)
+    # The automatic draft and what it left out (None for a text typed by hand).
+    fitted: Fit | None = None
 
     @property
     def option_context(self) -> dict:
@@ -111,11 +114,14 @@ def build_panels(
     for channel in channels:
         chosen = dict((options or {}).get(channel.pk) or {})
         is_edited = channel.pk in edited and channel.pk in texts
-        text = (
-            texts[channel.pk]
+        fitted = (
+            None
             if is_edited
-            else draft_for(channel, draft.text, draft.link, draft.hashtag_list())
+            else fit(
+                channel.rules, channel.text_limit, draft.text, draft.link, draft.hashtag_list()
+            )
         )
+        text = texts[channel.pk] if fitted is None else fitted.text
         panels.append(
             Panel(
                 channel=channel,
@@ -127,6 +133,7 @@ def build_panels(
                 findings=findings_for(channel, text, media),
                 options=chosen,
                 option_problems=channel.rules.check_options(chosen, channel.config),
+                fitted=fitted,
             )
         )
     return panels
