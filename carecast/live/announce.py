@@ -35,7 +35,9 @@ def question_page_url(session: LiveSession) -> str:
 
 
 # "Live-Sprechstunde: Diabetes im Alltag" inside "… unserer Live-Sprechstunde „…“" says it twice.
-_LIVE_PREFIX = re.compile(r"^\s*(live-?sprechstunde|live consultation)\s*[:–-]\s*", re.IGNORECASE)
+_LIVE_PREFIX = re.compile(
+    r"^\s*(live-?sprechstunde|live consultation)\b\s*[:–-]?\s*", re.IGNORECASE
+)
 
 
 def topic_of(title: str) -> str:

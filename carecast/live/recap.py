@@ -12,13 +12,19 @@ from django.utils.translation import ngettext
 
 from carecast.live.announce import question_page_url, topic_of
 from carecast.live.models import LiveSession, Question, Status
+from carecast.stories.fitting import compose_text
 from carecast.stories.models import Story
 from carecast.stories.services import save_story
 
 
 def recap_text(session: LiveSession) -> str:
+    return "\n".join(recap_blocks(session))
+
+
+def recap_blocks(session: LiveSession) -> list[str]:
+    """The recap's opening lines, then one block per answered question (with its answer)."""
     answered = session.questions.filter(status=Status.ANSWERED).order_by("-votes", "answered_at")
-    lines = [
+    blocks = [
         _("Thank you for your questions at our live consultation “%(title)s”!")
         % {"title": topic_of(session.title)}
     ]
@@ -26,12 +32,13 @@ def recap_text(session: LiveSession) -> str:
         answered_by = ngettext(
             "%(doctors)s answered:", "%(doctors)s answered:", len(people(session.doctors))
         )
-        lines.append(answered_by % {"doctors": session.doctors})
+        blocks.append(answered_by % {"doctors": session.doctors})
     for question in answered:
-        lines.append(f"\n❓ {question.public_text}")
+        block = f"\n❓ {question.public_text}"
         if question.answer_note:
-            lines.append(f"→ {question.answer_note}")
-    return "\n".join(lines)
+            block += f"\n→ {question.answer_note}"
+        blocks.append(block)
+    return blocks
 
 
 def people(doctors: str) -> list[str]:
@@ -43,14 +50,31 @@ def people(doctors: str) -> list[str]:
     return [part for part in parts if part.strip()]
 
 
+def fitted_recap(blocks: list[str], channel, link: str) -> str:
+    """As many whole questions as the channel's limit takes: never cut mid-question (X).
+
+    Empty when not even the opening fits; the story's usual fitting then decides.
+    """
+    fitted = ""
+    for block in blocks:
+        candidate = "\n".join(filter(None, [fitted, block]))
+        if channel.rules.count_text(compose_text(candidate, link, [])) > channel.text_limit:
+            break
+        fitted = candidate
+    return compose_text(fitted, link, []) if fitted else ""
+
+
 def create_recap(session: LiveSession, actor=None) -> Story:
     """A story draft on the session's channels; the team shortens and schedules it as usual."""
+    blocks, link = recap_blocks(session), question_page_url(session)
+    channels = list(session.channels.all())
     story = save_story(
         session.organisation,
         title=_("Recap: %(title)s") % {"title": session.title},
-        text=recap_text(session),
-        link=question_page_url(session),
-        channels=session.channels.all(),
+        text="\n".join(blocks),
+        link=link,
+        channels=channels,
+        variant_texts={c.pk: fitted_recap(blocks, c, link) for c in channels},
         department=session.department,
         actor=actor,
         story=session.recap_story,

@@ -179,3 +179,25 @@ def test_it_drafts_the_recap_story(live_session, anna, channel_on):
     assert "Ja, eine Begleitperson" in story.text
     assert "Familienzimmer" not in story.text
     assert story.variants.count() == 1
+
+
+def test_it_fits_whole_questions_into_the_x_recap(live_session, anna, channel_on):
+    x, mastodon = channel_on("x"), channel_on("mastodon")
+    live_session.channels.set([x, mastodon])
+    asked = []
+    for n in range(6):
+        text = f"Frage {n}: Wie lange dauert die Erholung?"
+        question = actions.approve(actions.submit_question(live_session, text, client=f"c{n}"))
+        actions.mark_answered(question, f"Antwort {n}: meist sechs bis acht Wochen.")
+        asked.append(text)
+    with translation.override("de"):
+        story = recap.create_recap(live_session, actor=anna.user)
+    x_text = story.variants.get(channel=x).text
+    assert "…" not in x_text
+    assert x.rules.count_text(x_text) <= x.text_limit
+    shown = [n for n in range(6) if f"Frage {n}:" in x_text]
+    assert shown and len(shown) < 6  # some whole questions, not all of them
+    for n in shown:  # each question shown with its whole answer
+        assert asked[n] in x_text and f"Antwort {n}: meist sechs bis acht Wochen" in x_text
+    assert "/live/geburt/" in x_text
+    assert "„Geburt“" in x_text  # the title "Live-Sprechstunde Geburt" said once
