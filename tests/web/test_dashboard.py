@@ -18,7 +18,7 @@ def test_it_shows_what_needs_attention_first(anna_client, busy_week, paused):
     assert [p.state for p in attention] == [State.UNCONFIRMED, State.FAILED]
     assert "Your Tweet text is too long. (code 186)" in body
     assert "unbestätigt" in body and "fehlgeschlagen" in body
-    upcoming = [p.variant.story.title for p in response.context["upcoming"]]
+    upcoming = [g.first.variant.story.title for g in response.context["upcoming"]]
     assert upcoming == [
         "Grippeimpfung für Mitarbeitende",
         "Infoabend für werdende Eltern",
