@@ -65,6 +65,11 @@ def when(value: dt.datetime | None, style: str = "long") -> str:
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
+    if style == "nearest":
+        # Work that starts a fraction of a second before its due minute (03:53:59.7 for 03:54)
+        # must not look early beside the due time: round to the nearest minute, not down.
+        local = (local + dt.timedelta(seconds=30)).replace(second=0, microsecond=0)
+        style = "long"
     formats = {
         "long": pgettext("date format", "D j M Y, H:i"),
         "date": pgettext("date format", "D j M Y"),
