@@ -68,6 +68,9 @@ def run_demo(argv: list[str]) -> int:
         if "--no-serve" in argv:
             print(f"carecast demo: seeded into {settings.DATABASES['default']['NAME']}", flush=True)
             return 0
+        # A trial should open at once: the demo lead is not sent to set up two-factor
+        # sign-in first (a real installation keeps it required for leads).
+        os.environ.setdefault("CARECAST_TWO_FACTOR_FOR_LEADS", "false")
         children.append(_spawn("-m", "carecast.cli", "worker"))
         children.append(_spawn("-m", "carecast.cli", "serve"))
         _wait_until_up(f"{public_url}/login/", 30)
