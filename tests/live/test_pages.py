@@ -32,6 +32,19 @@ def test_it_takes_a_question_from_an_anonymous_visitor(live_session, client):
     assert question.status == Status.PENDING and question.client
 
 
+def test_it_names_the_hospital_with_imprint_and_privacy_links(live_session, client):
+    org = live_session.organisation
+    org.imprint_url, org.privacy_url = (
+        "https://klinikum.example/impressum",
+        "https://klinikum.example/datenschutz",
+    )
+    org.save()
+    html = client.get("/live/geburt/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert f"{org.name} · Live-Sprechstunde" in html
+    assert '<a href="https://klinikum.example/impressum">Impressum</a>' in html
+    assert '<a href="https://klinikum.example/datenschutz">Datenschutzerklärung</a>' in html
+
+
 def test_it_never_renders_what_a_visitor_typed_as_html(live_session, client):
     question = actions.submit_question(live_session, EVIL, nickname="<b>Lena</b>", client="a")
     actions.approve(question)

@@ -115,6 +115,12 @@ def test_busy_pages(shoot, anna, live_session):
         "https://www.youtube.com/watch?v=klinikum\nhttps://www.facebook.com/klinikum/live"
     )
     live_session.save()
+    org = live_session.organisation  # the hospital's legal links in the audience page's footer
+    org.imprint_url, org.privacy_url = (
+        "https://klinikum.example/impressum",
+        "https://klinikum.example/datenschutz",
+    )
+    org.save()
     busy(live_session)
     for lang in ("de", "en"):
         shoot(f"audience-mobile-{lang}", "/live/geburt/", lang=lang, width=390, height=844)
