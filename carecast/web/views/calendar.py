@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import timezone
 
+from carecast.automation.models import AutoPost
 from carecast.publishing import daily_limits
 from carecast.rights import channels_for, person_required, publications_for
 from carecast.web import calendar
@@ -30,6 +31,15 @@ def calendar_view(request):
     channel_id = data.get("channel")
     if channel_id:
         publications = publications.filter(channel_id=channel_id)
+    publications = list(publications)
+    # Posts the automation made are marked on their card (one query for the whole period).
+    automatic = set(
+        AutoPost.objects.filter(publication__in=[p.pk for p in publications]).values_list(
+            "publication_id", flat=True
+        )
+    )
+    for publication in publications:
+        publication.is_automatic = publication.pk in automatic
     period.place(publications, zone)
     for day in period.days:
         day.limit_warnings = daily_limits.day_warnings(day.date, day.publications)
