@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "carecast.twofactor",
     "carecast.privacy",
+    "carecast.directory",
 ]
 
 MIDDLEWARE = [

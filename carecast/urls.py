@@ -24,6 +24,7 @@ urlpatterns = [
     path("account/two-factor/", include("carecast.twofactor.urls")),
     path("settings/personal-data/", include("carecast.privacy.urls")),
     path("", include("carecast.ops.urls")),
+    path("", include("carecast.directory.urls")),
     path("automation/", include("carecast.automation.urls")),
     path("live/", include("carecast.live.urls")),
     path("inbox/", include("carecast.inbox.urls")),

@@ -107,6 +107,12 @@ def _ben_token(w):
     return issue(w.ben.user, "Intranet", ["read"])[0]
 
 
+def _group_role(w):
+    from carecast.directory.models import GroupRole
+
+    return GroupRole.objects.get_or_create(organisation=w.org, group="KOMM-Team", role="editor")[0]
+
+
 def _endpoint(w):
     from carecast.webhooks.models import Endpoint
 
@@ -185,6 +191,12 @@ RULES: dict[str, Rule] = {
     "api_tokens:revoke": POST(
         LOGIN, 404, 404, 404, OK, 404, kwargs={"token_id": lambda w: _ben_token(w).pk}
     ),
+    # Sign-in with the directory: off (404) without CARECAST_OIDC_ISSUER, as here; the
+    # group → role mapping is the lead's.
+    "directory:start": GET(404, 404, 404, 404, 404, 404),
+    "directory:callback": GET(404, 404, 404, 404, 404, 404),
+    "directory:mapping": GET(*LEAD),
+    "directory:delete": POST(*LEAD, kwargs={"mapping_id": lambda w: _group_role(w).pk}),
     # Outgoing webhooks: the lead's (another organisation's endpoint would be 404).
     "webhooks:list": GET(*LEAD),
     "webhooks:detail": GET(*LEAD, kwargs={"endpoint_id": lambda w: _endpoint(w).pk}),

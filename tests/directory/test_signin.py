@@ -1,0 +1,153 @@
+"""Sign-in with the directory against a real OpenID Connect provider on 127.0.0.1."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pytest
+from django.urls import reverse
+
+from carecast.core.models import AuditLog, Person, Role
+from carecast.directory import service
+from carecast.directory.models import DirectoryAccount, GroupRole
+
+pytestmark = pytest.mark.django_db
+
+
+def _through_provider(client, directory, username, password, state=None):
+    """Starts at carecast, signs in on the provider's form, comes back with its answer."""
+    started = client.get(reverse("directory:start"))
+    assert started.status_code == 302, started.content
+    query = dict(parse_qsl(urlsplit(started["Location"]).query))
+    assert query["code_challenge_method"] == "S256"
+    assert query["scope"] == "openid email profile"
+    with httpx.Client() as http:
+        answer = http.post(
+            f"{directory.issuer}/authorize",
+            data={**query, "username": username, "password": password},
+        )
+    assert answer.status_code == 302, answer.text
+    back = urlsplit(answer.headers["location"])
+    params = dict(parse_qsl(back.query))
+    if state is not None:
+        params["state"] = state
+    return client.get(back.path, params)
+
+
+def _map(org, group, role, department=None):
+    return GroupRole.objects.create(organisation=org, group=group, role=role, department=department)
+
+
+def test_it_adds_a_new_person_with_the_mapped_role(client, org, directory):
+    _map(org, "KOMM-Team", Role.EDITOR)
+    _map(org, "Alle", Role.VIEWER)
+
+    response = _through_provider(client, directory, "erika", "pw-erika")
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    account = DirectoryAccount.objects.get(subject="00u-erika")
+    assert account.issuer == directory.issuer
+    person = account.person
+    assert person.role == Role.EDITOR  # the strongest of her groups
+    assert person.user.email == "erika@klinikum.test"
+    assert not person.user.has_usable_password()
+    assert client.get(reverse("web:dashboard")).status_code == 200
+    assert AuditLog.objects.filter(action="person.added_from_directory").count() == 1
+
+
+def test_it_updates_an_existing_persons_role_from_the_groups(client, org, geburtshilfe, directory):
+    _map(org, "KOMM-Team", Role.DEPARTMENT_EDITOR, geburtshilfe)
+    _through_provider(client, directory, "erika", "pw-erika")
+    client.logout()
+    GroupRole.objects.filter(group="KOMM-Team").update(role=Role.ADMIN, department=None)
+
+    _through_provider(client, directory, "erika", "pw-erika")
+
+    person = Person.objects.get(directory__subject="00u-erika")
+    assert (person.role, person.department) == (Role.ADMIN, None)
+    assert Person.objects.count() == 1
+    assert AuditLog.objects.filter(action="person.role_from_directory").count() == 1
+
+
+def test_it_refuses_a_person_whose_groups_map_to_no_role(client, org, directory):
+    _map(org, "KOMM-Team", Role.EDITOR)
+
+    response = _through_provider(client, directory, "otto", "pw-otto")
+
+    assert response.status_code == 403
+    assert "Ihre Verzeichnisgruppen geben Ihnen keine Rolle" in response.content.decode()
+    assert not Person.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_refuses_a_deactivated_person(client, org, directory):
+    _map(org, "KOMM-Team", Role.EDITOR)
+    _through_provider(client, directory, "erika", "pw-erika")
+    client.logout()
+    Person.objects.get().user.__class__.objects.update(is_active=False)
+
+    response = _through_provider(client, directory, "erika", "pw-erika")
+
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_refuses_a_wrong_state(client, org, directory):
+    _map(org, "KOMM-Team", Role.EDITOR)
+
+    response = _through_provider(client, directory, "erika", "pw-erika", state="forged")
+
+    assert response.status_code == 403
+    assert "nicht (mehr) gültig" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_it_refuses_a_token_signed_by_another_key(client, org, directory_factory):
+    directory = directory_factory(rogue=True)
+    _map(org, "KOMM-Team", Role.EDITOR)
+
+    response = _through_provider(client, directory, "erika", "pw-erika")
+
+    assert response.status_code == 403
+    assert "konnte nicht geprüft werden" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_it_refuses_a_token_for_another_client(org, directory, settings):
+    # The audience check: the same provider's token, but this carecast is another client.
+    from carecast.directory import config
+
+    _map(org, "KOMM-Team", Role.EDITOR)
+    real = config.load()
+    other = config.DirectoryConfig(**{**real.__dict__, "client_id": "someone-else"})
+    from joserfc import jwt
+    from joserfc.jwk import KeySet, RSAKey
+
+    key = RSAKey.generate_key(2048, parameters={"kid": "k"}, private=True)
+    token = jwt.encode(
+        {"alg": "RS256", "kid": "k"},
+        {"iss": real.issuer, "aud": "carecast", "sub": "x", "exp": 4102444800, "nonce": "n"},
+        key,
+    )
+    keys = KeySet.import_key_set({"keys": [key.as_dict(private=False)]})
+    assert service.verify(real, token, keys, "n")["sub"] == "x"
+    with pytest.raises(service.SignInRefused):
+        service.verify(other, token, keys, "n")
+    with pytest.raises(service.SignInRefused):
+        service.verify(real, token, keys, "another nonce")
+
+
+def test_it_keeps_local_sign_in_and_shows_the_directory_button_only_when_configured(
+    client, org, monkeypatch
+):
+    monkeypatch.delenv("CARECAST_OIDC_ISSUER", raising=False)
+    page = client.get(reverse("login")).content.decode()
+    assert "Klinik-Verzeichnis" not in page and 'name="password"' in page
+    assert client.get(reverse("directory:start")).status_code == 404
+
+    monkeypatch.setenv("CARECAST_OIDC_ISSUER", "http://127.0.0.1:9")
+    monkeypatch.setenv("CARECAST_OIDC_CLIENT_ID", "carecast")
+    monkeypatch.setenv("CARECAST_OIDC_NAME", "Klinik-Verzeichnis")
+    page = client.get(reverse("login")).content.decode()
+    assert "Mit Klinik-Verzeichnis anmelden" in page and 'name="password"' in page
