@@ -9,6 +9,7 @@ monthly report on the same data is printed beside it. Nothing leaves 127.0.0.1.
 
     python -m bench pages                                              # full size
     BENCH_PAGES_PUBLICATIONS=5000 BENCH_PAGES_SNAPSHOTS=50000 BENCH_PAGES_SECONDS=10 python -m bench pages
+    BENCH_PAGES_REUSE=1 python -m bench pages      # keep the last run's data (migrated, not reseeded)
 """
 
 from __future__ import annotations
@@ -34,17 +35,24 @@ RATE = float(os.environ.get("BENCH_PAGES_RATE", "10"))
 DATABASE = os.environ.get(
     "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carecast_bench_pages"
 )
+# Keep a database seeded by an earlier run with the same sizes (seeding takes minutes at full size).
+REUSE = os.environ.get("BENCH_PAGES_REUSE") == "1"
 LIMIT = 3.0
 
 
-def _fresh_database(url: str) -> None:
+def _fresh_database(url: str) -> bool:
+    """Drop and create the database, or with ``REUSE`` keep one that exists; True if fresh."""
     import psycopg
 
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if REUSE and exists:
+            return False
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
+    return True
 
 
 def _environment(var_dir: Path) -> dict[str, str]:
@@ -59,7 +67,7 @@ def _environment(var_dir: Path) -> dict[str, str]:
     return dict(os.environ)
 
 
-def _seed() -> tuple[str, dict[str, str], int]:
+def _seed(fresh: bool = True) -> tuple[str, dict[str, str], int]:
     """Migrate, write the history; returns a session cookie, the page paths, a publication id."""
     import django
     from django.core.management import call_command
@@ -79,15 +87,20 @@ def _seed() -> tuple[str, dict[str, str], int]:
     from carecast.publishing.models import Publication
     from carecast.stories.models import Campaign
 
-    org = Organisation.objects.create(name="Klinikum Musterstadt", slug="klinikum-musterstadt")
-    user = get_user_model().objects.create_user("anna", "anna@klinikum.test", "bench-pages-pw")
-    Person.objects.create(user=user, organisation=org, role=Role.ADMIN)
-    started = time.perf_counter()
-    seed(org, PUBLICATIONS, SNAPSHOTS, dt.date.today())
-    print(
-        f"pages: seeded {PUBLICATIONS:,} publications, {SNAPSHOTS:,} snapshots in {time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
+    if fresh or not Organisation.objects.exists():
+        org = Organisation.objects.create(name="Klinikum Musterstadt", slug="klinikum-musterstadt")
+        user = get_user_model().objects.create_user("anna", "anna@klinikum.test", "bench-pages-pw")
+        Person.objects.create(user=user, organisation=org, role=Role.ADMIN)
+        started = time.perf_counter()
+        seed(org, PUBLICATIONS, SNAPSHOTS, dt.date.today())
+        print(
+            f"pages: seeded {PUBLICATIONS:,} publications, {SNAPSHOTS:,} snapshots in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+    else:
+        org = Organisation.objects.get()
+        user = get_user_model().objects.get(username="anna")
+        print(f"pages: reusing {Publication.objects.count():,} publications", flush=True)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -167,9 +180,9 @@ def _p95(values: list[float]) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="carecast-bench-pages-") as tmp:
-        _fresh_database(DATABASE)
+        fresh = _fresh_database(DATABASE)
         env = _environment(Path(tmp))
-        cookie, pages, row = _seed()
+        cookie, pages, row = _seed(fresh)
         port = _free_port()
         server = _serve(env, port)
         try:

@@ -8,3 +8,5 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ROOT_URLCONF = "bench.pages_urls"
+# The bench signs in with a session cookie; the two-factor check still runs on every request.
+CARECAST_TWO_FACTOR_FOR_LEADS = False

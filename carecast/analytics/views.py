@@ -44,6 +44,8 @@ def _org(request) -> Organisation:
 
 # --- campaigns -------------------------------------------------------------------------------
 
+ADDABLE = 200  # stories offered in the campaign page's "add a story" list
+
 
 @person_passes(may_see_analytics)
 def campaign_list(request):
@@ -74,15 +76,23 @@ def campaign_detail(request, campaign_id: int):
     campaign = get_object_or_404(Campaign, pk=campaign_id, organisation=_org(request))
     addable: Any = []
     if may_import_analytics(request.person):
-        addable = editable_stories_for(request.person).filter(campaign=None)[:200]
+        # The newest stories without a campaign; only what the drop-down shows.
+        addable = (
+            editable_stories_for(request.person)
+            .filter(campaign=None)
+            .order_by("-created_at")
+            .values_list("pk", "title")[:ADDABLE]
+        )
     return _page(
         request,
         "campaign.html",
         "campaigns",
         campaign=campaign,
-        report=campaigns.report(campaign),
+        report=campaigns.cached_report(campaign),
         slug=campaign_slug(campaign),
-        stories=campaign.stories.order_by("-created_at")[:50],
+        stories=campaign.stories.filter(organisation_id=campaign.organisation_id)
+        .order_by("-created_at")
+        .only("pk", "title", "campaign")[:50],
         addable=addable,
         columns=campaigns.COLUMNS,
     )
@@ -98,6 +108,7 @@ def campaign_add_story(request, campaign_id: int):
     else:
         story.campaign = campaign
         story.save(update_fields=["campaign"])
+        campaigns.forget(campaign)
         messages.success(request, _("“%(title)s” now belongs to the campaign.") % {"title": story})
     return redirect("analytics:campaign", campaign_id=campaign.pk)
 

@@ -133,6 +133,19 @@ class Story(models.Model):
         verbose_name = _("story")
         verbose_name_plural = _("stories")
         ordering = ["-created_at"]
+        # The campaign page: a campaign's newest stories, and the newest without a campaign.
+        indexes = [
+            models.Index(
+                fields=["organisation", "campaign", "-created_at"],
+                name="stories_org_campaign_new",
+            ),
+            # PostgreSQL reads "campaign IS NULL" in order only from an index of its own.
+            models.Index(
+                fields=["organisation", "-created_at"],
+                condition=models.Q(campaign=None),
+                name="stories_org_no_campaign_new",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
