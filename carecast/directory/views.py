@@ -60,7 +60,7 @@ def callback(request):
 
 class MappingForm(forms.Form):
     group = forms.CharField(label=gettext_lazy("Directory group"), max_length=200)
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices, initial=Role.VIEWER)
     department = forms.ModelChoiceField(
         label=gettext_lazy("Department (for department editors)"),
         queryset=Department.objects.none(),
