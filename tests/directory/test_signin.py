@@ -114,28 +114,38 @@ def test_it_refuses_a_token_signed_by_another_key(client, org, directory_factory
     assert not Person.objects.exists()
 
 
-def test_it_refuses_a_token_for_another_client(org, directory, settings):
-    # The audience check: the same provider's token, but this carecast is another client.
-    from carecast.directory import config
-
-    _map(org, "KOMM-Team", Role.EDITOR)
-    real = config.load()
-    other = config.DirectoryConfig(**{**real.__dict__, "client_id": "someone-else"})
+def test_it_checks_audience_issuer_expiry_and_nonce_of_the_id_token(org, directory):
     from joserfc import jwt
     from joserfc.jwk import KeySet, RSAKey
 
+    from carecast.directory import config
+
+    real = config.load()
     key = RSAKey.generate_key(2048, parameters={"kid": "k"}, private=True)
-    token = jwt.encode(
-        {"alg": "RS256", "kid": "k"},
-        {"iss": real.issuer, "aud": "carecast", "sub": "x", "exp": 4102444800, "nonce": "n"},
-        key,
-    )
     keys = KeySet.import_key_set({"keys": [key.as_dict(private=False)]})
-    assert service.verify(real, token, keys, "n")["sub"] == "x"
-    with pytest.raises(service.SignInRefused):
-        service.verify(other, token, keys, "n")
-    with pytest.raises(service.SignInRefused):
-        service.verify(real, token, keys, "another nonce")
+    good = {"iss": real.issuer, "aud": "carecast", "sub": "x", "exp": 4102444800, "nonce": "n"}
+
+    def token(**changes):
+        return jwt.encode({"alg": "RS256", "kid": "k"}, {**good, **changes}, key)
+
+    assert service.verify(real, token(), keys, "n")["sub"] == "x"
+    for bad in (
+        {"aud": "someone-else"},
+        {"iss": "http://127.0.0.1:9"},
+        {"exp": 1_000_000_000},  # 2001: long expired, whatever today is
+        {"nonce": "another"},
+    ):
+        with pytest.raises(service.SignInRefused):
+            service.verify(real, token(**bad), keys, "n")
+
+
+def test_it_returns_to_the_page_asked_for_and_not_elsewhere(client, org, directory):
+    _map(org, "KOMM-Team", Role.EDITOR)
+    client.get(reverse("directory:start"), {"next": "/stories/"})
+    kept = client.session[service.SESSION_KEY]
+    assert kept["next"] == "/stories/"
+    client.get(reverse("directory:start"), {"next": "https://evil.example/"})
+    assert "next" not in client.session[service.SESSION_KEY]
 
 
 def test_it_keeps_local_sign_in_and_shows_the_directory_button_only_when_configured(
