@@ -196,6 +196,19 @@ def edit(question: Question, public_text: str, actor=None) -> Question:
 
 
 @transaction.atomic
+def rename(question: Question, nickname: str, actor=None) -> Question:
+    """Change or remove (empty) the name shown with a question, publicly and on the presenter."""
+    nickname = " ".join(nickname.split())[: Question._meta.get_field("nickname").max_length]
+    question = _locked(question)
+    question.nickname = nickname
+    question.save(update_fields=["nickname"])
+    _audit(question, "edited", actor, field="nickname")
+    sent = [events.question_event(question)] if question.status in PUBLIC_STATUSES else []
+    events.after_commit(question.session.slug, *sent, events.queue_event())
+    return question
+
+
+@transaction.atomic
 def merge(duplicate: Question, into: Question, actor=None) -> Question:
     """Fold ``duplicate`` into ``into``: its votes (and its asker's interest) move over."""
     if duplicate.pk == into.pk or duplicate.session_id != into.session_id:

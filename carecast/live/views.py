@@ -147,6 +147,7 @@ MODERATION = {
     "approve": lambda q, post, actor: actions.approve(q, actor),
     "reject": lambda q, post, actor: actions.reject(q, actor),
     "edit": lambda q, post, actor: actions.edit(q, post.get("public_text", ""), actor),
+    "rename": lambda q, post, actor: actions.rename(q, post.get("nickname", ""), actor),
     "pin": lambda q, post, actor: actions.pin(q, actor),
     "answered": lambda q, post, actor: actions.mark_answered(q, post.get("note", ""), actor),
     "merge": lambda q, post, actor: actions.merge(
@@ -169,6 +170,10 @@ def moderate_action(request, slug: str, question_id: int, action: str):
         if action == "approve" and reworded and reworded != question.public_text
         else [MODERATION[action]]
     )
+    # The name shown with it ("Klaus Meier" under a health question) can be changed or removed.
+    renamed = " ".join(request.POST.get("nickname", question.nickname).split())
+    if action == "approve" and renamed != question.nickname:
+        steps.insert(0, MODERATION["rename"])
     try:
         for step in steps:
             step(question, request.POST, request.user)

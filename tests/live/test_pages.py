@@ -214,3 +214,24 @@ def test_it_fits_whole_questions_into_the_x_recap(live_session, anna, channel_on
         assert asked[n] in x_text and f"Antwort {n}: meist sechs bis acht Wochen" in x_text
     assert "/live/geburt/" in x_text
     assert "„Geburt“" in x_text  # the title "Live-Sprechstunde Geburt" said once
+
+
+def test_it_lets_the_moderator_change_or_remove_the_name_shown(live_session, anna, client):
+    question = actions.submit_question(
+        live_session, "Wie lange dauert das Wochenbett?", nickname="Klaus Meier", client="a"
+    )
+    desk = login(anna)
+    queue = desk.get("/live/geburt/moderate/queue/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Angezeigter Name (leer: ohne Namen)" in queue and 'value="Klaus Meier"' in queue
+    desk.post(
+        f"/live/geburt/moderate/{question.pk}/approve/",
+        {"public_text": question.public_text, "nickname": "  "},
+    )
+    question.refresh_from_db()
+    assert question.status == Status.APPROVED and question.nickname == ""
+    assert "Klaus Meier" not in client.get("/live/geburt/").content.decode()
+    assert "Klaus Meier" not in desk.get("/live/geburt/present/").content.decode()
+    other = actions.submit_question(live_session, "Gibt es Familienzimmer?", nickname="Klaus M.")
+    desk.post(f"/live/geburt/moderate/{other.pk}/approve/", {"nickname": "K."})
+    other.refresh_from_db()
+    assert other.nickname == "K." and other.status == Status.APPROVED
