@@ -41,6 +41,7 @@ class Provider:
             "exp": now + 300,
             "nonce": grant["nonce"],
             "email": user.get("email", ""),
+            "email_verified": user.get("email_verified", True),
             "preferred_username": grant["username"],
             "given_name": user.get("given_name", ""),
             "family_name": user.get("family_name", ""),

@@ -161,14 +161,17 @@ def person_for(settings: DirectoryConfig, claims: dict) -> Person:
             )
         )
     if account is None:
-        person = _add(org, claims, mapping)
-        DirectoryAccount.objects.create(
+        person = _local_with_same_email(org, claims)
+        if person is None:
+            person = _add(org, claims, mapping)
+            audit.record(
+                org, "person.added_from_directory", str(person), about=person, role=mapping.role
+            )
+        else:
+            audit.record(org, "person.linked_to_directory", str(person), about=person)
+        account = DirectoryAccount.objects.create(
             person=person, issuer=settings.issuer, subject=str(claims["sub"])
         )
-        audit.record(
-            org, "person.added_from_directory", str(person), about=person, role=mapping.role
-        )
-        return person
     person = account.person
     if person.role != mapping.role or person.department_id != mapping.department_id:
         old = person.role
@@ -177,6 +180,34 @@ def person_for(settings: DirectoryConfig, claims: dict) -> Person:
         audit.record(
             org, "person.role_from_directory", str(person), about=person, old=old, new=person.role
         )
+    return person
+
+
+def _local_with_same_email(org: Organisation, claims: dict) -> Person | None:
+    """A local account of this organisation with the e-mail the directory vouches for.
+
+    Linked only when the directory says the address is verified (``email_verified``): the
+    issuer is the hospital's own directory, configured by the admin. Otherwise the same
+    address would become a second person, which the team page refuses as well.
+    """
+    email = str(claims.get("email") or "").strip()
+    if not email:
+        return None
+    person = (
+        Person.objects.select_related("user")
+        .filter(organisation=org, user__email__iexact=email, directory__isnull=True)
+        .first()
+    )
+    if person is None:
+        return None
+    if claims.get("email_verified") is not True:
+        raise SignInRefused(
+            _(
+                "Someone with this e-mail address already signs in with a password. The directory did not confirm the address, so the accounts were not joined."
+            )
+        )
+    if not person.user.is_active:
+        raise SignInRefused(_("Your access to carecast has been switched off."))
     return person
 
 

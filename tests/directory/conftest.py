@@ -21,6 +21,19 @@ USERS = {
         "family_name": "Neumann",
         "groups": ["KOMM-Team", "Alle"],
     },
+    "ben": {
+        "password": "pw-ben-directory",
+        "sub": "00u-ben",
+        "email": "ben@klinikum.test",
+        "groups": ["KOMM-Team"],
+    },
+    "clara": {
+        "password": "pw-clara-directory",
+        "sub": "00u-clara",
+        "email": "clara@klinikum.test",
+        "email_verified": False,
+        "groups": ["KOMM-Team"],
+    },
     "otto": {
         "password": "pw-otto",
         "sub": "00u-otto",

@@ -70,6 +70,28 @@ def test_it_updates_an_existing_persons_role_from_the_groups(client, org, geburt
     assert AuditLog.objects.filter(action="person.role_from_directory").count() == 1
 
 
+def test_it_joins_a_local_account_with_the_verified_same_email(client, org, ben, directory):
+    _map(org, "KOMM-Team", Role.VIEWER)
+
+    _through_provider(client, directory, "ben", "pw-ben-directory")
+
+    ben.refresh_from_db()
+    assert ben.directory.subject == "00u-ben"
+    assert ben.role == Role.VIEWER  # from the directory from now on
+    assert Person.objects.count() == 1
+    assert int(client.session["_auth_user_id"]) == ben.user.pk
+
+
+def test_it_does_not_join_an_unverified_same_email(client, org, clara, directory):
+    _map(org, "KOMM-Team", Role.EDITOR)
+
+    response = _through_provider(client, directory, "clara", "pw-clara-directory")
+
+    assert response.status_code == 403
+    assert "nicht verknüpft" in response.content.decode()
+    assert Person.objects.count() == 1 and not DirectoryAccount.objects.exists()
+
+
 def test_it_refuses_a_person_whose_groups_map_to_no_role(client, org, directory):
     _map(org, "KOMM-Team", Role.EDITOR)
 
