@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "person.added_from_directory": _a("Person added at first sign-in with the directory"),
     "person.role_from_directory": _a("Role taken from the directory groups"),
     "person.linked_to_directory": _a("Account joined to the directory account"),
+    "person.directory_role_kept": _a("Last lead kept although the directory groups say otherwise"),
     "organisation.directory_group_set": _a("Directory group assigned a role"),
     "organisation.directory_group_removed": _a("Directory group removed"),
     "two_factor.enabled": _a("Two-factor sign-in turned on"),

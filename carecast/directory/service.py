@@ -173,6 +173,10 @@ def person_for(settings: DirectoryConfig, claims: dict) -> Person:
             person=person, issuer=settings.issuer, subject=str(claims["sub"])
         )
     person = account.person
+    if _last_lead(person) and mapping.role != Role.ADMIN:
+        # A mistyped mapping must not leave the organisation without anyone to correct it.
+        audit.record(org, "person.directory_role_kept", str(person), about=person)
+        return person
     if person.role != mapping.role or person.department_id != mapping.department_id:
         old = person.role
         person.role, person.department = mapping.role, mapping.department
@@ -181,6 +185,13 @@ def person_for(settings: DirectoryConfig, claims: dict) -> Person:
             org, "person.role_from_directory", str(person), about=person, old=old, new=person.role
         )
     return person
+
+
+def _last_lead(person: Person) -> bool:
+    others = Person.objects.filter(
+        organisation=person.organisation, role=Role.ADMIN, user__is_active=True
+    ).exclude(pk=person.pk)
+    return person.role == Role.ADMIN and not others.exists()
 
 
 def _local_with_same_email(org: Organisation, claims: dict) -> Person | None:

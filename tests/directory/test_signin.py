@@ -92,6 +92,29 @@ def test_it_does_not_join_an_unverified_same_email(client, org, clara, directory
     assert Person.objects.count() == 1 and not DirectoryAccount.objects.exists()
 
 
+def test_it_keeps_the_last_lead_a_lead_whatever_the_groups_say(client, org, directory):
+    _map(org, "KOMM-Team", Role.ADMIN)
+    _through_provider(client, directory, "erika", "pw-erika")
+    client.logout()
+    GroupRole.objects.filter(group="KOMM-Team").update(role=Role.VIEWER)
+
+    _through_provider(client, directory, "erika", "pw-erika")
+
+    assert Person.objects.get(directory__subject="00u-erika").role == Role.ADMIN
+    assert AuditLog.objects.filter(action="person.directory_role_kept").count() == 1
+
+
+def test_it_asks_a_lead_from_the_directory_for_two_factor_too(client, org, directory, settings):
+    settings.CARECAST_TWO_FACTOR_FOR_LEADS = True
+    _map(org, "KOMM-Team", Role.ADMIN)
+    _through_provider(client, directory, "erika", "pw-erika")
+
+    response = client.get(reverse("web:dashboard"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("twofactor:setup"))
+
+
 def test_it_refuses_a_person_whose_groups_map_to_no_role(client, org, directory):
     _map(org, "KOMM-Team", Role.EDITOR)
 
