@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from carecast.analytics import sync
-from carecast.analytics.models import MetricSnapshot, Post
-from carecast.networks.facebook.graph import reset_throttles
+from carecast.analytics.models import FollowerCount, MetricSnapshot, Post
+from carecast.networks.facebook.graph import GRAPH_VERSION, reset_throttles
 from carecast.networks.models import Channel
 
 T0 = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
@@ -19,7 +19,7 @@ T0 = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
 def insta(org, sandbox, time_machine):
     reset_throttles()
     time_machine.move_to(T0, tick=False)
-    remote = sandbox.add_account("instagram", "klinikum_jobs", "ig-token")
+    remote = sandbox.add_account("instagram", "klinikum_jobs", "ig-token", followers_count=2300)
     channel = Channel(
         organisation=org, network="instagram", name="Instagram – Karriere",
         handle="@klinikum_jobs", base_url=f"{sandbox.base_url}/graph",
@@ -62,3 +62,19 @@ def test_a_deleted_media_is_found_among_the_others(org, insta, sandbox, time_mac
     assert (result.gone, result.error) == (1, "")
     gone.refresh_from_db()
     assert gone.gone and MetricSnapshot.objects.get().likes == 3
+
+
+def test_it_reads_the_accounts_followers(org, insta, sandbox, time_machine):
+    assert sync.sync_channel(insta).error == ""
+    assert FollowerCount.objects.get(channel=insta).followers == 2300
+    asked = sandbox.requests(path=f"/graph/{GRAPH_VERSION}/{insta.remote_user_id}", method="GET")
+    assert asked and "followers_count" in str(asked[-1])
+
+    # An hour later the account has grown; the sync reads it again.
+    sandbox.store.add_account(
+        "instagram", "klinikum_jobs", "ig-token", user_id=insta.remote_user_id,
+        options={"followers_count": 2350},
+    )  # fmt: skip
+    time_machine.move_to(T0 + dt.timedelta(hours=1, minutes=1), tick=False)
+    assert sync.sync_channel(insta).error == ""
+    assert [f.followers for f in FollowerCount.objects.order_by("taken_at")] == [2300, 2350]

@@ -5,7 +5,8 @@ insights.metric(reach,saved,shares,views)`` (IG Media fields and media insights:
 https://developers.facebook.com/docs/instagram-platform/reference/instagram-media/insights —
 ``views`` replaced ``impressions`` in 2025). A deleted media makes Meta refuse the whole read
 (code 803): each is then read alone. Link clicks: Instagram posts carry no links — missing.
-Followers: the account's ``followers_count``.
+Followers: the account's ``followers_count``, ``GET /{ig-user-id}?fields=followers_count``
+(https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user).
 """
 
 from __future__ import annotations
@@ -51,3 +52,12 @@ class InstagramMetrics(GraphMetrics):
             raise
         item = body.get(remote_id)
         return metrics_of(item) if isinstance(item, dict) else PostMetrics(remote_id, gone=True)
+
+    def fetch_followers(self) -> int | None:
+        body = self.request(  # type: ignore[attr-defined]
+            "GET",
+            self.object_id,  # type: ignore[attr-defined]
+            "Could not read followers",
+            params={"fields": "followers_count"},
+        )
+        return count(body.get("followers_count"))

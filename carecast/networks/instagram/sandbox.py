@@ -231,7 +231,8 @@ def node_hook(req: Request, object_id: str) -> Response | None:
 
 
 def _user_node(req: Request, object_id: str) -> Response | None:
-    """``GET /{ig-user-id}?fields=id,username``: the professional account itself —
+    """``GET /{ig-user-id}?fields=id,username,followers_count``: the professional account
+    itself (followers from the account's ``followers_count`` option) —
     https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user"""
     if req.method != "GET" or req.store.account_by_id(NETWORK, object_id) is None:
         return None
@@ -240,7 +241,10 @@ def _user_node(req: Request, object_id: str) -> Response | None:
 
     if (discovered := business_discovery(req, account)) is not None:
         return discovered
-    return ok(req, {"id": account["user_id"], "username": account["handle"].lstrip("@")})
+    body: dict[str, Any] = {"id": account["user_id"], "username": account["handle"].lstrip("@")}
+    if "followers_count" in str(req.param("fields") or ""):
+        body["followers_count"] = int(account["options"].get("followers_count", 0))
+    return ok(req, body)
 
 
 def media_with_counts(post: dict[str, Any], fields: str) -> dict[str, Any]:
