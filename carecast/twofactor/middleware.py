@@ -11,6 +11,7 @@ from django.urls import reverse
 from carecast.twofactor import service
 
 # Reachable in between: the two-factor pages themselves, signing out, the language switch.
+PASSED = "carecast_two_factor_passed"
 OPEN_PREFIXES = ("/account/two-factor/", "/logout/", "/i18n/", "/static/")
 
 
@@ -28,11 +29,15 @@ class TwoFactorMiddleware:
             or request.headers.get("Authorization", "").startswith("Bearer ")
         ):
             return self.get_response(request)
-        if service.is_enabled(user):
-            if not user.is_verified():
-                return _to("twofactor:verify", request)
-        elif service.required_for(user):
-            return _to("twofactor:setup", request)
+        # Checked once per sign-in: a session that passed keeps a mark, so a page view costs
+        # no device queries (the session is new after every sign-in, so the mark is too).
+        if request.session.get(PASSED) != user.pk:
+            if service.is_enabled(user):
+                if not user.is_verified():
+                    return _to("twofactor:verify", request)
+            elif service.required_for(user):
+                return _to("twofactor:setup", request)
+            request.session[PASSED] = user.pk
         return self.get_response(request)
 
 

@@ -11,6 +11,7 @@ def test_empty_story_list_explains_stories(anna_client):
 def test_story_list_shows_each_channel_with_its_state(
     anna_client, busy_week, django_assert_max_num_queries
 ):
+    anna_client.get("/stories/")  # the sign-in's one-time two-factor check happens here
     with django_assert_max_num_queries(10):
         body = anna_client.get("/stories/").content.decode()
     assert "Pflegefachkraft gesucht" in body and "fehlgeschlagen" in body
