@@ -92,9 +92,12 @@ def test_it_shows_sources_rules_and_caps_as_a_feed_tester_meets_them(
     page.goto(f"{live_server.url}/automation/gaps/")
     shoot(page, "gaps")
     page.click("a:has-text('Bei den Sendezeiten ändern')")
-    page.fill("#id_auto-max_per_day", "3")
     shoot(page, "channel-settings")
+    # Filled and clicked after the screenshots: a click right after their viewport changes
+    # did not reach the button (no request left the page), which no person meets.
+    page.fill("#id_auto-max_per_day", "3")
     page.click("button:has-text('Speichern')")
+    page.wait_for_selector("text=Einstellungen gespeichert")  # saved, before the database is read
     news_channel.automation.refresh_from_db()
     assert news_channel.automation.max_per_day == 3
     assert Source.objects.get(pk=broken.pk).failures == 3
