@@ -312,7 +312,9 @@ CARECAST_GOOGLE_CLIENT_SECRET = env_str("CARECAST_GOOGLE_CLIENT_SECRET", "")
 CARECAST_GOOGLE_AUTHORIZE_URL = env_str(
     "CARECAST_GOOGLE_AUTHORIZE_URL", "https://accounts.google.com/o/oauth2/v2/auth"
 )
-CARECAST_GOOGLE_TOKEN_URL = env_str("CARECAST_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+CARECAST_GOOGLE_TOKEN_URL = env_str(
+    "CARECAST_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"
+)
 CARECAST_YOUTUBE_API_URL = env_str("CARECAST_YOUTUBE_API_URL", "https://www.googleapis.com")
 # The project's daily quota (units); each upload costs 1,600.
 CARECAST_YOUTUBE_DAILY_QUOTA = env_int("CARECAST_YOUTUBE_DAILY_QUOTA", 10_000, minimum=1_600)
