@@ -59,6 +59,8 @@ class YouTubeFlow(oauth.AppOAuthFlow):
             "access_token": str(token["access_token"]),
             "refresh_token": str(token.get("refresh_token") or ""),
             "expires_at": expires.isoformat(timespec="seconds") if expires else "",
+            # What Google granted: captions need youtube.force-ssl (see the connector).
+            "scope": granted,
         }
         snippet = channel.get("snippet") or {}
         return ConnectedAccount(

@@ -10,6 +10,8 @@ Endpoints (base ``https://www.googleapis.com``; reference URL next to each):
 * ``GET /youtube/v3/channels?part=snippet&mine=true`` (verify) —
   https://developers.google.com/youtube/v3/docs/channels/list
 * ``DELETE /youtube/v3/videos?id=…`` — https://developers.google.com/youtube/v3/docs/videos/delete
+* ``POST /upload/youtube/v3/captions?part=snippet&uploadType=multipart`` (captions.insert,
+  needs the ``youtube.force-ssl`` scope) — https://developers.google.com/youtube/v3/docs/captions/insert
 * ``POST https://oauth2.googleapis.com/token`` (refresh) —
   https://developers.google.com/identity/protocols/oauth2/web-server#offline
 * errors — https://developers.google.com/youtube/v3/docs/errors
@@ -19,12 +21,20 @@ stored (``PostRequest.remember``) before the first byte goes out. A later attemp
 session what arrived: complete → that video; part of it → continue from there; gone (404)
 → no video was made, start again. The session is kept after success, so a worker killed
 before it recorded the success finds the video instead of uploading it twice.
+
+Captions (a WebVTT sidecar, ``MediaFile.captions``) follow the finished video once. They never
+fail the post: the video is published already, so a refused caption track is logged and its
+reason kept in the progress (``captions``) — resending the video would make a second one.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+import secrets
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,7 +65,11 @@ from carecast.networks.youtube.rules import (
     uploads_per_day,
 )
 
+log = logging.getLogger(__name__)
+
 LABEL = "YouTube"
+CAPTIONS_SCOPE = "https://www.googleapis.com/auth/youtube.force-ssl"
+CAPTION_NAMES = {"de": "Untertitel", "en": "Captions"}
 QUANTUM = 256 * 1024  # chunks are multiples of 256 KiB (all but the last)
 DEFAULT_CHUNK = 32 * QUANTUM  # 8 MiB
 _RANGE = re.compile(r"bytes=(\d+)-(\d+)")
@@ -90,6 +104,15 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
     # --- publishing ---------------------------------------------------------------------------
 
     def publish(self, post: PostRequest) -> PostResult:
+        self._kept: dict[str, Any] = dict(post.progress or {})
+        result = self._publish_video(post)
+        return self._add_captions(post, _the_video(post), result)
+
+    def _remember(self, post: PostRequest, progress: dict[str, Any]) -> None:
+        self._kept = dict(progress)
+        post.remember(progress)
+
+    def _publish_video(self, post: PostRequest) -> PostResult:
         if post.reply_to:
             raise ConnectorError("YouTube: carecast cannot answer comments there.", permanent=True)
         video = _the_video(post)
@@ -107,11 +130,11 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
                 return received
             if received is not None and stored.get("video_size") == size:
                 return self._upload(video, stored["session"], size, received, post)
-            post.remember({})  # expired or another file: that session never made a video
+            self._remember(post, {})  # expired or another file: that session never made a video
         session = self._start_session(post, video, size)
         # Before the first byte: only a complete upload makes a video, and a successor
         # must find the session to continue (or find the finished video).
-        post.remember({"session": session, "video_size": size})
+        self._remember(post, {"session": session, "video_size": size})
         return self._upload(video, session, size, 0, post)
 
     def _start_session(self, post: PostRequest, video: MediaFile, size: int) -> str:
@@ -171,7 +194,7 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
                     if isinstance(received, PostResult):
                         return received
                     if received is None:
-                        post.remember({})
+                        self._remember(post, {})
                         raise ConnectorError("YouTube: the upload session expired; starting again.")
                     offset, ask = received, False
                 handle.seek(offset)
@@ -193,7 +216,7 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
                         continue
                     failure = _error(response, "Could not upload the video")
                     if response.status_code in (404, 410):  # session gone: no video was made
-                        post.remember({})
+                        self._remember(post, {})
                         raise ConnectorError(f"{failure} — starting the upload again.")
                     if response.status_code < 500 and response.status_code != 429:
                         raise failure
@@ -205,6 +228,62 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
                         str(failure), outcome_unknown=True, retry_after=failure.retry_after
                     )
                 ask = True
+
+    # --- captions -----------------------------------------------------------------------------
+
+    def _add_captions(self, post: PostRequest, video: MediaFile, result: PostResult) -> PostResult:
+        """Upload the caption sidecar to the finished video, once; a refusal is recorded on the
+        publication's progress and logged, and the post stays published."""
+        if video.captions is None or "captions" in self._kept:
+            return result  # none to send, or an earlier attempt already sent or tried them
+        outcome = self._send_captions(post, video.captions, result.remote_id)
+        if outcome != "uploaded":
+            log.warning(
+                "YouTube video %s published without captions: %s", result.remote_id, outcome
+            )
+        try:
+            self._remember(post, {**self._kept, "captions": outcome})
+        except ConnectorError as exc:  # the video is out: its result must still be recorded
+            log.warning("YouTube video %s: caption outcome not kept: %s", result.remote_id, exc)
+        return result
+
+    def _send_captions(self, post: PostRequest, path: Path, video_id: str) -> str:
+        """Return "uploaded", or why the captions were not sent."""
+        granted = (self.updated_credentials or self.account.credentials).get("scope")
+        if granted is not None and CAPTIONS_SCOPE not in granted.split():
+            return "skipped: the channel was connected without the youtube.force-ssl scope"
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return f"skipped: the caption file cannot be read ({exc})"
+        snippet = {
+            "videoId": video_id,
+            "language": post.language,
+            "name": CAPTION_NAMES.get(post.language, post.language),
+        }
+        boundary = f"carecast-{secrets.token_hex(12)}"
+        body = b"".join(
+            (
+                f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n".encode(),
+                json.dumps({"snippet": snippet}).encode(),
+                f"\r\n--{boundary}\r\nContent-Type: text/vtt\r\n\r\n".encode(),
+                data,
+                f"\r\n--{boundary}--\r\n".encode(),
+            )
+        )
+        try:
+            # https://developers.google.com/youtube/v3/docs/captions/insert
+            self._request(
+                "POST",
+                "/upload/youtube/v3/captions",
+                "Could not upload the captions",
+                params={"part": "snippet", "uploadType": "multipart"},
+                content=body,
+                headers={"Content-Type": f"multipart/related; boundary={boundary}"},
+            )
+        except ConnectorError as exc:
+            return f"failed: {exc}"
+        return "uploaded"
 
     def _received(self, session: str, size: int) -> int | PostResult | None:
         """Ask the session what arrived: the next byte to send, the finished video, or None

@@ -10,10 +10,16 @@ each incomplete one answers 308 with ``Range: bytes=0-N``; ``Content-Range: byte
 asks the same. The final chunk makes the video (200 with the resource). Each insert costs
 1,600 units of ``youtube_daily_quota`` (setting, default 10,000); beyond it: 403
 ``quotaExceeded``. The setting ``youtube_sessions_expire`` makes every stored session 404.
+
+``captions.insert`` (https://developers.google.com/youtube/v3/docs/captions/insert): a
+``multipart/related`` body (the JSON snippet, then the caption file); the video must exist and
+belong to the caller; stored in ``server.youtube_state["captions"]``. An account with the
+option ``force_ssl: False`` lacks the scope: 403 ``insufficientPermissions``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import threading
@@ -51,7 +57,13 @@ def error(status: int, reason: str, message: str, domain: str = "global") -> Res
 def _state(req: Request) -> dict[str, Any]:
     with _LOCK:
         if not hasattr(req.server, "youtube_state"):
-            req.server.youtube_state = {"codes": {}, "refresh": {}, "sessions": {}, "units": 0}  # type: ignore[attr-defined]
+            req.server.youtube_state = {  # type: ignore[attr-defined]
+                "codes": {},
+                "refresh": {},
+                "sessions": {},
+                "units": 0,
+                "captions": [],
+            }
         return req.server.youtube_state  # type: ignore[attr-defined]
 
 
@@ -305,3 +317,64 @@ def delete_video(req: Request) -> Response:
             "youtube.video",
         )
     return Response(204, None)
+
+
+# --- captions.insert (multipart) ------------------------------------------------------------
+
+
+def _related_parts(body: bytes, content_type: str) -> list[tuple[str, bytes]]:
+    """The parts of a ``multipart/related`` body as (content type, bytes)."""
+    found = re.search(r'boundary="?([^";]+)"?', content_type)
+    if not content_type.startswith("multipart/related") or not found:
+        return []
+    parts = []
+    for chunk in body.split(b"--" + found.group(1).encode())[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, _, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        kind = ""
+        for line in head.decode("utf-8", "replace").split("\r\n"):
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "content-type":
+                kind = value.strip()
+        parts.append((kind, content.removesuffix(b"\r\n")))
+    return parts
+
+
+@router.route("POST", "/youtube/upload/youtube/v3/captions")
+def insert_caption(req: Request) -> Response:
+    account = _auth(req)
+    if account["options"].get("force_ssl") is False:
+        return error(
+            403,
+            "insufficientPermissions",
+            "Request had insufficient authentication scopes.",
+        )
+    if req.arg("uploadType") != "multipart" or req.arg("part") != "snippet":
+        return error(400, "badRequest", "This sandbox accepts part=snippet&uploadType=multipart.")
+    parts = _related_parts(req.body, req.headers.get("Content-Type") or "")
+    if len(parts) != 2 or not parts[0][0].startswith("application/json") or not parts[1][1]:
+        return error(400, "badContent", "Expected the caption resource and the caption file.")
+    try:
+        resource = json.loads(parts[0][1])
+    except ValueError:
+        return error(400, "parseError", "The caption resource is not valid JSON.")
+    snippet = resource.get("snippet") if isinstance(resource, dict) else None
+    snippet = snippet if isinstance(snippet, dict) else {}
+    for field in ("videoId", "language", "name"):
+        if not str(snippet.get(field) or "").strip():
+            return error(400, "required", f"snippet.{field} is required.", "youtube.caption")
+    post = req.store.post(NETWORK, str(snippet["videoId"]))
+    if post is None or post["account"] != account["handle"]:
+        return error(
+            404,
+            "videoNotFound",
+            "The video identified by the videoId parameter could not be found.",
+            "youtube.caption",
+        )
+    caption_id = secrets.token_urlsafe(12)
+    with _LOCK:
+        _state(req)["captions"].append(
+            {"id": caption_id, "snippet": snippet, "type": parts[1][0], "data": parts[1][1]}
+        )
+    return Response(200, {"kind": "youtube#caption", "id": caption_id, "snippet": snippet})
