@@ -36,6 +36,10 @@ class Media:
     tags: list[str] = field(default_factory=list)
     people: list[PersonInMedia] = field(default_factory=list)
     music: Music | None = None
+    # Video only, from the probe of what will be sent: YouTube's Shorts rule needs them.
+    seconds: float = 0
+    width: int = 0
+    height: int = 0
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,25 @@ def _media(asset: MediaAsset, channel: Channel) -> Media:
     # Tags tell the checks what a picture shows that its alt text may not say (a before/after
     # comparison); they are stored as typed, the checks compare them case- and dash-blind.
     tags = [str(tag) for tag in asset.tags or []]
-    return Media(kind=kind, alt_text=asset.alt_text, tags=tags, people=people, music=music)
+    # YouTube's Shorts rule reads the shape of what will be sent: the fitted version if any.
+    probe = _probe_for(asset, channel.network) if kind == "video" else {}
+    return Media(
+        kind=kind,
+        alt_text=asset.alt_text,
+        tags=tags,
+        people=people,
+        music=music,
+        seconds=float(probe.get("duration") or 0),
+        width=int(probe.get("width") or 0),
+        height=int(probe.get("height") or 0),
+    )
+
+
+def _probe_for(asset: MediaAsset, network: str) -> dict:
+    from carecast.media.video import rendition_for
+
+    rendition = rendition_for(asset, network)
+    return dict((rendition.probe if rendition else asset.probe) or {})
 
 
 def draft_from(channel: Channel, text: str, media: Iterable[MediaAsset] = ()) -> Draft:

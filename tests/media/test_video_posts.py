@@ -135,3 +135,73 @@ def test_it_runs_the_consent_checks_on_a_video_post(story_for, mastodon, dance, 
     assert blocking == ["consent.person_missing"]
     with pytest.raises(ComplianceBlocked):
         schedule(variant, DUE, actor=ben.user)
+
+
+@pytest.fixture
+def youtube(org):
+    return Channel.objects.create(
+        organisation=org,
+        network="youtube",
+        name="YouTube – Klinikum",
+        handle="klinikum",
+        base_url="http://127.0.0.1:9",
+    )
+
+
+@pytest.fixture
+def long_short(org, ben, clip, media_root):
+    """A vertical clip of 61 seconds with stock music: YouTube makes it a Short."""
+    made = clip("schicht.mp4", size="90x160", seconds=61, rate=5)
+    asset = store_video(made, "schicht.mp4", org, uploaded_by=ben.user)
+    asset.alt_text = "Schichtwechsel auf Station 5A"
+    asset.music_title = "Sunny Day – Stock Library"
+    asset.music_licence = MusicLicence.LICENSED
+    asset.save()
+    return asset
+
+
+def test_it_blocks_a_long_short_with_stock_music_on_youtube(story_for, youtube, long_short, ben):
+    story = story_for(youtube, media=[long_short], text="Schichtwechsel auf Station 5A")
+    variant = story.variants.get()
+
+    [finding] = [f for f in findings_for_variant(variant) if f.id == "music.unlicensed"]
+    assert finding.blocks
+    assert "61 Sekunden als Short" in finding.message
+    with pytest.raises(ComplianceBlocked):
+        schedule(variant, DUE, actor=ben.user)
+    assert not Publication.objects.exists()
+
+
+def test_it_plans_the_same_long_short_elsewhere_or_with_own_music(
+    story_for, youtube, mastodon, long_short, ben
+):
+    elsewhere = story_for(mastodon, media=[long_short], text="Schichtwechsel auf Station 5A")
+    assert schedule(elsewhere.variants.get(), DUE, actor=ben.user).pk
+
+    long_short.music_licence = MusicLicence.OWN
+    long_short.save()
+    own = story_for(youtube, media=[long_short], text="Schichtwechsel auf Station 5A")
+    assert not [f for f in findings_for_variant(own.variants.get()) if f.blocks]
+
+
+def test_it_shows_the_composer_why_a_long_short_is_blocked(youtube, long_short, anna):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(anna.user)
+    data = {
+        "title": "Schichtwechsel",
+        "text": "Schichtwechsel auf Station 5A",
+        "link": "",
+        "hashtags": "",
+        "department": "",
+        "channels": [youtube.pk],
+        "media": [long_short.pk],
+        "action": "save",
+    }
+
+    body = client.post("/compose/live/variants/", data).content.decode()
+
+    assert 'data-finding="music.unlicensed"' in body
+    assert "wird weltweit gesperrt, sobald Content ID seine Musik beansprucht" in body
+    assert "https://support.google.com/youtube/answer/6013276" in body
