@@ -260,6 +260,7 @@ def test_it_signs_in_with_google_and_refreshes(sandbox, channel, settings):
     params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
     connected = flow.complete(start.pending, params)
     assert connected.remote_user_id == channel["id"] and connected.handle == "@klinikum"
+    assert "youtube.force-ssl" in connected.credentials["scope"]  # captions can go out
     connector = YouTubeConnector(
         Account(base_url=connected.base_url, credentials=connected.credentials)
     )

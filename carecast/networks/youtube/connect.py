@@ -1,8 +1,10 @@
 """Connecting a YouTube channel: Google's OAuth 2.0 for web server apps
 (https://developers.google.com/identity/protocols/oauth2/web-server) with PKCE,
 ``access_type=offline`` (a refresh token; access tokens live an hour) and the scopes
-``youtube.upload`` (videos.insert) and ``youtube.readonly`` (which channel signed in,
-https://developers.google.com/youtube/v3/docs/channels/list with ``mine=true``)."""
+``youtube.upload`` (videos.insert), ``youtube.readonly`` (which channel signed in,
+https://developers.google.com/youtube/v3/docs/channels/list with ``mine=true``) and
+``youtube.force-ssl`` (captions.insert: the story's captions file beside the video,
+https://developers.google.com/youtube/v3/docs/captions/insert)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ from carecast.networks.connect.base import ConnectedAccount, ConnectError, Redir
 
 SCOPES = (
     "https://www.googleapis.com/auth/youtube.upload "
-    "https://www.googleapis.com/auth/youtube.readonly"
+    "https://www.googleapis.com/auth/youtube.readonly "
+    # captions.insert accepts no narrower scope; without it captions are skipped, not the video.
+    "https://www.googleapis.com/auth/youtube.force-ssl"
 )
 
 
