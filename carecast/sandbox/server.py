@@ -120,7 +120,9 @@ class Handler(BaseHTTPRequestHandler):
             self.server.sandbox.connections.discard(self.connection)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        if self.server.sandbox.verbose:
+        # The networks' traffic is what a demo user wants to watch; the control API
+        # (/_sandbox/…: accounts and history the demo seeds) would bury it.
+        if self.server.sandbox.verbose and not getattr(self, "path", "").startswith("/_sandbox/"):
             super().log_message(format, *args)
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
