@@ -30,26 +30,40 @@ def mastodon(org):
     )
 
 
-@pytest.fixture
-def dance(org, ben, clip, media_root):
-    asset = store_video(clip(seconds=3), "tanz.mp4", org, uploaded_by=ben.user)
-    asset.alt_text = "Das Team der Notaufnahme tanzt im Flur"
-    asset.music_title = "Jerusalema – Master KG"
-    asset.music_licence = MusicLicence.NONE
+def stored_clip(made, name, org, ben, *, alt_text, music_title, licence):
+    """A clip in the media library with what its page says about picture and music."""
+    asset = store_video(made, name, org, uploaded_by=ben.user)
+    asset.alt_text, asset.music_title, asset.music_licence = alt_text, music_title, licence
     asset.save()
     return asset
 
 
-def test_it_blocks_a_video_whose_music_has_no_licence(story_for, mastodon, dance, ben):
-    story = story_for(mastodon, media=[dance], text="Die Notaufnahme tanzt!")
-    variant = story.variants.get()
-
+def assert_music_blocks(variant, words: str, ben) -> None:
+    """The music check blocks ``variant`` naming ``words``, and scheduling is refused."""
     [finding] = [f for f in findings_for_variant(variant) if f.id == "music.unlicensed"]
     assert finding.blocks
-    assert "Jerusalema – Master KG" in finding.message
+    assert words in finding.message
     with pytest.raises(ComplianceBlocked):
         schedule(variant, DUE, actor=ben.user)
     assert not Publication.objects.exists()
+
+
+@pytest.fixture
+def dance(org, ben, clip, media_root):
+    return stored_clip(
+        clip(seconds=3),
+        "tanz.mp4",
+        org,
+        ben,
+        alt_text="Das Team der Notaufnahme tanzt im Flur",
+        music_title="Jerusalema – Master KG",
+        licence=MusicLicence.NONE,
+    )
+
+
+def test_it_blocks_a_video_whose_music_has_no_licence(story_for, mastodon, dance, ben):
+    story = story_for(mastodon, media=[dance], text="Die Notaufnahme tanzt!")
+    assert_music_blocks(story.variants.get(), "Jerusalema – Master KG", ben)
 
 
 def test_it_plans_the_same_video_with_its_own_music(story_for, mastodon, dance, ben):
@@ -151,25 +165,20 @@ def youtube(org):
 @pytest.fixture
 def long_short(org, ben, clip, media_root):
     """A vertical clip of 61 seconds with stock music: YouTube makes it a Short."""
-    made = clip("schicht.mp4", size="90x160", seconds=61, rate=5)
-    asset = store_video(made, "schicht.mp4", org, uploaded_by=ben.user)
-    asset.alt_text = "Schichtwechsel auf Station 5A"
-    asset.music_title = "Sunny Day – Stock Library"
-    asset.music_licence = MusicLicence.LICENSED
-    asset.save()
-    return asset
+    return stored_clip(
+        clip("schicht.mp4", size="90x160", seconds=61, rate=5),
+        "schicht.mp4",
+        org,
+        ben,
+        alt_text="Schichtwechsel auf Station 5A",
+        music_title="Sunny Day – Stock Library",
+        licence=MusicLicence.LICENSED,
+    )
 
 
 def test_it_blocks_a_long_short_with_stock_music_on_youtube(story_for, youtube, long_short, ben):
     story = story_for(youtube, media=[long_short], text="Schichtwechsel auf Station 5A")
-    variant = story.variants.get()
-
-    [finding] = [f for f in findings_for_variant(variant) if f.id == "music.unlicensed"]
-    assert finding.blocks
-    assert "61 Sekunden als Short" in finding.message
-    with pytest.raises(ComplianceBlocked):
-        schedule(variant, DUE, actor=ben.user)
-    assert not Publication.objects.exists()
+    assert_music_blocks(story.variants.get(), "61 Sekunden als Short", ben)
 
 
 def test_it_plans_the_same_long_short_elsewhere_or_with_own_music(
