@@ -27,6 +27,7 @@ from carecast.media.models import Rendition, Upload, Work
 from carecast.media.video import VideoRejected, rejection, store_video
 from carecast.media.video_limits import LIMITS
 from carecast.stories.models import MediaAsset
+from carecast.stories.services import drop_abandoned_drafts
 
 log = logging.getLogger(__name__)
 PROGRESS_STEP = 0.05  # write progress in 5 % steps, not for every ffmpeg report
@@ -150,6 +151,7 @@ def _make(rendition: Rendition) -> None:
             LIMITS[rendition.key],
             options,
             progress=_progress_writer(rendition.pk),
+            source=asset.probe,  # probed when it was stored: no second ffprobe here
         )
         stem = f"{uuid.uuid4().hex}-{rendition.key}"
         with out.open("rb") as handle:
@@ -192,6 +194,7 @@ def tidy(now: dt.datetime | None = None) -> dict[str, int]:
     for upload in abandoned:
         uploads.part_path(upload).unlink(missing_ok=True)
     Upload.objects.filter(pk__in=[u.pk for u in abandoned]).delete()
+    drafts = drop_abandoned_drafts(now - ABANDONED)
     stuck_uploads = Upload.objects.filter(
         state=Work.RUNNING, asset=None, updated_at__lt=now - STUCK
     )
@@ -207,7 +210,12 @@ def tidy(now: dt.datetime | None = None) -> dict[str, int]:
     )
     for pk in stuck:
         transaction.on_commit(partial(_enqueue, pk))
-    return {"abandoned": len(abandoned), "uploads": len(stuck_uploads), "renditions": len(stuck)}
+    return {
+        "abandoned": len(abandoned),
+        "drafts": drafts,
+        "uploads": len(stuck_uploads),
+        "renditions": len(stuck),
+    }
 
 
 def _enqueue_upload(upload_id: str) -> None:

@@ -64,6 +64,9 @@ class MediaAsset(models.Model):
     thumbnails = models.JSONField(default=list, blank=True)
     focus_x = models.FloatField(default=0.5)
     focus_y = models.FloatField(default=0.5)
+    # Uploaded in the composer and not yet kept by a saved story: hidden from the library so an
+    # abandoned first try leaves no "alt text missing" photo behind; the hourly tidy drops it.
+    draft = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("media file")

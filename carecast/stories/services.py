@@ -76,7 +76,11 @@ def save_story(
     story.title, story.text, story.link, story.hashtags = title, text, link, hashtags
     story.department = department
     story.save()
-    story.media.set(list(media))
+    media = list(media)
+    story.media.set(media)
+    kept = [asset.pk for asset in media if asset.draft]
+    if kept:  # the composer's uploads now belong to the library
+        MediaAsset.objects.filter(pk__in=kept).update(draft=False)
     variant_texts = {pk: clean_text(t) for pk, t in (variant_texts or {}).items()}
     chosen = {c.pk: c for c in channels}
     for channel in chosen.values():
@@ -152,3 +156,13 @@ def create_stories(
     Variant.objects.bulk_create(variants, batch_size=500)
     audit.record_many(entries)
     return made
+
+
+def drop_abandoned_drafts(before) -> int:
+    """Delete composer uploads that no saved story kept, uploaded before ``before``: the photos
+    of an abandoned first try (they may show patients, so they do not linger). Returns how many."""
+    abandoned = list(MediaAsset.objects.filter(draft=True, created_at__lt=before, stories=None))
+    for asset in abandoned:
+        asset.file.delete(save=False)
+    MediaAsset.objects.filter(pk__in=[a.pk for a in abandoned]).delete()
+    return len(abandoned)

@@ -23,7 +23,9 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 __all__ = ["ImageRejected", "clean_image", "store_image", "update_alt_texts"]
 
 
-def store_image(upload, organisation, *, uploaded_by=None, alt_text: str = "") -> MediaAsset:
+def store_image(
+    upload, organisation, *, uploaded_by=None, alt_text: str = "", draft: bool = False
+) -> MediaAsset:
     """Validate ``upload`` (a Django UploadedFile), strip its metadata and save it as a MediaAsset."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ImageRejected(
@@ -41,6 +43,7 @@ def store_image(upload, organisation, *, uploaded_by=None, alt_text: str = "") -
         height=size[1],
         alt_text=alt_text.strip(),
         uploaded_by=uploaded_by,
+        draft=draft,
     )
     asset.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
     asset.save()

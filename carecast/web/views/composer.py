@@ -287,7 +287,9 @@ def _store_uploads(request) -> list:
     for upload in request.FILES.getlist("images"):
         try:
             stored.append(
-                store_image(upload, request.person.organisation, uploaded_by=request.user)
+                store_image(
+                    upload, request.person.organisation, uploaded_by=request.user, draft=True
+                )
             )
         except ImageRejected as exc:
             messages.error(request, str(exc))
@@ -449,7 +451,11 @@ def upload(request):
             )
             continue
         try:
-            stored.append(store_image(item, request.person.organisation, uploaded_by=request.user))
+            stored.append(
+                store_image(
+                    item, request.person.organisation, uploaded_by=request.user, draft=True
+                )
+            )
         except ImageRejected as exc:
             errors.append(str(exc))
     response = HttpResponse(

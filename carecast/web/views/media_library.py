@@ -45,8 +45,8 @@ PUBLIC_STATES = [State.PUBLISHED, State.UNCONFIRMED]
 
 
 def library_for(person) -> QuerySet[MediaAsset]:
-    """The assets this person may see and edit in the library."""
-    assets = media_for(person)
+    """The assets this person may see and edit in the library (not a composer's unsaved uploads)."""
+    assets = media_for(person).filter(draft=False)
     if not is_department_scoped(person):
         return assets
     in_own_stories = MediaAsset.objects.filter(stories__in=editable_stories_for(person))
