@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stories', '0006_story_campaign_indexes'),
+        ("stories", "0006_story_campaign_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mediaasset',
-            name='draft',
+            model_name="mediaasset",
+            name="draft",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -452,9 +452,7 @@ def upload(request):
             continue
         try:
             stored.append(
-                store_image(
-                    item, request.person.organisation, uploaded_by=request.user, draft=True
-                )
+                store_image(item, request.person.organisation, uploaded_by=request.user, draft=True)
             )
         except ImageRejected as exc:
             errors.append(str(exc))
