@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from carecast.analytics import redirect as tracked_links
+from carecast.directory import views as directory_views
 from carecast.web import feeds
 from carecast.web.views import public_media
 
@@ -10,7 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signs out of the hospital's directory too after a sign-in with it.
+    path("logout/", directory_views.LogoutView.as_view(), name="logout"),
     path("feeds/<int:channel_id>.xml", feeds.channel_feed, name="channel-feed"),
     path("public-media/<str:token>/", public_media.serve, name="public_media"),
     path(

@@ -28,6 +28,7 @@ from carecast.directory.models import DirectoryAccount, GroupRole
 from carecast.lib.http import make_client
 
 SESSION_KEY = "directory_signin"
+ID_TOKEN_KEY = "directory_id_token"  # noqa: S105 (a session key, not a secret)
 # With several mapped groups, the strongest role wins.
 STRENGTH = [Role.ADMIN, Role.EDITOR, Role.DEPARTMENT_EDITOR, Role.VIEWER]
 
@@ -79,8 +80,14 @@ def start(settings: DirectoryConfig, redirect_uri: str) -> Started:
     return Started(url=url, state=kept)
 
 
-def finish(settings: DirectoryConfig, kept: dict | None, params: dict[str, str]) -> dict:
-    """The verified ID token's claims for the provider's answer ``params``."""
+@dataclass(frozen=True)
+class SignedIn:
+    claims: dict[str, Any]
+    id_token: str  # kept in the session: the directory's logout asks for it as a hint
+
+
+def finish(settings: DirectoryConfig, kept: dict | None, params: dict[str, str]) -> SignedIn:
+    """The verified claims (ID token, groups from userinfo if needed) for the answer ``params``."""
     if not kept or not params.get("state") or params.get("state") != kept.get("state"):
         raise SignInRefused(_("This sign-in link is not valid (any more). Please start again."))
     if params.get("error"):
@@ -98,13 +105,54 @@ def finish(settings: DirectoryConfig, kept: dict | None, params: dict[str, str])
         with _client(settings) as client:
             response = client.post(document["token_endpoint"], data=form)
             response.raise_for_status()
-            id_token = response.json()["id_token"]
+            tokens = response.json()
             keys = client.get(document["jwks_uri"])
             keys.raise_for_status()
             key_set = KeySet.import_key_set(keys.json())
+            claims = verify(settings, tokens["id_token"], key_set, kept["nonce"])
+            if settings.groups_claim not in claims:
+                claims = _with_userinfo(client, document, tokens.get("access_token"), claims)
     except (httpx.HTTPError, ValueError, KeyError):
         raise SignInRefused(_("The directory did not confirm the sign-in.")) from None
-    return verify(settings, id_token, key_set, kept["nonce"])
+    return SignedIn(claims=claims, id_token=tokens["id_token"])
+
+
+def _with_userinfo(client: httpx.Client, document: dict, access_token, claims: dict) -> dict:
+    """Adds what the userinfo endpoint says (some directories send the groups only there).
+
+    Its ``sub`` must be the ID token's (OpenID Connect Core 1.0, 5.3.2); the ID token's own
+    claims win over anything userinfo repeats.
+    """
+    endpoint = document.get("userinfo_endpoint")
+    if not endpoint or not access_token:
+        return claims
+    response = client.get(endpoint, headers={"Authorization": f"Bearer {access_token}"})
+    response.raise_for_status()
+    info = response.json()
+    if not isinstance(info, dict) or str(info.get("sub")) != str(claims["sub"]):
+        raise SignInRefused(_("The directory's answer could not be verified."))
+    return {**info, **claims}
+
+
+def end_session_url(settings: DirectoryConfig, id_token: str, return_to: str) -> str | None:
+    """The directory's logout address (RP-Initiated Logout 1.0), or ``None`` if it has none.
+
+    https://openid.net/specs/openid-connect-rpinitiated-1_0.html — without it the directory
+    keeps its own session, and the next "Mit … anmelden" on a shared ward PC signs the
+    previous person in again without asking.
+    """
+    try:
+        endpoint = discover(settings).get("end_session_endpoint")
+    except SignInRefused:
+        return None  # signing out of carecast must never wait for the directory
+    if not endpoint:
+        return None
+    query = {
+        "id_token_hint": id_token,
+        "client_id": settings.client_id,
+        "post_logout_redirect_uri": return_to,
+    }
+    return f"{endpoint}?{urlencode(query)}"
 
 
 def verify(settings: DirectoryConfig, id_token: str, key_set: KeySet, nonce: str) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings as django_settings
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,13 +50,30 @@ def callback(request):
     settings = _settings()
     kept = request.session.pop(service.SESSION_KEY, None)
     try:
-        claims = service.finish(settings, kept, request.GET.dict())
-        person = service.person_for(settings, claims)
+        signed_in = service.finish(settings, kept, request.GET.dict())
+        person = service.person_for(settings, signed_in.claims)
     except service.SignInRefused as error:
         return _refused(request, str(error))
     backend = django_settings.AUTHENTICATION_BACKENDS[-1]
     login(request, person.user, backend=backend)
+    request.session[service.ID_TOKEN_KEY] = signed_in.id_token
     return redirect((kept or {}).get("next") or "/")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signs out of carecast and, after a sign-in with the directory, out of the directory
+    too; the directory then sends the browser back to carecast's login page."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(service.ID_TOKEN_KEY)
+        response = super().post(request, *args, **kwargs)
+        settings = config.load()
+        if id_token and settings is not None:
+            back = request.build_absolute_uri(reverse("login"))
+            url = service.end_session_url(settings, id_token, back)
+            if url:
+                return redirect(url)
+        return response
 
 
 class MappingForm(forms.Form):

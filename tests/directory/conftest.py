@@ -1,4 +1,5 @@
-"""The ``directory`` fixture: a real OpenID Connect provider process on 127.0.0.1."""
+"""The ``directory`` fixture: a real OpenID Connect provider process on 127.0.0.1, built on
+django-oauth-toolkit (``tests/directory/provider``)."""
 
 from __future__ import annotations
 
@@ -44,19 +45,32 @@ USERS = {
 
 
 class Directory:
-    def __init__(self, tmp_path: Path, **options) -> None:
+    """The provider in ``tests/directory/provider`` (django-oauth-toolkit), one process per test."""
+
+    def __init__(self, tmp_path: Path, template: Path, sites: list[str], **options) -> None:
+        tmp_path.mkdir()
         path = tmp_path / "provider.json"
-        config = {"client_id": "carecast", "client_secret": SECRET, "users": USERS, **options}
+        config = {
+            "client_id": "carecast",
+            "client_secret": SECRET,
+            "users": USERS,
+            "redirect_uris": [f"{site}/login/directory/return/" for site in sites],
+            "post_logout_redirect_uris": [f"{site}/login/" for site in sites],
+            "database": str(tmp_path / "provider.sqlite3"),
+            "template": str(template),
+            **options,
+        }
         path.write_text(json.dumps(config), encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.oidc_provider", str(path)],
+            [sys.executable, "-m", "tests.directory.provider", str(path)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,
         )
         line = self.process.stdout.readline()  # blocks until it listens
         assert line.startswith("PORT "), line
-        self.issuer = f"http://127.0.0.1:{int(line.split()[1])}"
+        self.origin = f"http://127.0.0.1:{int(line.split()[1])}"
+        self.issuer = f"{self.origin}/o"
 
     def stop(self) -> None:
         self.process.terminate()
@@ -64,13 +78,26 @@ class Directory:
         self.process.stdout.close()
 
 
+@pytest.fixture(scope="session")
+def provider_template(tmp_path_factory) -> Path:
+    """The provider's migrated database, made by the first provider and copied by the rest."""
+    return tmp_path_factory.mktemp("provider") / "template.sqlite3"
+
+
 @pytest.fixture
-def directory_factory(tmp_path, monkeypatch):
-    """Starts a provider (options go into its config) and points carecast at it."""
+def directory_factory(request, tmp_path, monkeypatch, provider_template):
+    """Starts a provider (options go into its config) and points carecast at it.
+
+    It knows carecast at the test client's address, and at the live server's in browser tests.
+    """
+    sites = ["http://testserver"]
+    if "live_server" in request.fixturenames:
+        sites.append(request.getfixturevalue("live_server").url)
     started: list[Directory] = []
 
     def start(**options) -> Directory:
-        provider = Directory(tmp_path, **options)
+        here = tmp_path / f"provider-{len(started)}"
+        provider = Directory(here, provider_template, sites, **options)
         started.append(provider)
         monkeypatch.setenv("CARECAST_OIDC_ISSUER", provider.issuer)
         monkeypatch.setenv("CARECAST_OIDC_CLIENT_ID", "carecast")

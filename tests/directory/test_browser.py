@@ -14,14 +14,16 @@ pytestmark = pytest.mark.browser
 SIZES = [(1366, 900, "laptop"), (390, 844, "phone")]
 
 
-def test_it_signs_in_through_the_providers_login_page(browser, live_server, org, directory):
+def test_it_signs_in_through_the_providers_login_page_and_out_of_both(
+    browser, live_server, org, directory
+):
     GroupRole.objects.create(organisation=org, group="KOMM-Team", role=Role.EDITOR)
     context = signed_in_context(browser, live_server.url, None, "de")
     page = context.new_page()
     page.goto(live_server.url + "/login/")
 
     page.get_by_role("link", name="Mit Klinik-Verzeichnis anmelden").click()
-    assert page.url.startswith(directory.issuer + "/authorize")
+    assert page.url.startswith(directory.origin + "/accounts/login/")  # the provider's own page
     page.get_by_label("User").fill("erika")
     page.get_by_label("Password").fill("pw-erika")
     page.get_by_role("button", name="Sign in").click()
@@ -29,6 +31,11 @@ def test_it_signs_in_through_the_providers_login_page(browser, live_server, org,
 
     assert Person.objects.get(directory__subject="00u-erika").role == Role.EDITOR
     assert page.get_by_role("link", name="Anmelden").count() == 0
+
+    page.get_by_role("button", name="Abmelden").click()  # through the directory's logout
+    page.wait_for_url(live_server.url + "/login/")
+    page.get_by_role("link", name="Mit Klinik-Verzeichnis anmelden").click()
+    page.wait_for_url(directory.origin + "/accounts/login/**")  # the password is asked again
     context.close()
 
 

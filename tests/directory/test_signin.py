@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -15,18 +17,39 @@ from carecast.directory.models import DirectoryAccount, GroupRole
 pytestmark = pytest.mark.django_db
 
 
-def _through_provider(client, directory, username, password, state=None):
-    """Starts at carecast, signs in on the provider's form, comes back with its answer."""
+def _through_provider(client, directory, username, password, state=None, http=None):
+    """Starts at carecast, signs in on the provider's login page, comes back with its answer.
+
+    ``http`` is the browser's side at the provider (its session cookie); a fresh one if not given.
+    """
     started = client.get(reverse("directory:start"))
     assert started.status_code == 302, started.content
-    query = dict(parse_qsl(urlsplit(started["Location"]).query))
+    authorize = started["Location"]
+    query = dict(parse_qsl(urlsplit(authorize).query))
+    assert authorize.startswith(f"{directory.issuer}/authorize/")
     assert query["code_challenge_method"] == "S256"
     assert query["scope"] == "openid email profile"
-    with httpx.Client() as http:
-        answer = http.post(
-            f"{directory.issuer}/authorize",
-            data={**query, "username": username, "password": password},
+    own = http is None
+    http = http or httpx.Client()
+    try:
+        to_login = http.get(authorize)
+        assert to_login.status_code == 302, to_login.text
+        login_url = directory.origin + to_login.headers["location"]
+        http.get(login_url).raise_for_status()
+        signed_in = http.post(
+            login_url,
+            data={
+                "csrfmiddlewaretoken": http.cookies["provider_csrftoken"],
+                "username": username,
+                "password": password,
+                "next": dict(parse_qsl(urlsplit(login_url).query))["next"],
+            },
         )
+        assert signed_in.status_code == 302, signed_in.text
+        answer = http.get(directory.origin + signed_in.headers["location"])
+    finally:
+        if own:
+            http.close()
     assert answer.status_code == 302, answer.text
     back = urlsplit(answer.headers["location"])
     params = dict(parse_qsl(back.query))
@@ -206,3 +229,67 @@ def test_it_keeps_local_sign_in_and_shows_the_directory_button_only_when_configu
     monkeypatch.setenv("CARECAST_OIDC_NAME", "Klinik-Verzeichnis")
     page = client.get(reverse("login")).content.decode()
     assert "Mit Klinik-Verzeichnis anmelden" in page and 'name="password"' in page
+
+
+def _id_token_claims(client) -> dict:
+    payload = client.session[service.ID_TOKEN_KEY].split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_it_reads_the_groups_from_userinfo_when_the_id_token_has_none(
+    client, org, directory_factory
+):
+    directory = directory_factory(groups_only_in_userinfo=True)
+    _map(org, "KOMM-Team", Role.EDITOR)
+
+    response = _through_provider(client, directory, "erika", "pw-erika")
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "groups" not in _id_token_claims(client)  # they came from the userinfo endpoint
+    assert Person.objects.get(directory__subject="00u-erika").role == Role.EDITOR
+
+
+@pytest.mark.parametrize(
+    "misbehaviour",
+    [{"audience": "intranet-portal"}, {"id_token_lifetime": -600}],
+    ids=["issued-for-another-client", "already-expired"],
+)
+def test_it_refuses_an_id_token_from_the_provider_that_is_not_for_it_now(
+    client, org, directory_factory, misbehaviour
+):
+    directory = directory_factory(**misbehaviour)
+    _map(org, "KOMM-Team", Role.EDITOR)
+
+    response = _through_provider(client, directory, "erika", "pw-erika")
+
+    assert response.status_code == 403
+    assert "konnte nicht geprüft werden" in response.content.decode()
+    assert not Person.objects.exists() and "_auth_user_id" not in client.session
+
+
+def test_it_signs_out_of_the_directory_too(client, org, directory):
+    _map(org, "KOMM-Team", Role.EDITOR)
+    with httpx.Client() as http:
+        _through_provider(client, directory, "erika", "pw-erika", http=http)
+        again = http.get(client.get(reverse("directory:start"))["Location"])
+        assert again.headers["location"].startswith("http://testserver/")  # no password asked
+
+        out = client.post(reverse("logout"))
+
+        assert "_auth_user_id" not in client.session
+        end = urlsplit(out["Location"])
+        assert f"{end.scheme}://{end.netloc}{end.path}" == f"{directory.issuer}/logout/"
+        assert dict(parse_qsl(end.query))["post_logout_redirect_uri"] == "http://testserver/login/"
+        back = http.get(out["Location"])
+        assert back.status_code == 302 and back.headers["location"] == "http://testserver/login/"
+        after = http.get(client.get(reverse("directory:start"))["Location"])
+        assert after.headers["location"].startswith("/accounts/login/")  # asked again
+
+
+def test_it_signs_a_local_person_out_without_the_directory(client, org, ben, directory):
+    client.force_login(ben.user)
+
+    out = client.post(reverse("logout"))
+
+    assert out.status_code == 302 and out["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
