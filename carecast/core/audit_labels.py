@@ -52,6 +52,9 @@ ACTION_LABELS = {
     "two_factor.disabled": _a("Two-factor sign-in turned off"),
     "two_factor.recovery_codes": _a("New recovery codes made"),
     "privacy.commenter_erased": _a("A commenter's data erased on request"),
+    # Written out (not ``_a``) so that makemessages finds them.
+    "privacy.erased": pgettext_lazy("audit action", "One person's data erased on request"),
+    "privacy.exported": pgettext_lazy("audit action", "One person's data exported on request"),
     "compliance.flagged": _a("Post flagged by a check"),
     # media and consent
     "media.updated": _a("Media file changed"),

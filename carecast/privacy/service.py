@@ -1,65 +1,76 @@
-"""One person's data on request (GDPR Art. 15, 17, 20): here, a commenter's.
+"""One person's data on request (GDPR Art. 15, 17, 20), for every kind of person.
 
-A commenter is found by the name or the network id they comment under; their export holds
-every comment copy carecast keeps (and the hospital's replies to them), and erasing uses
-the inbox's own erasure (``inbox.retention``), so what stays is what the retention period
-leaves too. The audit entry counts, it never names: the log must not keep erased words.
+``search`` finds a person by name, handle or e-mail across commenters, people shown in media,
+question askers and team members; ``archive`` exports what is held as a ZIP (``archive.py``);
+``erase`` erases it through the kind's module, then replaces the erased words in the audit
+log and the admin log by a pseudonym. The audit entry of the erasure counts, it never names:
+the log must not keep erased words.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db.models import Q
-from django.utils import timezone
+from django.db import transaction
 
 from carecast.core import audit
+from carecast.privacy import pseudonyms
+from carecast.privacy.people import KINDS
+from carecast.privacy.people.base import Erased, Match
+
+MIN_QUERY = 2
 
 
-def commenter_items(organisation, who: str):
-    from carecast.inbox.models import InboxItem
-
-    who = who.strip().lstrip("@")
-    if not who:
-        return InboxItem.objects.none()
-    return (
-        InboxItem.objects.filter(organisation=organisation, erased_at__isnull=True)
-        .filter(Q(author__iexact=who) | Q(author__iexact="@" + who) | Q(author_id=who))
-        .select_related("channel")
-        .order_by("received_at", "id")
-    )
+class UnknownKind(ValueError):
+    pass
 
 
-def export_commenter(organisation, who: str, now: dt.datetime | None = None) -> dict:
-    items = list(commenter_items(organisation, who).prefetch_related("replies"))
-    return {
-        "exported_at": (now or timezone.now()).isoformat(),
-        "controller": organisation.name,
-        "kind": "commenter",
-        "asked_for": who,
-        "comments": [
-            {
-                "network": item.channel.network,
-                "channel": item.channel.name,
-                "author": item.author,
-                "author_id": item.author_id,
-                "text": item.text,
-                "url": item.url,
-                "received_at": item.received_at.isoformat(),
-                "labels": list(item.labels or []),
-                "replies": [r.text for r in item.replies.all() if r.text],
-            }
-            for item in items
-        ],
-    }
+def kind_module(kind: str):
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise UnknownKind(kind) from None
 
 
-def erase_commenter(organisation, who: str, actor) -> int:
-    """Erase every comment copy of this commenter now; how many were erased."""
-    from carecast.inbox.models import Erasure
-    from carecast.inbox.retention import _erase
+def search(organisation, query: str, actor=None) -> dict[str, list[Match]]:
+    """Matches per kind (every kind present, possibly empty)."""
+    query = query.strip()
+    if len(query) < MIN_QUERY:
+        return {kind: [] for kind in KINDS}
+    found = {kind: module.find(organisation, query) for kind, module in KINDS.items()}
+    member = KINDS["member"]
+    for match in found["member"]:
+        person = member.person_of(organisation, match.key)
+        match.refusal = member.refusal(person, actor) if person else ""
+    return found
 
-    erased = _erase(commenter_items(organisation, who), Erasure.REQUEST, timezone.now(), actor)
-    if erased:
-        audit.record(organisation, "privacy.commenter_erased", "", actor=actor, erased=len(erased))
-    return len(erased)
+
+def refusal(organisation, kind: str, key: str, actor) -> str:
+    if kind != "member":
+        return ""
+    module = KINDS["member"]
+    person = module.person_of(organisation, key)
+    return module.refusal(person, actor) if person else ""
+
+
+def erase(organisation, kind: str, key: str, actor) -> Erased:
+    """Erase one person's data; the audit entry holds the kind and the counts only."""
+    module = kind_module(kind)
+    with transaction.atomic():
+        erased = module.erase(organisation, key, actor)
+        pseudonym = erased.pseudonym or pseudonyms.make("person")
+        scrubbed = pseudonyms.scrub_audit(organisation, erased.words, pseudonym)
+        audit.record(
+            organisation,
+            "privacy.erased",
+            erased.pseudonym,
+            actor=actor,
+            kind=kind,
+            audit_entries_pseudonymised=scrubbed,
+            **erased.counts,
+        )
+    erased.words = []  # handed to the scrub only
+    return erased
+
+
+def exported(organisation, kind: str, actor) -> None:
+    """An export is a disclosure too: audited, without whom it was about."""
+    audit.record(organisation, "privacy.exported", "", actor=actor, kind=kind)

@@ -5,6 +5,8 @@ from carecast.privacy import views
 app_name = "privacy"
 urlpatterns = [
     path("", views.records, name="records"),
-    path("commenter/", views.commenter, name="commenter"),
-    path("commenter/erase/", views.commenter_erase, name="commenter_erase"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/export/", views.export, name="export"),
+    path("requests/erase/", views.erase, name="erase"),
+    path("requests/erased/", views.erased, name="erased"),
 ]

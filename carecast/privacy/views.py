@@ -1,53 +1,191 @@
-"""The lead's pages for personal data: the record of processing, and one commenter's data
-(look up, export as JSON, erase)."""
+"""The lead's pages for personal data: the record of processing, and "Auskunft und Löschung"
+(one person found across every kind, their data downloaded as a ZIP or erased)."""
 
 from __future__ import annotations
 
-import json
-
+from django.apps import apps
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecast.privacy import service
-from carecast.rights import may_change_settings, person_passes
+from carecast.live import retention as live_retention
+from carecast.privacy import archive, service, stores, sweep
+from carecast.privacy.people import KINDS, LABELS
+from carecast.rights import person_passes
+from carecast.rights.roles import may_answer_data_requests
 
 
-@person_passes(may_change_settings)
+@person_passes(may_answer_data_requests)
 def records(request):
     organisation = request.person.organisation
-    context = {"organisation": organisation, "nav": "team"}
+    rows = stores.records(organisation, live_retention.keep_days())
+    context = {"organisation": organisation, "rows": rows, "nav": "team"}
     return render(request, "privacy/records.html", context)
 
 
-@person_passes(may_change_settings)
-def commenter(request):
-    who = request.GET.get("who", "").strip()[:300]
-    organisation = request.person.organisation
-    if who and request.GET.get("format") == "json":
-        data = service.export_commenter(organisation, who)
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+def _picks(request) -> list[tuple[str, str]]:
+    """The chosen people: "kind:key" values of known kinds, in order, once each."""
+    picks: list[tuple[str, str]] = []
+    for value in request.POST.getlist("pick"):
+        kind, _sep, key = value.partition(":")
+        if kind in KINDS and key and (kind, key) not in picks:
+            picks.append((kind, key[:300]))
+    return picks
+
+
+# What the search itself shows (and an erasure clears): not repeated as a mention.
+SHOWN_BY_SEARCH = {
+    ("inbox.InboxItem", "author"),
+    ("inbox.InboxItem", "author_id"),
+    ("stories.PersonShown", "name"),
+    ("stories.PersonShown", "consent_reference"),
+    ("live.Question", "nickname"),
+    ("live.Question", "text"),
+    ("live.Question", "public_text"),
+    ("auth.User", "username"),
+    ("auth.User", "first_name"),
+    ("auth.User", "last_name"),
+    ("auth.User", "email"),
+}
+# The history is pseudonymised by an erasure; sessions hold nothing readable.
+NOT_SWEPT = frozenset({"core.AuditLog", "admin.LogEntry", "sessions.Session"})
+
+
+def _mentions(query: str) -> list[dict]:
+    """Free texts that mention the query beyond what an erasure covers (a story's text, a
+    picture's alt text): a person has to read and change them."""
+    found = []
+    for mention in sweep.mentions(query, skip=NOT_SWEPT):
+        if (mention.model, mention.field) in SHOWN_BY_SEARCH:
+            continue
+        model = apps.get_model(mention.model)
+        field = model._meta.get_field(mention.field)
+        found.append(
+            {
+                "model": model._meta.verbose_name,
+                "field": field.verbose_name,
+                "count": len(mention.pks),
+                "links": [(f"#{pk}", _link(mention.model, pk)) for pk in mention.pks[:10]],
+            }
         )
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="carecast-daten-{stamp}.json"'
-        return response
-    items = list(service.commenter_items(organisation, who)) if who else []
-    context = {"who": who, "items": items, "nav": "team"}
-    return render(request, "privacy/commenter.html", context)
+    return found
+
+
+# Where a person edits a text that names someone (other texts are listed by id).
+EDIT_PAGES = {
+    "stories.Story": ("web:story_detail", "story_id"),
+    "stories.MediaAsset": ("web:media_asset", "asset_id"),
+}
+
+
+def _link(label: str, pk) -> str:
+    if label == "stories.Variant":
+        label, pk = "stories.Story", apps.get_model(label).objects.get(pk=pk).story_id
+    if label not in EDIT_PAGES:
+        return ""
+    name, argument = EDIT_PAGES[label]
+    return reverse(name, kwargs={argument: pk})
+
+
+@person_passes(may_answer_data_requests)
+def requests(request):
+    query = request.GET.get("q", "").strip()[:200]
+    organisation = request.person.organisation
+    found = service.search(organisation, query, request.user) if query else {}
+    groups = [
+        {"kind": kind, "label": LABELS[kind], "matches": matches} for kind, matches in found.items()
+    ]
+    context = {
+        "q": query,
+        "groups": groups,
+        "any_match": any(g["matches"] for g in groups),
+        "mentions": _mentions(query) if len(query) >= service.MIN_QUERY else [],
+        "too_short": bool(query) and len(query) < service.MIN_QUERY,
+        "nav": "team",
+    }
+    return render(request, "privacy/requests.html", context)
 
 
 @require_POST
-@person_passes(may_change_settings)
-def commenter_erase(request):
-    who = request.POST.get("who", "").strip()[:300]
-    count = service.erase_commenter(request.person.organisation, who, request.user) if who else 0
-    messages.success(
-        request,
-        ngettext("%(count)s comment erased.", "%(count)s comments erased.", count)
-        % {"count": count},
-    )
-    return redirect("privacy:commenter")
+@person_passes(may_answer_data_requests)
+def export(request):
+    picks = _picks(request)
+    if not picks:
+        messages.error(request, _("Choose at least one person."))
+        return _back(request)
+    organisation = request.person.organisation
+    data = archive.build(organisation, picks)
+    for kind in dict(picks):
+        service.exported(organisation, kind, request.user)
+    response = HttpResponse(data, content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="carecast-auskunft-{stamp}.zip"'
+    return response
+
+
+def _back(request):
+    query = request.POST.get("q", "")[:200]
+    target = redirect("privacy:requests")
+    if query:
+        target["Location"] += "?" + urlencode({"q": query})
+    return target
+
+
+@require_POST
+@person_passes(may_answer_data_requests)
+def erase(request):
+    organisation = request.person.organisation
+    picks = _picks(request)
+    if not picks:
+        messages.error(request, _("Choose at least one person."))
+        return _back(request)
+    refused = [
+        (kind, key, why)
+        for kind, key in picks
+        if (why := service.refusal(organisation, kind, key, request.user))
+    ]
+    if request.POST.get("confirm") != "yes" or refused:
+        chosen = [
+            {
+                "kind": kind,
+                "label": LABELS[kind],
+                "key": key,
+                "published": _published(organisation, kind, key),
+            }
+            for kind, key in picks
+        ]
+        context = {
+            "q": request.POST.get("q", ""),
+            "chosen": chosen,
+            "refused": refused,
+            "nav": "team",
+        }
+        return render(request, "privacy/erase_confirm.html", context)
+    published: list[tuple[str, str]] = []
+    total = 0
+    for kind, key in picks:
+        erased = service.erase(organisation, kind, key, request.user)
+        published += erased.published
+        total += erased.total
+    request.session["privacy_published"] = published
+    messages.success(request, _("Erased: %(n)s records.") % {"n": total})
+    return redirect("privacy:erased")
+
+
+def _published(organisation, kind: str, key: str) -> list[tuple[str, str]]:
+    if kind != "shown":
+        return []
+    from carecast.privacy.people import shown
+
+    return shown.published([p.asset for p in shown.rows(organisation, key)])
+
+
+@person_passes(may_answer_data_requests)
+def erased(request):
+    published = request.session.pop("privacy_published", [])
+    return render(request, "privacy/erased.html", {"published": published, "nav": "team"})

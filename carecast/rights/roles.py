@@ -64,6 +64,12 @@ def may_read_audit(person: Person | None) -> bool:
     return _role(person) == Role.ADMIN
 
 
+def may_answer_data_requests(person: Person | None) -> bool:
+    """One person's data exported or erased (GDPR Art. 15, 17, 20), across every kind of
+    person carecast holds: the communications lead only, like the whole audit log."""
+    return _role(person) == Role.ADMIN
+
+
 def may_manage_peers(person: Person | None) -> bool:
     """Which other hospitals we compare ourselves with is the lead's choice (issue 14)."""
     return _role(person) == Role.ADMIN

@@ -207,10 +207,12 @@ RULES: dict[str, Rule] = {
     "twofactor:verify": GET(*SIGNED_IN),
     "twofactor:recovery_codes": POST(*SIGNED_IN),
     "twofactor:disable": POST(*SIGNED_IN),
-    # Personal data: the lead's (records, a commenter's data, erasing it).
+    # Personal data: the lead's (records; one person found, exported, erased).
     "privacy:records": GET(*LEAD),
-    "privacy:commenter": GET(*LEAD, query="who=lena"),
-    "privacy:commenter_erase": POST(*LEAD, data={"who": "lena"}),
+    "privacy:requests": GET(*LEAD, query="q=lena"),
+    "privacy:export": POST(*LEAD, data={"pick": "commenter:lena"}),
+    "privacy:erase": POST(*LEAD, data={"pick": "commenter:lena"}),
+    "privacy:erased": GET(*LEAD),
     # --- the desk -----------------------------------------------------------------------
     "web:dashboard": GET(*SIGNED_IN),
     "web:stories": GET(*SIGNED_IN),

@@ -1,84 +1,113 @@
-"""Personal data: the record of processing, and one commenter's data looked up, exported
-as JSON and erased on request, with an audit entry that keeps no erased word."""
+"""Personal data: the record of processing (generated from one table that every model with
+people's data must be in), the search across every kind of person, and who may use it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 
 from carecast.core.models import AuditLog
-from carecast.inbox.models import InboxItem, InboxReply
+from carecast.inbox.models import InboxItem
+from carecast.live.models import LiveSession, Question
+from carecast.privacy import stores
+from carecast.stories.models import MediaAsset, PersonShown, Story
+from carecast.stories.services import save_story
 from tests.web.conftest import login
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def comments(org, mastodon, time_machine):
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
 
-    def item(remote_id, author, text, author_id=""):
-        return InboxItem.objects.create(
-            organisation=org,
-            channel=mastodon,
-            remote_id=remote_id,
-            author=author,
-            author_id=author_id,
-            text=text,
-            received_at=NOW,
-        )
 
-    first = item("1", "lena_k", "Meine Mutter liegt auf Station 4, wann ist Besuchszeit?", "109")
-    InboxReply.objects.create(item=first, text="Liebe Frau K., ab 14 Uhr.", state="sent")
-    second = item("2", "@lena_k", "Danke, Station 4 war sehr freundlich.")
-    other = item("3", "tom", "Gibt es Parkplätze?")
-    return first, second, other
+def test_it_lists_every_model_with_personal_data_in_the_record():
+    assert stores.unlisted_fields() == []
 
 
-def test_it_exports_everything_kept_about_a_commenter(anna, comments):
-    response = login(anna).get(
-        "/settings/personal-data/commenter/", {"who": "lena_k", "format": "json"}
-    )
-    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    data = json.loads(response.content)
-    texts = [c["text"] for c in data["comments"]]
-    assert texts == [
-        "Meine Mutter liegt auf Station 4, wann ist Besuchszeit?",
-        "Danke, Station 4 war sehr freundlich.",
-    ]
-    assert data["comments"][0]["replies"] == ["Liebe Frau K., ab 14 Uhr."]
-    assert data["controller"] == "Klinikum Musterstadt"
+def test_it_would_fail_for_a_store_left_out(monkeypatch):
+    without = tuple(s for s in stores.STORES if s.key != "questions")
+    monkeypatch.setattr(stores, "STORES", without)
+    missing = stores.unlisted_fields()
+    assert "live.Question.nickname" in missing and "live.Upvote.client" in missing
 
 
-def test_it_erases_a_commenter_and_audits_no_erased_word(anna, comments):
-    first, second, other = comments
-    client = login(anna)
-    page = client.get("/settings/personal-data/commenter/", {"who": "109"}).content.decode()
-    assert "Besuchszeit" in page and "Parkplätze" not in page
-    response = client.post("/settings/personal-data/commenter/erase/", {"who": "lena_k"})
-    assert response.status_code == 302
-    for item in (first, second):
-        item.refresh_from_db()
-        assert item.text == item.author == item.author_id == "" and item.erased_at == NOW
-    assert InboxReply.objects.get().text == ""
-    other.refresh_from_db()
-    assert other.text == "Gibt es Parkplätze?"
-    entry = AuditLog.objects.get(action="privacy.commenter_erased")
-    stored = json.dumps([entry.subject, entry.detail], ensure_ascii=False)
-    for word in ("lena", "Station", "Besuchszeit", "Frau K."):
-        assert word not in stored
-    assert entry.detail["erased"] == 2
-    again = client.get("/settings/personal-data/commenter/", {"who": "lena_k"}).content.decode()
-    assert "carecast speichert keine Kommentare unter diesem Namen." in again
-
-
-def test_it_lists_what_carecast_stores_why_and_how_long(anna, org):
+def test_it_lists_what_carecast_stores_why_and_how_long(anna, org, settings):
     org.comment_retention_days = 60
     org.save()
+    settings.CARECAST_LIVE_KEEP_DAYS = 14
     page = login(anna).get("/settings/personal-data/").content.decode()
     assert "Verzeichnis der Verarbeitungstätigkeiten" in page
     assert "Gespeichert 60 Tage, dann automatisch gelöscht." in page
+    assert "Gelöscht 14 Tage nach Ende der Sprechstunde." in page
+    for store in stores.STORES:
+        assert f'data-store="{store.key}"' in page
     for heading in ("Abgebildete Personen", "Fragen in Live-Sprechstunden", "Teammitglieder"):
         assert heading in page
+    assert "Rechtsgrundlage" in page and "Art. 6 Abs. 1 lit. f DSGVO" in page
+
+
+@pytest.fixture
+def lena_everywhere(org, anna, mastodon):
+    """One name as a commenter, in a picture, with a question, and in a story's text."""
+    InboxItem.objects.create(
+        organisation=org,
+        channel=mastodon,
+        remote_id="1",
+        author="Lena Sommerfeld",
+        text="Wann ist Besuchszeit?",
+        received_at=NOW,
+    )
+    asset = MediaAsset.objects.create(organisation=org, mime_type="image/jpeg", file="x.jpg")
+    PersonShown.objects.create(asset=asset, name="Lena Sommerfeld", consent="given")
+    session = LiveSession.objects.create(
+        organisation=org, title="Sprechstunde", slug="s", starts_at=NOW, ends_at=NOW
+    )
+    Question.objects.create(
+        session=session,
+        text="Wie lange?",
+        public_text="Wie lange?",
+        nickname="Lena S.",
+        client="c9",
+    )
+    save_story(
+        org, title="Dank", text="Danke an Lena Sommerfeld für das Foto!", channels=[mastodon]
+    )
+
+
+def test_it_finds_one_person_across_every_kind(anna, lena_everywhere):
+    page = login(anna).get("/settings/personal-data/requests/", {"q": "Lena"}).content.decode()
+    assert 'value="commenter:lena sommerfeld"' in page
+    assert 'value="shown:Lena Sommerfeld"' in page
+    assert 'value="asker:c9"' in page
+    assert "Kommentierende" in page and "Fragende in Live-Sprechstunden" in page
+    # A story's text names her too: carecast lists it for a person to edit.
+    story = Story.objects.get()
+    assert "Auch in Texten erwähnt" in page
+    assert f'Story · Text: <a href="/stories/{story.pk}/">#{story.pk}</a>' in page
+
+
+def test_it_says_when_nobody_is_found(anna, lena_everywhere):
+    page = login(anna).get("/settings/personal-data/requests/", {"q": "Zacharias"})
+    assert "carecast speichert keine Person unter diesem Namen" in page.content.decode()
+
+
+def test_it_asks_before_erasing(anna, lena_everywhere):
+    page = login(anna).post(
+        "/settings/personal-data/requests/erase/", {"pick": "commenter:lena sommerfeld"}
+    )
+    assert "Endgültig löschen" in page.content.decode()
+    assert InboxItem.objects.get().author == "Lena Sommerfeld"
+
+
+def test_only_the_lead_may_export_or_erase(ben, clara, lena_everywhere):
+    for person in (ben, clara):
+        client = login(person)
+        assert client.get("/settings/personal-data/requests/", {"q": "Lena"}).status_code == 403
+        picks = {"pick": "commenter:lena sommerfeld", "confirm": "yes"}
+        assert client.post("/settings/personal-data/requests/erase/", picks).status_code == 403
+        assert client.post("/settings/personal-data/requests/export/", picks).status_code == 403
+    assert InboxItem.objects.get().author == "Lena Sommerfeld"
+    assert not AuditLog.objects.filter(action__startswith="privacy.").exists()
