@@ -34,6 +34,7 @@ AUDIO_KBPS = 128
 SIZE_MARGIN = 0.9
 MAX_CRF_KBPS = 12_000  # above this a size cap changes nothing for what phones film
 MIN_SECONDS = 600.0
+MP4_FORMAT = "mov,mp4,m4a,3gp,3g2,mj2"  # ffprobe's format_name of what ``command`` writes
 SECONDS_PER_SECOND = 20.0
 
 
@@ -124,29 +125,78 @@ def fit(
     limits: VideoLimits,
     options: FitOptions | None = None,
     progress: Callable[[float], None] | None = None,
+    *,
+    source: dict[str, Any] | None = None,
 ) -> FitResult:
     """Make ``out`` (MP4) from ``src`` for ``limits``' network; returns its probe.
 
-    Raises ``probe.Unreadable`` for a file that is no video and ``Unsuitable`` for one
-    that cannot be made to fit. ``progress`` is called with 0..1 while ffmpeg works.
+    ``source`` is ``src``'s probe dict when it is known already (the library's asset keeps
+    one); otherwise ``src`` is probed. Raises ``probe.Unreadable`` for a file that is no
+    video and ``Unsuitable`` for one that cannot be made to fit. ``progress`` is called
+    with 0..1 while ffmpeg works.
     """
     options = options or FitOptions()
     src, out = Path(src).resolve(), Path(out).resolve()  # ffmpeg runs in a scratch folder
-    source = probing.probe(src)
+    if not source or not source.get("width"):
+        source = probing.probe(src)
     with tempfile.TemporaryDirectory(prefix="carecast-fit-") as scratch:
         workdir = Path(scratch)
         captions = _copy_captions(options.captions, workdir)
         plan = make_plan(source, limits, replace(options, captions=captions))
-        _run(command(src, out, plan, options), float(source["duration"]), progress, workdir)
+        report = _run(
+            command(src, out, plan, options), float(source["duration"]), progress, workdir
+        )
         sidecar = None
         if captions and not plan.burn:
             sidecar = out.with_suffix(".vtt")
             _to_webvtt(captions, sidecar)
-    result = probing.probe(out)
+    result = reported_probe(out, source, plan, report) or probing.probe(out)
     remaining = [v for v in check(result, limits)]
     if remaining:
         raise Unsuitable(" ".join(v.message for v in remaining))
     return FitResult(out, result, sidecar)
+
+
+def reported_probe(
+    out: Path, source: dict[str, Any], plan: Plan, report: dict[str, str]
+) -> dict[str, Any] | None:
+    """The output's probe dict from what ffmpeg reported at its end and what it was told
+    to make, without running ffprobe again (a tenth of a second, a third of the time
+    carecast adds to a short clip's encoding). None when the report is incomplete: the
+    caller probes the file then.
+
+    ffmpeg's last ``-progress`` block gives the frames written and the output's end time;
+    the frame, codecs and container are the command's own (``command``); the size is the
+    file's. tests/media/test_fit.py compares this with ffprobe's reading of the file.
+    """
+    frames = int(report.get("frame") or 0) if report.get("frame", "").isdigit() else 0
+    end = report.get("out_time_us", "")
+    seconds = int(end) / 1e6 if end.isdigit() else 0.0
+    if report.get("progress") != "end" or frames <= 0 or seconds <= 0 or not out.exists():
+        return None
+    fps = plan.fps or float(source.get("fps") or 0) or frames / seconds
+    # Without sound the end time is the last frame's start: the file lasts one frame longer.
+    # With sound it is the audio's end with the AAC encoder's padding, up to ~25 ms beyond
+    # ffprobe's reading: well inside the limits' 50 ms tolerance (``limit_messages``).
+    duration = max(seconds, frames / fps)
+    size = out.stat().st_size
+    has_audio = bool(source.get("has_audio"))
+    return {
+        "duration": round(duration, 3),
+        "size_bytes": size,
+        "width": plan.width,
+        "height": plan.height,
+        "aspect": round(plan.width / plan.height, 4),
+        "aspect_label": probing.aspect_label(plan.width, plan.height),
+        "fps": round(fps, 3),
+        "video_codec": "h264",
+        "audio_codec": "aac" if has_audio else "",
+        "has_audio": has_audio,
+        "mime_type": "video/mp4",
+        "bit_rate": int(size * 8 / duration),
+        "rotation": 0,
+        "format": MP4_FORMAT,
+    }
 
 
 def time_limit(duration: float) -> float:
@@ -238,13 +288,15 @@ def _run(
     duration: float,
     progress: Callable[[float], None] | None,
     workdir: Path,
-) -> None:
-    """Run ffmpeg in ``workdir`` (where the captions are), reporting progress as it goes.
+) -> dict[str, str]:
+    """Run ffmpeg in ``workdir`` (where the captions are), reporting progress as it goes;
+    returns ffmpeg's last progress report (``frame``, ``out_time_us``, ``progress=end``).
 
     A file can make a decoder spin: ffmpeg gets ``time_limit(duration)`` seconds and is
     killed after that, so a worker is never held by one clip for ever.
     """
     args = [*args[:1], "-progress", "pipe:1", "-nostats", *args[1:]]
+    report: dict[str, str] = {}
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             args, cwd=workdir, stdout=subprocess.PIPE, stderr=errors, text=True
@@ -255,6 +307,7 @@ def _run(
             assert process.stdout is not None
             for line in process.stdout:
                 key, _, value = line.strip().partition("=")
+                report[key] = value
                 if key == "out_time_us" and value.isdigit() and progress and duration > 0:
                     progress(min(1.0, int(value) / 1e6 / duration))
             code = process.wait()
@@ -267,3 +320,4 @@ def _run(
             raise probing.Unreadable("unreadable", errors.read().decode(errors="replace")[-300:])
     if progress:
         progress(1.0)
+    return report

@@ -22,6 +22,18 @@ from typing import Any
 FFPROBE = shutil.which("ffprobe") or "ffprobe"
 SECONDS = 60.0
 
+# Only what ``summarise`` reads: ffprobe then skips formatting the rest (tags of every
+# stream, codec private data), which is most of its output for a phone's clip.
+ENTRIES = ":".join(
+    [
+        "format=duration,format_name,bit_rate",
+        "format_tags=major_brand",
+        "stream=codec_type,codec_name,width,height,avg_frame_rate,r_frame_rate,duration",
+        "stream_disposition=attached_pic",
+        "stream_tags=rotate",
+        "stream_side_data=rotation",
+    ]
+)
 # ffprobe's format_name → the mime type networks expect
 MIME_TYPES = {
     "mov,mp4,m4a,3gp,3g2,mj2": "video/mp4",
@@ -47,16 +59,7 @@ def probe(path: Path | str, *, seconds: float = SECONDS) -> dict[str, Any]:
     path = Path(path)
     try:
         done = subprocess.run(
-            [
-                FFPROBE,
-                "-v",
-                "error",
-                "-print_format",
-                "json",
-                "-show_format",
-                "-show_streams",
-                str(path),
-            ],
+            [FFPROBE, "-v", "error", "-print_format", "json", "-show_entries", ENTRIES, str(path)],
             capture_output=True,
             timeout=seconds,
             check=False,
@@ -73,7 +76,8 @@ def probe(path: Path | str, *, seconds: float = SECONDS) -> dict[str, Any]:
 
 
 def summarise(data: dict[str, Any], size_bytes: int) -> dict[str, Any]:
-    """The probe dict from ffprobe's JSON (``-show_format -show_streams``)."""
+    """The probe dict from ffprobe's JSON (``-show_entries ENTRIES``, or all of
+    ``-show_format -show_streams``)."""
     streams = data.get("streams") or []
     fmt = data.get("format") or {}
     video = _first(streams, "video")

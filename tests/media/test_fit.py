@@ -216,3 +216,57 @@ def test_it_stops_ffmpeg_that_takes_longer_than_a_clip_may(clip, tmp_path, monke
 def test_it_gives_a_long_clip_time_in_proportion():
     assert fitting.time_limit(3) == fitting.MIN_SECONDS
     assert fitting.time_limit(3600) == 3600 * fitting.SECONDS_PER_SECOND
+
+
+@pytest.mark.parametrize(
+    ("clip_args", "network", "mode"),
+    [
+        ({"seconds": 3}, "tiktok", "crop"),
+        ({"seconds": 3, "audio": False}, "tiktok", "pad"),
+        ({"seconds": 4, "rate": 25, "size": "640x480"}, "youtube_shorts", "pad"),
+        ({"seconds": 3, "rate": 120}, "tiktok", "crop"),  # moved to 60 fps
+        ({"seconds": 3, "rate": 24, "size": "180x320"}, "mastodon", "crop"),
+    ],
+)
+def test_it_reports_the_result_as_ffprobe_reads_it(clip, tmp_path, clip_args, network, mode):
+    """The result's probe comes from ffmpeg's own report (one ffprobe fewer per fit):
+    it must say what ffprobe says of the file."""
+    result = fitting.fit(
+        clip(**clip_args), tmp_path / "out.mp4", LIMITS[network], fitting.FitOptions(mode=mode)
+    )
+
+    read = probing.probe(result.path)
+    assert set(result.probe) == set(read)
+    exact = {k: v for k, v in read.items() if k not in ("duration", "bit_rate")}
+    assert {k: result.probe[k] for k in exact} == exact
+    # AAC's padding: ffmpeg's end time runs up to ~25 ms past ffprobe's reading.
+    assert abs(result.probe["duration"] - read["duration"]) <= 0.025
+    assert abs(result.probe["bit_rate"] - read["bit_rate"]) <= read["bit_rate"] * 0.01
+
+
+def test_it_probes_the_result_when_ffmpeg_gave_no_final_report(clip, tmp_path):
+    source = clip()
+    result = fitting.fit(source, tmp_path / "out.mp4", LIMITS["tiktok"])
+    plan = fitting.make_plan(probing.probe(source), LIMITS["tiktok"], fitting.FitOptions())
+
+    assert fitting.reported_probe(result.path, result.probe, plan, {"frame": "90"}) is None
+    unfinished = {"frame": "90", "out_time_us": "3000000", "progress": "continue"}
+    assert fitting.reported_probe(result.path, result.probe, plan, unfinished) is None
+
+
+def test_it_uses_a_known_probe_of_the_source_instead_of_probing_again(clip, tmp_path):
+    source = clip(size="640x360")
+    read = probing.probe(source)
+    known = {**read, "width": 1280, "height": 720}  # as stored for a larger clip
+    tiktok, options = LIMITS["tiktok"], fitting.FitOptions()
+
+    result = fitting.fit(source, tmp_path / "out.mp4", tiktok, source=known)
+
+    planned = fitting.make_plan(known, tiktok, options)
+    assert (planned.width, planned.height) != _frame_of(fitting.make_plan(read, tiktok, options))
+    assert (result.probe["width"], result.probe["height"]) == (planned.width, planned.height)
+    assert probing.probe(result.path)["width"] == planned.width
+
+
+def _frame_of(plan: fitting.Plan) -> tuple[int, int]:
+    return plan.width, plan.height
