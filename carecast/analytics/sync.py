@@ -47,6 +47,10 @@ BUDGET = {"mastodon": 60, "bluesky": 300, "x": 100, "facebook": 15, "instagram":
 DEFAULT_BUDGET = 10
 # Followers and the account's recent posts (for imports) are read at most this often.
 ACCOUNT_EVERY = dt.timedelta(hours=1)
+# How far a later listing of the account's posts overlaps the one before, and how many pages
+# one listing may read (a network's page holds 20–100 posts).
+IMPORT_OVERLAP = dt.timedelta(days=1)
+IMPORT_PAGES = 10
 # Posts written per transaction: one commit per request would cost more than the request.
 WRITE_EVERY = 500
 # A channel that failed without a Retry-After is asked again after this pause.
@@ -217,33 +221,51 @@ def _read_due(channel: Channel, connector, now: dt.datetime, result: SyncResult,
 
 
 def _import(channel: Channel, recent: list[RemotePost], now: dt.datetime) -> int:
-    """Posts of the account that carecast does not know yet: made directly on the network."""
+    """Posts of the account that carecast does not know yet: made directly on the network.
+
+    Matched by remote id against what is followed already and against carecast's own
+    publications (one not discovered yet is left to ``discover``), so nothing counts twice.
+    Only posts still within the schedule (30 days) are taken. One listed without counts is
+    due at once: the read right after the listing fetches them like any post's.
+    """
+    ids = [p.remote_id for p in recent]
     known = set(
-        Post.objects.filter(
-            channel=channel, remote_id__in=[p.remote_id for p in recent]
-        ).values_list("remote_id", flat=True)
+        Post.objects.filter(channel=channel, remote_id__in=ids).values_list("remote_id", flat=True)
     )
-    ours = set(
-        Publication.objects.filter(
-            channel=channel, remote_id__in=[p.remote_id for p in recent]
-        ).values_list("remote_id", flat=True)
+    known |= set(
+        Publication.objects.filter(channel=channel, remote_id__in=ids).values_list(
+            "remote_id", flat=True
+        )
     )
     made = 0
     for remote in recent:
         published_at = _parse_time(remote.created_at)
-        if remote.remote_id in known or remote.remote_id in ours or published_at is None:
+        if remote.remote_id in known or published_at is None or published_at < now - STAGES[-1]:
             continue
-        stage, next_at = schedule_after(published_at, now)
-        post = Post.objects.create(
-            organisation_id=channel.organisation_id, channel=channel, remote_id=remote.remote_id,
-            url=remote.url[:1000], text=remote.text[:5000], format=remote.format,
-            department_id=channel.department_id, published_at=published_at, imported=True,
-            sync_stage=stage, next_sync_at=next_at,
-        )  # fmt: skip
-        if remote.metrics is not None:
-            _store({post.remote_id: post}, [remote.metrics], now)
-        made += 1
+        known.add(remote.remote_id)  # listed twice when new posts shift an offset's pages
+        if _import_one(channel, remote, published_at, now):
+            made += 1
     return made
+
+
+def _import_one(channel: Channel, remote: RemotePost, published_at, now: dt.datetime) -> bool:
+    stage, next_at = schedule_after(published_at, now)
+    if remote.metrics is None:
+        stage, next_at = 0, now  # nothing read yet: read now, then on the schedule
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                organisation_id=channel.organisation_id, channel=channel,
+                remote_id=remote.remote_id, url=remote.url[:1000], text=remote.text[:5000],
+                format=remote.format, thumbnail_url=remote.thumbnail_url[:1000],
+                department_id=channel.department_id, published_at=published_at, imported=True,
+                sync_stage=stage, next_sync_at=next_at,
+            )  # fmt: skip
+    except IntegrityError:
+        return False  # another worker imported it a moment ago
+    if remote.metrics is not None:
+        _store({post.remote_id: post}, [remote.metrics], now)
+    return True
 
 
 def _parse_time(value: str) -> dt.datetime | None:
@@ -254,6 +276,21 @@ def _parse_time(value: str) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
+def _list_own_posts(connector, since: dt.datetime, result: SyncResult) -> list[RemotePost]:
+    """The account's posts back to ``since``, page by page (at most ``IMPORT_PAGES``)."""
+    posts: list[RemotePost] = []
+    cursor: str | None = None
+    for _page in range(IMPORT_PAGES):
+        page = connector.fetch_recent_posts(cursor)
+        result.requests += 1
+        posts += page.posts
+        times = [t for t in (_parse_time(p.created_at) for p in page.posts) if t]
+        if not page.cursor or not page.posts or (times and min(times) < since):
+            break
+        cursor = page.cursor
+    return posts
+
+
 def _read_account(channel: Channel, connector, state: ChannelSync, now, result) -> None:
     if state.last_followers_at and now - state.last_followers_at < ACCOUNT_EVERY:
         return
@@ -261,8 +298,12 @@ def _read_account(channel: Channel, connector, state: ChannelSync, now, result) 
     result.requests += 1
     if followers is not None:
         FollowerCount.objects.create(channel=channel, taken_at=now, followers=followers)
-    result.imported += _import(channel, connector.fetch_recent_posts(), now)
-    result.requests += 1
+    # The first listing goes back as far as posts are still read; later ones to the last
+    # listing, with an overlap for posts a network lists late.
+    since = now - STAGES[-1]
+    if state.last_import_at:
+        since = max(since, state.last_import_at - IMPORT_OVERLAP)
+    result.imported += _import(channel, _list_own_posts(connector, since, result), now)
     state.last_followers_at = state.last_import_at = now
 
 
@@ -279,8 +320,9 @@ def sync_channel(channel: Channel, now: dt.datetime | None = None, connector=Non
     if not getattr(connector, "supports_metrics", False):
         return result
     try:
-        _read_due(channel, connector, now, result, BUDGET.get(channel.network, DEFAULT_BUDGET))
+        # The account first: a post listed without counts is then read in this same run.
         _read_account(channel, connector, state, now, result)
+        _read_due(channel, connector, now, result, BUDGET.get(channel.network, DEFAULT_BUDGET))
         state.last_error, state.blocked_until = "", None
     except ConnectorError as exc:
         wait = dt.timedelta(seconds=exc.retry_after) if exc.retry_after else ERROR_PAUSE

@@ -42,7 +42,21 @@ class RemotePost:
     url: str = ""
     text: str = ""
     format: str = "text"  # "text" | "image" | "video"
+    thumbnail_url: str = ""
     metrics: PostMetrics | None = None
+
+
+@dataclass(frozen=True)
+class RecentPage:
+    """One page of the account's own posts, newest first, as the network lists them.
+
+    ``cursor`` asks the same endpoint for the next (older) page; None: this was the last.
+    ``metrics`` of a post stay None where the list does not carry the counts — the sync then
+    reads them with ``fetch_metrics`` like any other post.
+    """
+
+    posts: list[RemotePost]
+    cursor: str | None = None
 
 
 def count(value: Any) -> int | None:
@@ -74,6 +88,8 @@ class MetricsReader:
         """The account's follower count now, or None where the network does not say."""
         return None
 
-    def fetch_recent_posts(self, limit: int = 40) -> list[RemotePost]:
-        """The account's newest posts with their counts, newest first."""
-        return []
+    def fetch_recent_posts(self, cursor: str | None = None) -> RecentPage:
+        """One page of the account's own posts (also those made outside carecast), newest
+        first; replies and reposts of others' posts are left out. ``cursor``: from the page
+        before. The sync decides how far back to page."""
+        return RecentPage([])

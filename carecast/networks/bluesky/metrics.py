@@ -3,7 +3,8 @@
 Bluesky shows no views, saves or link clicks: those stay missing. References:
 https://docs.bsky.app/docs/api/app-bsky-feed-get-posts (up to 25 at:// URIs; a deleted post
 is left out), https://docs.bsky.app/docs/api/app-bsky-actor-get-profile (``followersCount``),
-https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed. Rate limit: the AppView allows
+https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed (the account's own posts, paged
+by ``cursor``). Rate limit: the AppView allows
 3,000 requests per 5 minutes; a 429 carries ``ratelimit-reset``, mapped to ``retry_after``.
 """
 
@@ -12,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from carecast.networks.metrics import MetricsReader, PostMetrics, RemotePost, count
+from carecast.networks.metrics import MetricsReader, PostMetrics, RecentPage, RemotePost, count
 
 BATCH = 25
+PAGE = 100  # the most getAuthorFeed gives at once
+DEFAULT_WEB = "https://bsky.app"  # as the connector's, unless the channel names another
 
 
 def metrics_of(view: Any) -> PostMetrics:
@@ -55,10 +58,15 @@ class BlueskyMetrics(MetricsReader):
         got = self._call(lambda c: c.app.bsky.actor.get_profile({"actor": did}))  # type: ignore[attr-defined]
         return count(getattr(got, "followers_count", None))
 
-    def fetch_recent_posts(self, limit: int = 40) -> list[RemotePost]:
+    def fetch_recent_posts(self, cursor: str | None = None) -> RecentPage:
+        """``app.bsky.feed.getAuthorFeed`` with ``filter=posts_no_replies``, 100 a page, paged
+        by its ``cursor``; reposts of others' posts are left out."""
         did = self._did()  # type: ignore[attr-defined]
-        params = {"actor": did, "filter": "posts_no_replies", "limit": min(limit, 100)}
+        params: dict[str, Any] = {"actor": did, "filter": "posts_no_replies", "limit": PAGE}
+        if cursor:
+            params["cursor"] = cursor
         got = self._call(lambda c: c.app.bsky.feed.get_author_feed(params))  # type: ignore[attr-defined]
+        web = str(self.account.config.get("web_url", DEFAULT_WEB)).rstrip("/")  # type: ignore[attr-defined]
         posts = []
         for item in got.feed:
             view = item.post
@@ -68,9 +76,10 @@ class BlueskyMetrics(MetricsReader):
                 RemotePost(
                     remote_id=str(view.uri),
                     created_at=str(getattr(view.record, "created_at", "") or view.indexed_at),
+                    url=f"{web}/profile/{view.author.handle}/post/{str(view.uri).rsplit('/', 1)[-1]}",
                     text=str(getattr(view.record, "text", "")),
                     format=format_of(view),
                     metrics=metrics_of(view),
                 )
             )
-        return posts
+        return RecentPage(posts, str(got.cursor) if got.feed and got.cursor else None)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from carecast.networks.base import ConnectorError
-from carecast.networks.metrics import MetricsReader, PostMetrics, RemotePost, count
+from carecast.networks.metrics import MetricsReader, PostMetrics, RecentPage, RemotePost, count
 
 BATCH = 50
 FIELDS = (
@@ -109,14 +109,20 @@ class FacebookMetrics(GraphMetrics):
         )
         return count(body.get("followers_count"))
 
-    def fetch_recent_posts(self, limit: int = 40) -> list[RemotePost]:
+    def fetch_recent_posts(self, cursor: str | None = None) -> RecentPage:
+        """``GET /{page-id}/published_posts`` (https://developers.facebook.com/docs/graph-api/
+        reference/page/published_posts), 100 a page, paged by ``paging.cursors.after`` while
+        ``paging.next`` says more follow. The list carries no counts: they are read after."""
+        params: dict[str, Any] = {"fields": "id,message,created_time,permalink_url", "limit": 100}
+        if cursor:
+            params["after"] = cursor
         body = self.request(  # type: ignore[attr-defined]
             "GET",
             f"{self.object_id}/published_posts",  # type: ignore[attr-defined]
             "Could not read posts",
-            params={"fields": "id,message,created_time,permalink_url", "limit": min(limit, 100)},
+            params=params,
         )
-        return [
+        posts = [
             RemotePost(
                 remote_id=str(item["id"]),
                 created_at=str(item.get("created_time", "")),
@@ -126,3 +132,14 @@ class FacebookMetrics(GraphMetrics):
             for item in body.get("data") or []
             if isinstance(item, dict) and item.get("id")
         ]
+        return RecentPage(posts, next_cursor(body))
+
+
+def next_cursor(body: dict[str, Any]) -> str | None:
+    """Meta's cursor-based paging: the ``after`` cursor, if ``paging.next`` says more follow
+    (https://developers.facebook.com/docs/graph-api/results)."""
+    paging = body.get("paging")
+    paging = paging if isinstance(paging, dict) else {}
+    cursors = paging.get("cursors")
+    cursors = cursors if isinstance(cursors, dict) else {}
+    return str(cursors["after"]) if paging.get("next") and cursors.get("after") else None

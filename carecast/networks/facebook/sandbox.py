@@ -14,6 +14,7 @@ import secrets
 import threading
 from typing import Any
 
+from carecast.sandbox import paging as paging_of
 from carecast.sandbox.routing import HTTPError, Request, Response, Router
 from carecast.sandbox.store import AuthFailure, now_iso
 
@@ -213,11 +214,11 @@ def _comment(post: dict[str, Any]) -> dict[str, Any]:
 
 @router.route("GET", "/graph/<version>/<page_id>/published_posts")
 def published_posts(req: Request, version: str, page_id: str) -> Response:
+    """The Page's own posts, newest first, paged by cursors (``limit`` up to 100, ``after``)."""
     page = page_of(req, page_id)
-    limit = min(int(req.arg("limit") or 25), 100)
     own = [p for p in req.store.posts(NETWORK, page["handle"]) if not p["data"].get("parent")]
-    data = [_post(p) for p in own[:limit]]
-    return ok(req, {"data": data, "paging": {}})
+    listed, paging = paging_of.graph(req, own, 25, 100)
+    return ok(req, {"data": [_post(p) for p in listed], "paging": paging})
 
 
 def _post(post: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from carecast.networks.facebook.sandbox import authenticate, error, ok
+from carecast.sandbox import paging as paging_of
 from carecast.sandbox.routing import Request, Response, Router
 from carecast.sandbox.store import now_iso
 
@@ -158,20 +159,37 @@ def publishing_limit(req: Request, version: str, ig_id: str) -> Response:
 
 @router.route("GET", "/graph/<version>/<ig_id>/media")
 def recent_media(req: Request, version: str, ig_id: str) -> Response:
+    """The account's media, newest first (IG User media edge), paged by cursors (``limit`` up
+    to 100, ``after``; https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/
+    reference/ig-user/media)."""
     account = _account(req, ig_id)
     own = [p for p in req.store.posts(NETWORK, account["handle"]) if not p["data"].get("parent")]
+    listed, paging = paging_of.graph(req, own, 25, 100)
+    asked = str(req.arg("fields") or "").split(",")
     data = []
-    for post in own[: min(int(req.arg("limit") or 25), 50)]:
+    for post in listed:
         item = {
             "id": post["id"],
             "caption": post["text"],
             "permalink": post["url"],
             "timestamp": post["created_at"],
         }
+        if "media_type" in asked:  # Graph answers the fields asked for
+            item["media_type"] = _media_type(post)
         if "comments" in str(req.arg("fields") or ""):
             item["comments"] = {"data": [_comment(c) for c in _children(req, post["id"])]}
         data.append(item)
-    return ok(req, {"data": data, "paging": {}})
+    return ok(req, {"data": data, "paging": paging})
+
+
+def _media_type(post: dict[str, Any]) -> str:
+    """IMAGE, VIDEO or CAROUSEL_ALBUM, from what was published (or what a test stored)."""
+    if post["data"].get("media_type"):
+        return str(post["data"]["media_type"])
+    if len(post["media"]) > 1:
+        return "CAROUSEL_ALBUM"
+    kinds = [str(m.get("mime_type", "")) for m in post["media"]]
+    return "VIDEO" if any(k.startswith("video/") for k in kinds) else "IMAGE"
 
 
 def _children(req: Request, parent: str) -> list[dict[str, Any]]:

@@ -9,11 +9,12 @@ commentary with an unescaped reserved character is cut there, silently, as Linke
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import threading
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from carecast.networks.linkedin.rules import RESERVED
 from carecast.sandbox.consent import back_to, consent_page
@@ -224,13 +225,33 @@ def create_post(req: Request) -> Response:
 def find_posts(req: Request) -> Response:
     if req.arg("q") != "author":
         return error(400, "ILLEGAL_ARGUMENT", "q=author is required")
+    """Find Posts by Authors (https://learn.microsoft.com/linkedin/marketing/community-management/
+    shares/posts-api#find-posts-by-authors): newest first, ``count`` up to 100 from ``start``;
+    ``paging.total`` and a ``rel=next`` link while more follow."""
     org = _org(req, req.arg("author") or "")
     own = [p for p in req.store.posts(NETWORK, org["handle"]) if not p["data"].get("parent")]
-    count = min(int(req.arg("count") or 10), 100)
-    elements = [
-        {"id": p["id"], "author": req.arg("author"), "commentary": p["text"]} for p in own[:count]
-    ]
-    return Response(200, {"elements": elements, "paging": {"count": count, "start": 0}})
+    count = min(max(int(req.arg("count") or 10), 1), 100)
+    start = max(int(req.arg("start") or 0), 0)
+    elements = [_post_entity(req, p) for p in own[start : start + count]]
+    paging: dict[str, Any] = {"count": count, "start": start, "total": len(own), "links": []}
+    if start + count < len(own):
+        query = {k: v[0] for k, v in req.query.items() if k != "start"}
+        href = f"/rest/posts?{urlencode({**query, 'start': start + count})}"
+        paging["links"].append({"type": "application/json", "rel": "next", "href": href})
+    return Response(200, {"elements": elements, "paging": paging})
+
+
+def _post_entity(req: Request, post: dict[str, Any]) -> dict[str, Any]:
+    created = int(dt.datetime.fromisoformat(post["created_at"].replace("Z", "+00:00")).timestamp())
+    entity: dict[str, Any] = {
+        "id": post["id"], "author": req.arg("author"), "commentary": post["text"],
+        "createdAt": created * 1000, "publishedAt": created * 1000,
+        "lastModifiedAt": created * 1000, "lifecycleState": "PUBLISHED", "visibility": "PUBLIC",
+    }  # fmt: skip
+    for key in ("content", "reshareContext"):
+        if post["data"].get(key):
+            entity[key] = post["data"][key]
+    return entity
 
 
 @router.route("GET", "/linkedin/rest/organizationalEntityShareStatistics")

@@ -4,7 +4,9 @@ Mastodon shows no views, saves (bookmarks are private) or link clicks: those sta
 References: https://docs.joinmastodon.org/methods/statuses/#index (``GET /api/v1/statuses``
 with ``id[]``, Mastodon 4.3+; older servers and other software answer 404, then each status
 is read alone with ``GET /api/v1/statuses/:id``), https://docs.joinmastodon.org/entities/Status,
-https://docs.joinmastodon.org/methods/accounts/#verify_credentials (``followers_count``).
+https://docs.joinmastodon.org/methods/accounts/#verify_credentials (``followers_count``),
+https://docs.joinmastodon.org/methods/accounts/#statuses (the account's own posts, paged by
+the ``Link`` header, https://docs.joinmastodon.org/api/guidelines/#pagination).
 Rate limit: 300 requests per 5 minutes per account; a 429 carries ``X-RateLimit-Reset``,
 which ``lib.http`` turns into ``retry_after``.
 """
@@ -13,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from carecast.networks.base import ConnectorError
 from carecast.networks.mastodon.answers import html_to_text
-from carecast.networks.metrics import MetricsReader, PostMetrics, RemotePost, count
+from carecast.networks.metrics import MetricsReader, PostMetrics, RecentPage, RemotePost, count
 
 BATCH = 20  # ids per GET /api/v1/statuses
+PAGE = 40  # the most GET /api/v1/accounts/:id/statuses gives at once
 
 
 def metrics_of(status: dict[str, Any]) -> PostMetrics:
@@ -80,12 +84,19 @@ class MastodonMetrics(MetricsReader):
         )
         return count(body.get("followers_count")) if isinstance(body, dict) else None
 
-    def fetch_recent_posts(self, limit: int = 40) -> list[RemotePost]:
-        """The account's own statuses (not boosts, not replies): also those made elsewhere."""
+    def fetch_recent_posts(self, cursor: str | None = None) -> RecentPage:
+        """``GET /api/v1/accounts/:id/statuses`` without boosts and replies, 40 a page; the
+        next page is the ``Link`` header's ``rel="next"`` (its ``max_id``)."""
         path = f"/api/v1/accounts/{self._own_id()}/statuses"  # type: ignore[attr-defined]
-        params = {"limit": min(limit, 40), "exclude_reblogs": "true", "exclude_replies": "true"}
-        body = self._get_json(path, params, "Could not read posts")  # type: ignore[attr-defined]
-        return [
+        params = {"limit": PAGE, "exclude_reblogs": "true", "exclude_replies": "true"}
+        if cursor:
+            params["max_id"] = cursor
+        response = self._request("GET", path, "Could not read posts", params=params)  # type: ignore[attr-defined]
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        posts = [
             RemotePost(
                 remote_id=str(s.get("id", "")),
                 created_at=str(s.get("created_at", "")),
@@ -97,6 +108,9 @@ class MastodonMetrics(MetricsReader):
             for s in (body if isinstance(body, list) else [])
             if isinstance(s, dict) and s.get("id")
         ]
+        following = response.links.get("next", {}).get("url", "")
+        max_id = parse_qs(urlsplit(following).query).get("max_id", [""])[0]
+        return RecentPage(posts, max_id if posts and max_id else None)
 
 
 def _gone(remote_id: str) -> PostMetrics:

@@ -113,9 +113,14 @@ def account_statuses(req: Request, account_id: str) -> Response:
         raise HTTPError(error(404, "Record not found"))
     limit = min(max(int(req.arg("limit") or 20), 1), 40)
     max_id, since_id, min_id = req.arg("max_id"), req.arg("since_id"), req.arg("min_id")
+    # ``exclude_replies``: the account's answers (its inbox replies) are left out, as Mastodon's
+    # AccountStatusesFilter does; boosts are never stored here, so ``exclude_reblogs`` holds.
+    no_replies = str(req.arg("exclude_replies")).lower() == "true"
     # The first page needs only the newest posts (ids grow with insertion order).
-    newest_only = not (max_id or since_id or min_id)
+    newest_only = not (max_id or since_id or min_id or no_replies)
     posts = req.store.posts(NETWORK, account["handle"], limit if newest_only else None)
+    if no_replies:
+        posts = [p for p in posts if not p["data"].get("in_reply_to_id")]
     if max_id:
         posts = [p for p in posts if int(p["id"]) < int(max_id)]
     lower = since_id or min_id

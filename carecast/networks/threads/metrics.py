@@ -12,9 +12,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from carecast.networks.base import ConnectorError
-from carecast.networks.metrics import MetricsReader, PostMetrics, count
+from carecast.networks.facebook.metrics import next_cursor
+from carecast.networks.metrics import MetricsReader, PostMetrics, RecentPage, RemotePost, count
 
 METRICS = "views,likes,replies,reposts,quotes,shares"
+# A thread's media_type as carecast's format (carousels count as images).
+FORMATS = {"TEXT_POST": "text", "VIDEO": "video"}
 
 
 def _values(body: dict[str, Any]) -> dict[str, Any]:
@@ -66,3 +69,34 @@ class ThreadsMetrics(MetricsReader):
             params={"metric": "followers_count"},
         )
         return count(_values(body).get("followers_count"))
+
+    def fetch_recent_posts(self, cursor: str | None = None) -> RecentPage:
+        """``GET /{threads-user-id}/threads`` (https://developers.facebook.com/docs/threads/
+        threads-media#retrieve-a-list-of-all-a-user-s-threads), 100 a page, paged by cursors;
+        the account's replies are not in it. Counts are insights: read after."""
+        fields = "id,media_type,permalink,text,thumbnail_url,timestamp"
+        params: dict[str, Any] = {"fields": fields, "limit": 100}
+        if cursor:
+            params["after"] = cursor
+        body = self.request(  # type: ignore[attr-defined]
+            "GET",
+            f"{self.object_id}/threads",  # type: ignore[attr-defined]
+            "Could not read posts",
+            params=params,
+        )
+        posts = [
+            RemotePost(
+                remote_id=str(item["id"]),
+                created_at=str(item.get("timestamp", "")),
+                url=str(item.get("permalink", "")),
+                text=str(item.get("text", "")),
+                format=FORMATS.get(str(item.get("media_type")), "image"),
+                thumbnail_url=str(item.get("thumbnail_url", "")),
+            )
+            for item in body.get("data") or []
+            # A REPOST_FACADE is someone else's post the account reposted.
+            if isinstance(item, dict)
+            and item.get("id")
+            and item.get("media_type") != "REPOST_FACADE"
+        ]
+        return RecentPage(posts, next_cursor(body))

@@ -16,6 +16,7 @@ from typing import Any
 
 from carecast.networks.facebook.sandbox import authenticate, error, ok
 from carecast.networks.instagram.sandbox import _fetch_image, _video_error
+from carecast.sandbox import paging as paging_of
 from carecast.sandbox.consent import (
     account_choices,
     allowed_account,
@@ -201,9 +202,24 @@ def _item(post: dict[str, Any]) -> dict[str, Any]:
 
 @router.route("GET", "/threads-graph/<version>/<user_id>/threads")
 def threads(req: Request, version: str, user_id: str) -> Response:
+    """The user's own threads, newest first (replies are under ``/replies``), paged by cursors
+    (``limit`` up to 100, ``after``; https://developers.facebook.com/docs/threads/threads-media)."""
     account = _user(req, user_id)
-    limit = min(int(req.arg("limit") or 25), 100)
-    return ok(req, {"data": [_item(p) for p in _own_threads(req, account)[:limit]], "paging": {}})
+    listed, paging = paging_of.graph(req, _own_threads(req, account), 25, 100)
+    data = [{**_item(p), "media_type": _media_type(p)} for p in listed]
+    return ok(req, {"data": data, "paging": paging})
+
+
+def _media_type(post: dict[str, Any]) -> str:
+    """TEXT_POST, IMAGE, VIDEO or CAROUSEL_ALBUM (or what a test stored)."""
+    if post["data"].get("media_type"):
+        return str(post["data"]["media_type"])
+    kinds = [str(m.get("mime_type", "")) for m in post["media"]]
+    if len(kinds) > 1:
+        return "CAROUSEL_ALBUM"
+    if kinds:
+        return "VIDEO" if kinds[0].startswith("video/") else "IMAGE"
+    return "TEXT_POST"
 
 
 THREAD_METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")

@@ -9,13 +9,26 @@ https://developers.tiktok.com/doc/tiktok-api-v2-get-user-info (``follower_count`
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from carecast.lib.http import error_from_response, json_object
-from carecast.networks.metrics import MetricsReader, PostMetrics, count
+from carecast.networks.metrics import MetricsReader, PostMetrics, RecentPage, RemotePost, count
 
 BATCH = 20
 FIELDS = "id,view_count,like_count,comment_count,share_count"
+LIST_FIELDS = "id,create_time,title,video_description,share_url,cover_image_url," + FIELDS[3:]
+
+
+def metrics_of(video: dict[str, Any]) -> PostMetrics:
+    return PostMetrics(
+        remote_id=str(video.get("id", "")),
+        views=count(video.get("view_count")),
+        likes=count(video.get("like_count")),
+        comments=count(video.get("comment_count")),
+        shares=count(video.get("share_count")),
+    )
 
 
 class TikTokMetrics(MetricsReader):
@@ -32,18 +45,7 @@ class TikTokMetrics(MetricsReader):
             {"filters": {"video_ids": ids}},
         )
         found = {str(v.get("id")): v for v in data.get("videos") or [] if isinstance(v, dict)}
-        return [
-            PostMetrics(
-                remote_id=i,
-                views=count(found[i].get("view_count")),
-                likes=count(found[i].get("like_count")),
-                comments=count(found[i].get("comment_count")),
-                shares=count(found[i].get("share_count")),
-            )
-            if i in found
-            else PostMetrics(i, gone=True)
-            for i in ids
-        ]
+        return [metrics_of(found[i]) if i in found else PostMetrics(i, gone=True) for i in ids]
 
     def fetch_followers(self) -> int | None:
         headers = {"Authorization": f"Bearer {self._token()}"}  # type: ignore[attr-defined]
@@ -54,3 +56,32 @@ class TikTokMetrics(MetricsReader):
             raise error_from_response(response, "TikTok", "Could not read followers")
         user = (json_object(response).get("data") or {}).get("user") or {}
         return count(user.get("follower_count"))
+
+    def fetch_recent_posts(self, cursor: str | None = None) -> RecentPage:
+        """``POST /v2/video/list/`` (https://developers.tiktok.com/doc/tiktok-api-v2-video-list,
+        scope ``video.list``), 20 a page with their counts, paged by ``cursor`` while
+        ``has_more``."""
+        body: dict[str, Any] = {"max_count": BATCH}
+        if cursor:
+            body["cursor"] = int(cursor)
+        data = self._api(f"/v2/video/list/?fields={LIST_FIELDS}", "Could not read videos", body)  # type: ignore[attr-defined]
+        posts = [
+            RemotePost(
+                remote_id=str(v["id"]),
+                created_at=_iso(v.get("create_time")),
+                url=str(v.get("share_url", "")),
+                text=str(v.get("video_description") or v.get("title") or ""),
+                format="video",
+                thumbnail_url=str(v.get("cover_image_url", "")),
+                metrics=metrics_of(v),
+            )
+            for v in data.get("videos") or []
+            if isinstance(v, dict) and v.get("id")
+        ]
+        following = data.get("cursor") if data.get("has_more") else None
+        return RecentPage(posts, str(following) if posts and following else None)
+
+
+def _iso(create_time: Any) -> str:
+    seconds = count(create_time)
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat() if seconds is not None else ""

@@ -17,6 +17,7 @@ TikTok refuses unaudited apps; ``comment_disabled``/``duet_disabled``/``stitch_d
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 import threading
@@ -197,6 +198,48 @@ def video_query(req: Request) -> Response:
                 video[name] = int(post["data"].get(name, 0))
         videos.append(video)
     return ok({"videos": videos, "cursor": 0, "has_more": False})
+
+
+@router.route("POST", "/tiktok/v2/video/list")
+def video_list(req: Request) -> Response:
+    """``POST /v2/video/list/?fields=…`` with ``max_count`` (up to 20) and ``cursor`` — the
+    creator's public videos, newest first (https://developers.tiktok.com/doc/tiktok-api-v2-
+    video-list); ``cursor`` is the last video's create time in UTC milliseconds and asks for
+    older ones, ``has_more`` says whether there are."""
+    account = _auth(req)
+    body = req.json if isinstance(req.json, dict) else {}
+    asked, cursor = body.get("max_count", 10), body.get("cursor")
+    if not isinstance(asked, int) or not 1 <= asked <= 20:
+        return error(400, "invalid_params", "max_count must be between 1 and 20")
+    fields = str(req.arg("fields") or "id").split(",")
+    videos = [(_millis(p["created_at"]), p) for p in req.store.posts(NETWORK, account["handle"])]
+    if isinstance(cursor, int) and cursor > 0:
+        videos = [(at, p) for at, p in videos if at < cursor]
+    page = videos[:asked]
+    return ok(
+        {
+            "videos": [_listed(req, p, at, fields) for at, p in page],
+            "cursor": page[-1][0] if page else 0,
+            "has_more": len(videos) > len(page),
+        }
+    )
+
+
+def _millis(created_at: str) -> int:
+    return int(dt.datetime.fromisoformat(created_at.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def _listed(req: Request, post: dict[str, Any], at: int, fields: list[str]) -> dict[str, Any]:
+    known = {
+        "id": post["id"],
+        "create_time": at // 1000,
+        "title": post["text"][:150],
+        "video_description": post["text"],
+        "share_url": post["url"],
+        "cover_image_url": f"{req.base_url}/tiktok/cover/{post['id']}.jpeg",
+        **{name: int(post["data"].get(name, 0)) for name in VIDEO_COUNTS},
+    }
+    return {name: known[name] for name in fields if name in known}
 
 
 # --- Content Posting API --------------------------------------------------------------------

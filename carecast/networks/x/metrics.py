@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from carecast.networks.metrics import MetricsReader, PostMetrics, RemotePost, count
+from carecast.networks.metrics import MetricsReader, PostMetrics, RecentPage, RemotePost, count
 
 BATCH = 100
 NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
@@ -73,25 +73,32 @@ class XMetrics(MetricsReader):
         data = body.get("data") if isinstance(body, dict) else None
         return count((data or {}).get("public_metrics", {}).get("followers_count"))
 
-    def fetch_recent_posts(self, limit: int = 40) -> list[RemotePost]:
+    def fetch_recent_posts(self, cursor: str | None = None) -> RecentPage:
+        """``GET /2/users/:id/tweets`` without replies and reposts, 100 a page, paged by
+        ``meta.next_token`` (https://docs.x.com/x-api/posts/user-posts-timeline-by-user-id)."""
         user_id = self.remote_user_id or self._me().id  # type: ignore[attr-defined]
         params = {
-            "max_results": max(5, min(limit, 100)),
-            "tweet.fields": "created_at,public_metrics",
+            "max_results": BATCH,
+            "tweet.fields": "created_at,public_metrics,attachments",
             "exclude": "replies,retweets",
         }
+        if cursor:
+            params["pagination_token"] = cursor
         body = self._request(  # type: ignore[attr-defined]
             "GET", f"/2/users/{user_id}/tweets", "Could not read posts", params=params
         )
-        tweets = body.get("data") or [] if isinstance(body, dict) else []
-        return [
+        body = body if isinstance(body, dict) else {}
+        posts = [
             RemotePost(
                 remote_id=str(t["id"]),
                 created_at=str(t.get("created_at", "")),
                 url=self.post_url(str(t["id"])),  # type: ignore[attr-defined]
                 text=str(t.get("text", "")),
+                format="image" if (t.get("attachments") or {}).get("media_keys") else "text",
                 metrics=metrics_of(t),
             )
-            for t in tweets
+            for t in body.get("data") or []
             if isinstance(t, dict) and t.get("id")
         ]
+        following = (body.get("meta") or {}).get("next_token")
+        return RecentPage(posts, str(following) if following else None)

@@ -229,8 +229,13 @@ def user_tweets(req: Request, user_id: str) -> Response:
     if account is None:
         return _user_not_found(user_id)
     token = req.arg("pagination_token")
+    # ``exclude=replies``: the account's answers (its inbox replies) are left out, as X does.
+    no_replies = "replies" in (req.arg("exclude") or "").split(",")
     # Without a cursor only the newest page (and one more, for next_token) is needed.
-    posts = req.store.posts(NETWORK, account["handle"], None if token else max_results + 1)
+    newest = None if token or no_replies else max_results + 1
+    posts = req.store.posts(NETWORK, account["handle"], newest)
+    if no_replies:
+        posts = [p for p in posts if not p["data"].get("in_reply_to_tweet_id")]
     if token:
         posts = [p for p in posts if int(p["id"]) < int(token)]
     page = posts[:max_results]

@@ -1,5 +1,6 @@
 """The sandbox's YouTube (under ``/youtube/``): Google's OAuth pages and token endpoint,
-``channels.list?mine=true``, ``videos.insert`` by the resumable upload protocol, and
+``channels.list?mine=true`` (with the uploads playlist), ``playlistItems.list`` of it,
+``videos.insert`` by the resumable upload protocol, and
 ``videos.delete``.
 
 The resumable session (https://developers.google.com/youtube/v3/guides/using_resumable_upload_protocol):
@@ -25,6 +26,7 @@ import secrets
 import threading
 from typing import Any
 
+from carecast.sandbox import paging as paging_of
 from carecast.sandbox.consent import (
     account_choices,
     allowed_account,
@@ -171,7 +173,59 @@ def channels(req: Request) -> Response:
     if "statistics" in str(req.arg("part") or ""):
         subscribers = str(int(account["options"].get("followers_count", 0)))
         item["statistics"] = {"subscriberCount": subscribers, "hiddenSubscriberCount": False}
+    if "contentDetails" in str(req.arg("part") or ""):
+        item["contentDetails"] = {"relatedPlaylists": {"likes": "", "uploads": _uploads(account)}}
     return Response(200, {"kind": "youtube#channelListResponse", "items": [item]})
+
+
+def _uploads(account: dict[str, Any]) -> str:
+    """The channel's uploads playlist: ``UU`` and the channel id without its ``UC``."""
+    channel_id = str(account["user_id"])
+    return "UU" + (channel_id[2:] if channel_id.startswith("UC") else channel_id)
+
+
+@router.route("GET", "/youtube/youtube/v3/playlistItems")
+def playlist_items(req: Request) -> Response:
+    """``playlistItems.list`` of the caller's uploads playlist, newest first
+    (https://developers.google.com/youtube/v3/docs/playlistItems/list): ``maxResults`` 0–50
+    (default 5), ``pageToken``/``nextPageToken``; another playlist is 404 ``playlistNotFound``."""
+    account = _auth(req)
+    if req.arg("playlistId") != _uploads(account):
+        message = "The playlist identified with the request's <code>playlistId</code> parameter cannot be found."
+        return error(404, "playlistNotFound", message, "youtube.playlistItem")
+    asked = str(req.arg("maxResults") or "5")
+    if not asked.isdigit() or int(asked) > 50:
+        message = f"Invalid value '{asked}'. Values must be within the range: [0, 50]"
+        return error(400, "invalidParameter", message)
+    videos = paging_of.after(req.store.posts(NETWORK, account["handle"]), req.arg("pageToken"))
+    page = videos[: int(asked)]
+    body: dict[str, Any] = {
+        "kind": "youtube#playlistItemListResponse",
+        "pageInfo": {"totalResults": len(req.store.posts(NETWORK, account["handle"])),
+                     "resultsPerPage": int(asked)},
+        "items": [_playlist_item(req, account, p, i) for i, p in enumerate(page)],
+    }  # fmt: skip
+    if len(videos) > len(page) and page:
+        body["nextPageToken"] = paging_of.encode(page[-1]["seq"])
+    return Response(200, body)
+
+
+def _playlist_item(req: Request, account, post: dict[str, Any], position: int) -> dict[str, Any]:
+    snippet = post["data"].get("snippet") or {}
+    thumbnail = f"{req.base_url}/youtube/vi/{post['id']}/default.jpg"
+    return {
+        "kind": "youtube#playlistItem",
+        "id": f"item-{post['id']}",
+        "snippet": {
+            "publishedAt": post["created_at"], "channelId": account["user_id"],
+            "title": str(snippet.get("title") or post["text"]),
+            "description": str(snippet.get("description") or ""),
+            "thumbnails": {"default": {"url": thumbnail, "width": 120, "height": 90}},
+            "playlistId": _uploads(account), "position": position,
+            "resourceId": {"kind": "youtube#video", "videoId": post["id"]},
+        },
+        "contentDetails": {"videoId": post["id"], "videoPublishedAt": post["created_at"]},
+    }  # fmt: skip
 
 
 # --- videos.insert (resumable) --------------------------------------------------------------
