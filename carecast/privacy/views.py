@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecast.live import retention as live_retention
@@ -37,6 +38,24 @@ def _picks(request) -> list[tuple[str, str]]:
             picks.append((kind, key[:300]))
     return picks
 
+
+WHAT_HAPPENS = {
+    "commenter": gettext_lazy(
+        "Comments: text, name and link are emptied, with the hospital's replies, notes and "
+        "webhook copies."
+    ),
+    "shown": gettext_lazy(
+        "People shown in media: the consent is withdrawn (planned posts are cancelled), the "
+        "signed form deleted and the name replaced by a pseudonym."
+    ),
+    "asker": gettext_lazy(
+        "Question askers: their questions and votes are deleted, as after the retention period."
+    ),
+    "member": gettext_lazy(
+        "Team members: the account is deactivated, name and e-mail are emptied; the audit log "
+        "keeps what they did under a pseudonym."
+    ),
+}
 
 # What the search itself shows (and an erasure clears): not repeated as a mention.
 SHOWN_BY_SEARCH = {
@@ -155,6 +174,7 @@ def erase(request):
                 "kind": kind,
                 "label": LABELS[kind],
                 "key": key,
+                "name": _name(organisation, kind, key),
                 "published": _published(organisation, kind, key),
             }
             for kind, key in picks
@@ -163,6 +183,7 @@ def erase(request):
             "q": request.POST.get("q", ""),
             "chosen": chosen,
             "refused": refused,
+            "what_happens": [WHAT_HAPPENS[kind] for kind in KINDS if kind in dict(picks)],
             "nav": "team",
         }
         return render(request, "privacy/erase_confirm.html", context)
@@ -175,6 +196,16 @@ def erase(request):
     request.session["privacy_published"] = published
     messages.success(request, _("Erased: %(n)s records.") % {"n": total})
     return redirect("privacy:erased")
+
+
+def _name(organisation, kind: str, key: str) -> str:
+    """How the confirmation names a chosen person (askers by the names given, if any)."""
+    if kind != "asker":
+        return key
+    from carecast.privacy.people import asker
+
+    names = sorted({q.nickname for q in asker.rows(organisation, key) if q.nickname})
+    return ", ".join(names) or _("a question asker without a name")
 
 
 def _published(organisation, kind: str, key: str) -> list[tuple[str, str]]:

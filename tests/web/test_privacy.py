@@ -79,7 +79,7 @@ def lena_everywhere(org, anna, mastodon):
 
 def test_it_finds_one_person_across_every_kind(anna, lena_everywhere):
     page = login(anna).get("/settings/personal-data/requests/", {"q": "Lena"}).content.decode()
-    assert 'value="commenter:lena sommerfeld"' in page
+    assert 'value="commenter:Lena Sommerfeld"' in page
     assert 'value="shown:Lena Sommerfeld"' in page
     assert 'value="asker:c9"' in page
     assert "Kommentierende" in page and "Fragende in Live-Sprechstunden" in page
@@ -96,7 +96,7 @@ def test_it_says_when_nobody_is_found(anna, lena_everywhere):
 
 def test_it_asks_before_erasing(anna, lena_everywhere):
     page = login(anna).post(
-        "/settings/personal-data/requests/erase/", {"pick": "commenter:lena sommerfeld"}
+        "/settings/personal-data/requests/erase/", {"pick": "commenter:Lena Sommerfeld"}
     )
     assert "Endgültig löschen" in page.content.decode()
     assert InboxItem.objects.get().author == "Lena Sommerfeld"
@@ -106,7 +106,7 @@ def test_only_the_lead_may_export_or_erase(ben, clara, lena_everywhere):
     for person in (ben, clara):
         client = login(person)
         assert client.get("/settings/personal-data/requests/", {"q": "Lena"}).status_code == 403
-        picks = {"pick": "commenter:lena sommerfeld", "confirm": "yes"}
+        picks = {"pick": "commenter:Lena Sommerfeld", "confirm": "yes"}
         assert client.post("/settings/personal-data/requests/erase/", picks).status_code == 403
         assert client.post("/settings/personal-data/requests/export/", picks).status_code == 403
     assert InboxItem.objects.get().author == "Lena Sommerfeld"

@@ -59,7 +59,8 @@ def _match(key: str, rows: list) -> Match:
         + ", ".join(channels)
     ]
     held += [f"„{row.text[:100]}“" for row in rows[:3]]
-    return Match(KIND, key, rows[0].author or key, held)
+    # The name as written (without "@"): what the confirmation shows and ``items`` matches.
+    return Match(KIND, rows[0].author.lstrip("@") or key, rows[0].author or key, held)
 
 
 def _notes(ids):
