@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carecast.core.date_inputs import OrgTimeField, OrgTimeInput
 from carecast.core.models import Department
 from carecast.networks.models import Channel, Purpose
 from carecast.publishing.channel_posts import CANCEL, TO_DRAFT
@@ -28,8 +29,7 @@ SLOTS = 2  # windows per day, e.g. morning and evening
 
 def _time(label: str) -> forms.TimeField:
     """One time input of the window editor; its label is read out, the table shows the day."""
-    widget = forms.TimeInput(attrs={"type": "time", "aria-label": label}, format="%H:%M")
-    return forms.TimeField(required=False, widget=widget)
+    return OrgTimeField(required=False, widget=OrgTimeInput(attrs={"aria-label": label}))
 
 
 class ChannelSettingsForm(forms.Form):

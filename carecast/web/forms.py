@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecast.core.date_inputs import OrgDateField, OrgDateTimeInput, parse_wall_clock
 from carecast.core.models import Department, Person
 from carecast.networks.models import Channel
 from carecast.rights import channels_for, is_department_scoped, media_for
@@ -17,28 +18,20 @@ from carecast.stories.models import MediaAsset, MusicLicence, PersonShown
 
 
 class WallClockField(forms.Field):
-    """A date and time as typed (``datetime-local``), kept naive on purpose.
+    """A date and time as typed (07.12.2026 14:30, or ISO), kept naive on purpose.
 
     Django's DateTimeField would attach the current zone itself and reject the
     hour that does not exist when clocks change; ``schedule_local`` resolves that
     hour explicitly and tells the person, so the field must not.
     """
 
-    widget = forms.DateTimeInput(
-        attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"
-    )
-    default_error_messages = {"invalid": _("Enter a date and time.")}
+    widget = OrgDateTimeInput
+    default_error_messages = {"invalid": _("Enter a date and time such as 07.12.2026 14:30.")}
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.datetime):
-            return value.replace(tzinfo=None)
         try:
-            return dt.datetime.fromisoformat(str(value).strip()).replace(
-                tzinfo=None, second=0, microsecond=0
-            )
-        except ValueError:
+            return parse_wall_clock(value)
+        except ValidationError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
@@ -247,8 +240,8 @@ class PersonShownForm(forms.ModelForm):
         }
         widgets = {
             "consent_channels": forms.CheckboxSelectMultiple,
-            "consent_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        field_classes = {"consent_until": OrgDateField}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -126,7 +126,7 @@ def test_it_refuses_a_bad_date_range_in_german_and_keeps_what_was_typed(anna, mi
     assert 'value="MRT"' in page and 'value="2026-11-02"' in page
     assert [row.entry.subject for row in response.context["rows"]] == ["Neuer MRT"]
     page = login(anna).get(reverse("web:audit"), {"start": "gestern"}).content.decode()
-    assert "Bitte ein gültiges Datum eingeben." in page
+    assert "Bitte ein Datum wie 07.12.2026 eingeben." in page
 
 
 def test_it_pages_through_many_entries(org, anna):

@@ -28,6 +28,7 @@ from carecast.core.audit_labels import (
     details,
     object_type_label,
 )
+from carecast.core.date_inputs import OrgDateField
 from carecast.core.models import AuditLog, Person
 from carecast.rights import may_read_audit, person_passes
 
@@ -48,12 +49,8 @@ class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Object"), required=False)
     q = forms.CharField(label=_("Name or number"), required=False, max_length=200)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = OrgDateField(label=_("From"), required=False)
+    end = OrgDateField(label=_("Until"), required=False)
 
     def __init__(self, data, organisation, **kwargs) -> None:
         super().__init__(data, **kwargs)

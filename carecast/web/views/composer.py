@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from carecast.approvals import edits
 from carecast.approvals.services import ApprovalError, submit
+from carecast.core.date_inputs import as_typed
 from carecast.core.timezones import resolve_local
 from carecast.media.video import looks_like_video
 from carecast.publishing import daily_limits, posting_windows
@@ -272,7 +273,7 @@ def _render(request, form, story, state):
         if form.is_bound
         else [],
         "chosen_ids": {p.channel.pk for p in state["panels"]},
-        "due_value": request.POST.get("due", "") if request.method == "POST" else "",
+        "due_value": as_typed(request.POST.get("due", "")) if request.method == "POST" else "",
         "may_override": may_override(request.user),
         "override_reason": request.POST.get("override_reason", "")
         if request.method == "POST"
