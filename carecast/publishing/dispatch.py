@@ -55,6 +55,20 @@ class Outcome:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class Parked:
+    """A post of a burst that failed for a moment and is tried again soon under the same claim.
+
+    Waiting holds the claim (the heartbeat keeps it) instead of giving the post back and
+    claiming it again: a retry then costs the publication row no write at all, where a
+    give-back and a claim cost two (issue 17: at most 4 writes per post under faults).
+    """
+
+    publication: Publication
+    token: str
+    ready_at: dt.datetime
+
+
 @dataclass
 class Job:
     """One publication on its way out: claimed, checked, with its connector."""
@@ -212,7 +226,8 @@ def publish_one(publication_id: int) -> Outcome | None:
         try:
             [publication] = _load(token)
             prepared = _prepare_or_defer(publication, token, connectors)
-            if isinstance(prepared, Outcome):
+            if not isinstance(prepared, Job):
+                assert isinstance(prepared, Outcome), "only a burst parks a post"
                 return prepared
             if not _start(prepared):
                 return Outcome(publication_id, publication.state, "lost claim")
@@ -234,20 +249,54 @@ def drain(
     ``until`` and sends it, marking it "outcome unknown" right before its request
     leaves. Look-ups thus run side by side with sends, never all before them. A
     heartbeat keeps the claims while we hold them. Per-channel concurrency is capped
-    by ``Channel.max_concurrent``.
+    by ``Channel.max_concurrent``. A post that failed for a moment and may be tried
+    again within ``leases.park_limit()`` stays claimed (``Parked``) and joins a later
+    slice once its time has come; the drain ends when none is left.
     """
     until = until or timezone.now()
     connectors = Connectors()
     outcomes: list[Outcome] = []
+    parked: list[Parked] = []
     with leases.Heartbeat() as heartbeat:
         try:
-            while token := states.claim_due(until, SLICE_SIZE, ids, _lease()):
-                heartbeat.hold(token)
-                outcomes.extend(_work_slice(_load(token), token, connectors, workers, until))
-                heartbeat.release(token)
+            while True:
+                items = _next_items(until, ids, heartbeat, parked)
+                if items is None:
+                    break
+                done, parked_now = _work_slice(items, connectors, workers, until)
+                outcomes.extend(done)
+                parked.extend(parked_now)
+                waiting = {p.token for p in parked}
+                for token in {token for _p, token in items} - waiting:
+                    heartbeat.release(token)
         finally:
             connectors.close()
     return outcomes
+
+
+def _next_items(
+    until: dt.datetime, ids: list[int] | None, heartbeat: leases.Heartbeat, parked: list[Parked]
+) -> list[tuple[Publication, str]] | None:
+    """The next slice: newly claimed posts and parked ones whose time has come.
+
+    Waits for the earliest parked post when nothing else is claimable; ``None`` when
+    nothing is left (``parked`` is emptied of what it hands out).
+    """
+    while True:
+        items: list[tuple[Publication, str]] = []
+        if token := states.claim_due(until, SLICE_SIZE, ids, _lease()):
+            heartbeat.hold(token)
+            items = [(publication, token) for publication in _load(token)]
+        now = timezone.now()
+        ready = [p for p in parked if p.ready_at <= now]
+        for item in ready:
+            parked.remove(item)
+        items += [(p.publication, p.token) for p in ready]
+        if items:
+            return items
+        if not parked:
+            return None
+        _sleep_until(min(p.ready_at for p in parked))
 
 
 def _sleep_until(moment: dt.datetime) -> None:
@@ -257,19 +306,23 @@ def _sleep_until(moment: dt.datetime) -> None:
 
 
 def _work_slice(
-    publications: list[Publication],
-    token: str,
+    items: list[tuple[Publication, str]],
     connectors: Connectors,
     workers: int,
     until: dt.datetime,
-) -> list[Outcome]:
-    """Take a claimed slice with ``workers`` threads; successes are written by ``SuccessWriter``."""
+) -> tuple[list[Outcome], list[Parked]]:
+    """Take claimed posts (each with its claim token) with ``workers`` threads.
+
+    Successes are written by ``SuccessWriter``; posts that failed for a moment and come
+    back soon are returned as ``Parked``, still claimed.
+    """
     caps = {
         p.channel_id: threading.BoundedSemaphore(max(p.channel.max_concurrent, 1))
-        for p in publications
+        for p, _token in items
     }
-    pending = list(reversed(publications))
+    pending = list(reversed(items))
     outcomes: list[Outcome] = []
+    parked: list[Parked] = []
     lock = threading.Lock()
     writer = SuccessWriter()
 
@@ -279,30 +332,32 @@ def _work_slice(
                 with lock:
                     if not pending:
                         return
-                    publication = pending.pop()
+                    publication, token = pending.pop()
                 cap = caps[publication.channel_id]
                 outcome = _take(publication, token, connectors, cap, until, writer)
-                if outcome is not None:
-                    with lock:
+                with lock:
+                    if isinstance(outcome, Parked):
+                        parked.append(outcome)
+                    elif outcome is not None:
                         outcomes.append(outcome)
         finally:
             connections.close_all()  # this thread's own: a slice must not leak them
 
     writer.start()
-    count = max(1, min(workers, len(publications)))
+    count = max(1, min(workers, len(items)))
     threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     outcomes.extend(writer.stop())
-    return outcomes
+    return outcomes, parked
 
 
-def _take(publication, token, connectors, cap, until, writer) -> Outcome | None:
+def _take(publication, token, connectors, cap, until, writer) -> Outcome | Parked | None:
     """One post of a slice: check it, wait for the moment, send it; ``None`` if sent fine."""
-    prepared = _prepare_or_defer(publication, token, connectors)
-    if isinstance(prepared, Outcome):
+    prepared = _prepare_or_defer(publication, token, connectors, park=True)
+    if not isinstance(prepared, Job):
         return prepared
     _sleep_until(until)
     with cap:
@@ -312,7 +367,7 @@ def _take(publication, token, connectors, cap, until, writer) -> Outcome | None:
     if isinstance(result, PostResult):
         writer.add(prepared, result)
         return None
-    return _complete(prepared, result)
+    return _complete(prepared, result, park=True)
 
 
 class SuccessWriter(threading.Thread):
@@ -425,17 +480,22 @@ def _recover(job: Job) -> Outcome | None:
 
 
 def _prepare_or_defer(
-    publication: Publication, token: str, connectors: Connectors
-) -> Job | Outcome:
+    publication: Publication, token: str, connectors: Connectors, park: bool = False
+) -> Job | Outcome | Parked:
     """``_prepare``, except that a look-up failing for a moment comes back later."""
     try:
         return _prepare(publication, token, connectors)
     except LookupUnavailable as unavailable:
-        return _defer_lookup(publication, token, unavailable.error)
+        return _defer_lookup(publication, token, unavailable.error, park)
 
 
-def _defer_lookup(publication: Publication, token: str, exc: ConnectorError) -> Outcome:
-    """Retry a failed look-up with backoff (honouring Retry-After); ask a person only at last."""
+def _defer_lookup(
+    publication: Publication, token: str, exc: ConnectorError, park: bool = False
+) -> Outcome | Parked:
+    """Retry a failed look-up with backoff (honouring Retry-After); ask a person only at last.
+
+    With ``park`` (a burst), a look-up due again soon waits under the same claim.
+    """
     failures = publication.lookup_failures + 1
     retry_at: dt.datetime | None = None
     if failures >= LOOKUP_ATTEMPTS:
@@ -450,6 +510,10 @@ def _defer_lookup(publication: Publication, token: str, exc: ConnectorError) -> 
             "(%(error)s)"
         ) % {"error": exc}
         retry_at = timezone.now() + backoff(failures, exc.retry_after)
+        if park and _may_park(retry_at):
+            publication.lookup_failures, publication.last_error = failures, message
+            _record_attempt(publication, Attempt.Outcome.RETRY, message)
+            return Parked(publication, token, retry_at)
         target, fields = State.SCHEDULED, {"claimed_at": None, "next_attempt_at": retry_at}
     if states.finish(
         publication, token, target, lookup_failures=failures, last_error=message, **fields
@@ -459,6 +523,11 @@ def _defer_lookup(publication: Publication, token: str, exc: ConnectorError) -> 
         if retry_at is not None:
             _enqueue_on_commit(retry_at)
     return Outcome(publication.pk, target, message)
+
+
+def _may_park(retry_at: dt.datetime) -> bool:
+    """Whether a retry at ``retry_at`` is soon enough to wait for it under the claim."""
+    return retry_at - timezone.now() <= leases.park_limit()
 
 
 def _enqueue_on_commit(retry_at: dt.datetime) -> None:
@@ -479,7 +548,9 @@ def _start(job: Job) -> bool:
 
 
 def _send(job: Job) -> Outcome:
-    return _complete(job, _call(job))
+    outcome = _complete(job, _call(job))
+    assert isinstance(outcome, Outcome), "only a burst parks a post"
+    return outcome
 
 
 def _call(job: Job) -> PostResult | ConnectorError:
@@ -497,16 +568,18 @@ def _call(job: Job) -> PostResult | ConnectorError:
 
 
 @transaction.atomic
-def _complete(job: Job, result: PostResult | ConnectorError) -> Outcome:
+def _complete(
+    job: Job, result: PostResult | ConnectorError, park: bool = False
+) -> Outcome | Parked:
     publication = job.publication
     if isinstance(result, PostResult):
         _finish_attempt(job, Attempt.Outcome.SUCCESS)
         _mark_published(publication, job.token, result, job.finished_at)
         return Outcome(publication.pk, State.PUBLISHED)
-    return _handle_error(job, result)
+    return _handle_error(job, result, park)
 
 
-def _handle_error(job: Job, exc: ConnectorError) -> Outcome:
+def _handle_error(job: Job, exc: ConnectorError, park: bool = False) -> Outcome | Parked:
     publication, token, channel = job.publication, job.token, job.publication.channel
     if exc.auth:
         pause_channel(channel, str(exc))
@@ -551,6 +624,11 @@ def _handle_error(job: Job, exc: ConnectorError) -> Outcome:
         )
         return Outcome(publication.pk, final, str(exc))
     retry_at = timezone.now() + backoff(publication.attempt_count, exc.retry_after)
+    if park and _may_park(retry_at):
+        # Tried again soon under the same claim: the attempt row says what happened, and
+        # the next attempt looks the post up first if this one may have reached the network.
+        publication.outcome_unknown, publication.last_error = unknown, str(exc)
+        return Parked(publication, token, retry_at)
     states.finish(
         publication,
         token,

@@ -39,6 +39,16 @@ def send_window() -> dt.timedelta:
     return dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS * 7 / 8)
 
 
+def park_limit() -> dt.timedelta:
+    """How soon a burst's retry must come for the post to wait under its claim.
+
+    Within ``RENEW_AFTER_BEATS`` beats a claim needs no renewal, so a post that waits that
+    long and is then sent costs no write, where giving it back and claiming it again
+    costs two (``dispatch.Parked``).
+    """
+    return dt.timedelta(seconds=beat_interval() * RENEW_AFTER_BEATS)
+
+
 class Heartbeat(threading.Thread):
     """Renews the claims in ``tokens`` every ``interval`` seconds until stopped.
 

@@ -48,7 +48,11 @@ def _sent() -> dict:
     true, and ``attempt_count`` catches up with the highest attempt number.
     """
     attempts = Attempt.objects.filter(publication=OuterRef("pk"))
-    crashed = attempts.filter(outcome=Attempt.Outcome.PENDING, number__gt=OuterRef("attempt_count"))
+    # ``unknown`` too: a burst retries a post under the same claim (``dispatch.Parked``)
+    # without writing its row, so a worker that died meanwhile left a finished attempt
+    # of unknown outcome the row does not know about either.
+    maybe = (Attempt.Outcome.PENDING, Attempt.Outcome.UNKNOWN)
+    crashed = attempts.filter(outcome__in=maybe, number__gt=OuterRef("attempt_count"))
     highest = attempts.order_by().values("publication").annotate(top=Max("number")).values("top")
     return {
         "outcome_unknown": Case(
@@ -88,11 +92,14 @@ def claim_due(
     now = timezone.now()
     # Posts never sent go first: under a crash loop they still make progress, while
     # posts of unknown outcome (each needs a look-up read) wait for the next slice.
+    # Then posts nobody held before dead workers' claims (``claimed_at`` is only set on
+    # those): a crash loop's kills spread over many posts instead of hitting the same
+    # first slice on every start, each time costing it another claim.
     candidates = (
         Publication.objects.filter(claimable(now, lease), due_at__lte=until)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=until))
         .exclude(channel__status=ChannelStatus.PAUSED)
-        .order_by("outcome_unknown", "due_at", "id")
+        .order_by("outcome_unknown", F("claimed_at").asc(nulls_first=True), "due_at", "id")
     )
     if ids is not None:
         candidates = candidates.filter(pk__in=ids)
@@ -227,12 +234,16 @@ def start_attempt(
     now = timezone.now()
     table = Publication._meta.db_table
     attempts = Attempt._meta.db_table
+    # The row's count, or ours when a burst already tried this post under this claim
+    # (``dispatch.Parked``: such a retry writes no publication row).
     sql = (
         f"INSERT INTO {attempts} (publication_id, number, started_at, outcome, message) "  # noqa: S608 (table names from the models)
-        f"SELECT id, attempt_count + 1, %s, %s, '' FROM {table} "
-        "WHERE id = %s AND state = %s AND claim_token = %s"
+        "SELECT id, CASE WHEN attempt_count > %s THEN attempt_count ELSE %s END + 1, %s, %s, '' "
+        f"FROM {table} WHERE id = %s AND state = %s AND claim_token = %s"
     )
-    params: list = [_db(now), Attempt.Outcome.PENDING, publication.pk, State.PUBLISHING, token]
+    count = publication.attempt_count
+    params: list = [count, count, _db(now), Attempt.Outcome.PENDING]
+    params += [publication.pk, State.PUBLISHING, token]
     if fresh is not None:
         sql += " AND claimed_at >= %s"
         params.append(_db(now - fresh))

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 
@@ -68,7 +69,9 @@ def test_it_claims_in_slices_and_sends_each_slice_before_claiming_more(
     assert seen == [(5, 0), (5, 5), (5, 10), (5, 12)]
 
 
-def test_it_retries_only_the_post_that_failed_in_a_burst(channel_on, story_for, sandbox):
+def test_it_retries_only_the_post_that_failed_in_a_burst(channel_on, story_for, sandbox, settings):
+    # A retry 30 s away (the retry base) is further off than half a 5 s lease: given back.
+    settings.CARECAST_CLAIM_LEASE_SECONDS = 5
     now = timezone.now()
     mastodon = channel_on("mastodon", max_concurrent=1)
     publications = _schedule(story_for, mastodon, 3, now)
@@ -147,3 +150,38 @@ def test_it_closes_the_connections_of_its_threads_after_each_slice(
     dispatch.drain(workers=4, until=now)
     # Six slices, each with send threads and a writer: none of their connections stay open.
     assert open_connections() == before
+
+
+def test_it_retries_a_post_due_again_soon_under_the_same_claim(
+    channel_on, story_for, sandbox, settings
+):
+    # Half a 10 s lease is 5 s: a retry about a second away waits in the burst.
+    settings.CARECAST_CLAIM_LEASE_SECONDS = 10
+    settings.CARECAST_RETRY_BASE_SECONDS = 1
+    now = timezone.now()
+    mastodon = channel_on("mastodon", max_concurrent=1)
+    publications = _schedule(story_for, mastodon, 3, now)
+    sandbox.inject_fault(network="mastodon", path="/api/v1/statuses", status=503, retry_after=1)
+    outcomes = dispatch.drain(workers=1, until=now)
+    assert {o.state for o in outcomes} == {State.PUBLISHED} and len(outcomes) == 3
+    assert len(sandbox.posts("mastodon")) == 3
+    first = Publication.objects.get(pk=publications[0].pk)
+    assert (first.state, first.attempt_count, first.outcome_unknown) == (State.PUBLISHED, 2, False)
+    tried = list(first.attempts.order_by("number").values_list("number", "outcome"))
+    assert tried == [(1, Attempt.Outcome.RETRY), (2, Attempt.Outcome.SUCCESS)]
+
+
+def test_it_looks_up_a_post_retried_under_a_claim_whose_worker_then_died(channel_on, story_for):
+    # A burst's retry writes no publication row (``dispatch.Parked``): the attempt of
+    # unknown outcome it left is all that says the post may be out there.
+    now = timezone.now()
+    [publication] = _schedule(story_for, channel_on("x"), 1, now)
+    lease = dt.timedelta(seconds=120)
+    token = states.claim_due(now, 10)
+    attempt = states.start_attempt(publication, token)
+    Attempt.objects.filter(pk=attempt.pk).update(outcome=Attempt.Outcome.UNKNOWN)
+    later = now + lease + dt.timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        taken = states.claim_due(later, 10, lease=lease)
+    fresh = Publication.objects.get(pk=publication.pk)
+    assert (fresh.claim_token, fresh.outcome_unknown, fresh.attempt_count) == (taken, True, 1)

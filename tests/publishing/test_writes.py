@@ -3,18 +3,20 @@
 The same count as ``python -m bench chaos`` (a trigger on every UPDATE of a publication
 row, ``bench.chaos.WriteCounter``), here on the paths without faults and kills: claiming
 is one write, sending none (the open attempt row is the mark "may have been sent"),
-finishing one. A retry adds a give-back and a claim.
+finishing one. A retry one at a time adds a give-back and a claim; a burst retries a
+post due again soon under the claim it holds, at no write at all (``dispatch.Parked``).
 """
 
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.chaos import WriteCounter
-from carecast.publishing import dispatch, services
+from carecast.publishing import dispatch, services, states
 from carecast.publishing.models import Attempt, Publication, State
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,3 +88,50 @@ def test_it_writes_a_retried_post_four_times(channel_on, story_for, sandbox, wri
     assert writes.by_kind() == {"claim": 2, "give back": 1, "finish": 1, "other": 1}
     fresh = Publication.objects.get(pk=publication.pk)
     assert (fresh.attempt_count, fresh.outcome_unknown) == (2, False)
+
+
+def test_it_writes_a_post_retried_within_a_burst_twice(
+    channel_on, story_for, sandbox, writes, settings
+):
+    settings.CARECAST_CLAIM_LEASE_SECONDS = 10  # retries under 5 s wait under the claim
+    settings.CARECAST_RETRY_BASE_SECONDS = 1
+    [publication] = _due(story_for, channel_on("mastodon"))
+    writes.install()
+    for status in (500, 503):
+        sandbox.inject_fault(network="mastodon", path="/api/v1/statuses", status=status)
+    dispatch.drain(workers=1)
+    assert writes.per_post() == {publication.pk: 2}
+    assert writes.by_kind() == {"claim": 1, "finish": 1}
+    fresh = Publication.objects.get(pk=publication.pk)
+    assert (fresh.state, fresh.attempt_count) == (State.PUBLISHED, 3)
+    assert len(sandbox.posts("mastodon")) == 1
+
+
+def test_it_writes_a_post_whose_worker_died_mid_request_at_most_four_times(
+    channel_on, story_for, sandbox, writes, settings
+):
+    """Killed after the request left, then a failed look-up and a failed resend: X keeps
+    no idempotency key, so the taker looks first (a 429), finds nothing, sends (a 503)
+    and sends again. The dead claim, the takeover and the finish are all it writes."""
+    settings.CARECAST_CLAIM_LEASE_SECONDS = 10
+    settings.CARECAST_RETRY_BASE_SECONDS = 1
+    [publication] = _due(story_for, channel_on("x"))
+    Publication.objects.filter(pk=publication.pk).update(
+        due_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    writes.install()
+    with time_machine.travel(timezone.now() - dt.timedelta(minutes=1), tick=False):
+        token = states.claim_due(timezone.now(), 10)
+        publication.refresh_from_db()
+        assert states.start_attempt(publication, token)  # then the worker died
+    sandbox.inject_fault(network="x", path="/2/users/*", method="GET", status=429, retry_after=1)
+    sandbox.inject_fault(network="x", path="/2/tweets", status=503, retry_after=1)
+    dispatch.drain(workers=1)
+    assert writes.per_post() == {publication.pk: 3}
+    assert writes.by_kind() == {"claim": 2, "finish": 1}
+    fresh = Publication.objects.get(pk=publication.pk)
+    assert (fresh.state, fresh.outcome_unknown) == (State.PUBLISHED, False)
+    assert len(sandbox.posts("x")) == 1
+    looked = [r for r in sandbox.requests("x", method="GET") if r["path"].startswith("/2/users/")]
+    assert len(looked) == 2  # looked twice, sent twice
+    assert len(sandbox.requests("x", "/2/tweets", "POST")) == 2
