@@ -8,13 +8,14 @@ see a question the database does not have yet.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecast.core import audit
 from carecast.lib.text import clean_text
-from carecast.live import events, guard
+from carecast.live import alerts, events, guard
 from carecast.live.limits import limit, minute_ago
 from carecast.live.models import PUBLIC_STATUSES, LiveSession, Question, Source, Status, Upvote
 
@@ -57,6 +58,8 @@ def submit_question(
             client=client,
             origin=origin,
         )
+        if guard.EMERGENCY in question.flags:
+            alerts.notify(question)
         events.after_commit(session.slug, events.queue_event())
     return question
 
@@ -155,6 +158,7 @@ def approve(question: Question, actor=None) -> Question:
         )
     question.status, question.approved_at = Status.APPROVED, timezone.now()
     question.save(update_fields=["status", "approved_at"])
+    alerts.mark_read(question)
     _audit(question, "approved", actor)
     events.after_commit(
         question.session.slug, events.question_event(question), events.queue_event()
@@ -168,6 +172,7 @@ def reject(question: Question, actor=None) -> Question:
     was_public = question.status in PUBLIC_STATUSES
     question.status = Status.REJECTED
     question.save(update_fields=["status"])
+    alerts.mark_read(question)
     _audit(question, "rejected", actor)
     sent = [events.removed_event(question)] if was_public else []
     events.after_commit(question.session.slug, *sent, events.queue_event())
@@ -177,15 +182,7 @@ def reject(question: Question, actor=None) -> Question:
 @transaction.atomic
 def edit(question: Question, public_text: str, actor=None) -> Question:
     """Reword a question for the audience (anonymity); the original stays for the moderator."""
-    public_text = " ".join(public_text.split())
-    if not public_text:
-        raise LiveError(_("The question cannot be empty."))
-    if len(public_text) > limit("MAX_LENGTH"):
-        raise LiveError(
-            _("Please keep your question under %(n)d characters.") % {"n": limit("MAX_LENGTH")}
-        )
-    if guard.assess(public_text):
-        raise LiveError(_("The new wording still looks like an emergency or personal health data."))
+    public_text = _checked_wording(public_text)
     question = _locked(question)
     question.public_text = public_text
     question.save(update_fields=["public_text"])
@@ -229,6 +226,72 @@ def merge(duplicate: Question, into: Question, actor=None) -> Question:
         sent.append(events.question_event(into))
     events.after_commit(into.session.slug, *sent, events.queue_event())
     return into
+
+
+def _checked_wording(public_text: str) -> str:
+    public_text = " ".join(public_text.split())
+    if not public_text:
+        raise LiveError(_("The question cannot be empty."))
+    if len(public_text) > limit("MAX_LENGTH"):
+        raise LiveError(
+            _("Please keep your question under %(n)d characters.") % {"n": limit("MAX_LENGTH")}
+        )
+    if guard.assess(public_text):
+        raise LiveError(_("The new wording still looks like an emergency or personal health data."))
+    return public_text
+
+
+@transaction.atomic
+def merge_many(
+    questions: list[Question], into: Question, public_text: str = "", actor=None
+) -> Question:
+    """The moderator's own merge: any two or more open questions become ``into``.
+
+    Each asker's interest and every vote move over (as with a suggested merge), the
+    wording shown may be rewritten for all of them, and the audit names every question,
+    so that ``unmerge`` can take one back out.
+    """
+    others = [q for q in questions if q.pk != into.pk]
+    if not others:
+        raise LiveError(_("Select at least two questions to merge."))
+    if any(q.status in (Status.MERGED, Status.REJECTED) for q in [*others, into]):
+        raise LiveError(_("Only open questions can be merged."))
+    votes_before = _locked(into).votes
+    wording = " ".join(public_text.split())
+    reworded = bool(wording) and wording != into.public_text
+    if reworded:
+        into = edit(into, _checked_wording(wording), actor)
+    for other in others:
+        into = merge(other, into, actor)
+        alerts.mark_read(other)
+    _audit(
+        into,
+        "merged_manually",
+        actor,
+        merged=[q.pk for q in others],
+        votes_before=votes_before,
+        votes_after=into.votes,
+        reworded=reworded,
+    )
+    return into
+
+
+@transaction.atomic
+def unmerge(duplicate: Question, actor=None) -> Question:
+    """Take a merged question back out: it waits for the moderator again, its votes go back."""
+    duplicate = _locked(duplicate)
+    if duplicate.status != Status.MERGED or duplicate.merged_into_id is None:
+        raise LiveError(_("This question is not merged."))
+    into = Question.objects.select_for_update().get(pk=duplicate.merged_into_id)
+    moved = duplicate.votes + 1
+    Question.objects.filter(pk=into.pk).update(votes=Greatest(F("votes") - moved, Value(0)))
+    into.refresh_from_db(fields=["votes"])
+    duplicate.status, duplicate.merged_into = Status.PENDING, None
+    duplicate.save(update_fields=["status", "merged_into"])
+    _audit(duplicate, "unmerged", actor, out_of=into.pk)
+    sent = [events.question_event(into)] if into.status in PUBLIC_STATUSES else []
+    events.after_commit(into.session.slug, *sent, events.queue_event())
+    return duplicate
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ class SessionForm(forms.ModelForm):
             "starts_at",
             "ends_at",
             "stream_links",
+            "recording_url",
             "channels",
             "accepting",
         ]
@@ -39,6 +40,7 @@ class SessionForm(forms.ModelForm):
             "topic": forms.Textarea(attrs={"rows": 3}),
             "stream_links": forms.Textarea(attrs={"rows": 2}),
             "channels": forms.CheckboxSelectMultiple,
+            "recording_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
     def __init__(self, *args, person: Person, **kwargs):
@@ -62,6 +64,7 @@ class SessionForm(forms.ModelForm):
             if self.instance.pk
             else []
         )
+        self.fields["recording_url"].assume_scheme = "https"  # "youtu.be/…" typed without it
         self.fields["slug"].help_text = _("Part of the question page's address, e.g. diabetes-2026")
 
     def _save_m2m(self):
@@ -74,6 +77,12 @@ class SessionForm(forms.ModelForm):
         if slug in RESERVED_SLUGS:
             raise ValidationError(_("This address is reserved."))
         return slug
+
+    def clean_recording_url(self):
+        url = self.cleaned_data["recording_url"]
+        if url and not url.startswith(("https://", "http://")):
+            raise ValidationError(_("Enter a web address starting with https://."))
+        return url
 
     def clean(self):
         data = super().clean()

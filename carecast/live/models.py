@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecast.core.models import Department, Organisation
+from carecast.core.models import Department, Organisation, Person
 from carecast.networks.models import Channel
 from carecast.stories.models import Story
 
@@ -35,6 +35,13 @@ class LiveSession(models.Model):
     starts_at = models.DateTimeField(_("start"))
     ends_at = models.DateTimeField(_("end"))
     stream_links = models.TextField(_("stream links"), blank=True, help_text=_("One per line"))
+    # Filled in after the hour: the recap links to it on every network.
+    recording_url = models.URLField(
+        _("recording"),
+        max_length=500,
+        blank=True,
+        help_text=_("Address of the recording, once it is online (the recap links to it)"),
+    )
     channels = models.ManyToManyField(
         Channel, blank=True, related_name="+", verbose_name=_("channels for announcements")
     )
@@ -145,6 +152,8 @@ class Question(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     pinned_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Set once, by the one call that tells the people on duty about an emergency.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -184,3 +193,31 @@ class Upvote(models.Model):
 
     def __str__(self) -> str:
         return f"+1 {self.question_id}"
+
+
+class Alert(models.Model):
+    """Someone on duty was told about a possible emergency in a live session's questions.
+
+    The inbox's notifications belong to inbox items; a question is not one, so the live
+    app keeps its own, chosen by the inbox's duty rules (``inbox.duty.recipients``).
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="alerts")
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="live_alerts")
+    # Nobody's shift covered the moment: every lead was told instead, and the message says so.
+    nobody_on_duty = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("live emergency notice")
+        verbose_name_plural = _("live emergency notices")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "recipient"], name="live_alert_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · question {self.question_id}"

@@ -18,7 +18,14 @@ from carecast.stories.services import save_story
 
 
 def recap_text(session: LiveSession) -> str:
-    return "\n".join(recap_blocks(session))
+    return "\n".join(filter(None, [*recap_blocks(session), recording_block(session)]))
+
+
+def recording_block(session: LiveSession) -> str:
+    """The recording, once its address is entered: every network's version ends with it."""
+    if not session.recording_url:
+        return ""
+    return "\n" + _("Watch the recording: %(url)s") % {"url": session.recording_url}
 
 
 def recap_blocks(session: LiveSession) -> list[str]:
@@ -50,31 +57,34 @@ def people(doctors: str) -> list[str]:
     return [part for part in parts if part.strip()]
 
 
-def fitted_recap(blocks: list[str], channel, link: str) -> str:
+def fitted_recap(blocks: list[str], channel, link: str, tail: str = "") -> str:
     """As many whole questions as the channel's limit takes: never cut mid-question (X).
 
+    ``tail`` (the recording) is kept on every network: the questions make room for it.
     Empty when not even the opening fits; the story's usual fitting then decides.
     """
     fitted = ""
     for block in blocks:
         candidate = "\n".join(filter(None, [fitted, block]))
-        if channel.rules.count_text(compose_text(candidate, link, [])) > channel.text_limit:
+        text = "\n".join(filter(None, [candidate, tail]))
+        if channel.rules.count_text(compose_text(text, link, [])) > channel.text_limit:
             break
         fitted = candidate
-    return compose_text(fitted, link, []) if fitted else ""
+    return compose_text("\n".join(filter(None, [fitted, tail])), link, []) if fitted else ""
 
 
 def create_recap(session: LiveSession, actor=None) -> Story:
     """A story draft on the session's channels; the team shortens and schedules it as usual."""
     blocks, link = recap_blocks(session), question_page_url(session)
+    tail = recording_block(session)
     channels = list(session.channels.all())
     story = save_story(
         session.organisation,
         title=_("Recap: %(title)s") % {"title": session.title},
-        text="\n".join(blocks),
+        text="\n".join(filter(None, [*blocks, tail])),
         link=link,
         channels=channels,
-        variant_texts={c.pk: fitted_recap(blocks, c, link) for c in channels},
+        variant_texts={c.pk: fitted_recap(blocks, c, link, tail) for c in channels},
         department=session.department,
         actor=actor,
         story=session.recap_story,

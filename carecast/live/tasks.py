@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from carecast.live import replies, retention
+from carecast.live import alerts, replies, retention
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -18,3 +18,9 @@ def poll_replies() -> int:
 def purge_questions() -> int:
     """Nightly: questions of sessions that ended long ago are deleted, as the page promises."""
     return retention.purge()
+
+
+@db_task()
+def email_alerts(ids: list[int]) -> None:
+    """E-mails of emergency notices, sent by the worker (a slow mail server never holds a page)."""
+    alerts.send_emails(ids)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/vote/<int:question_id>/", views.vote, name="vote"),
     path("<slug:slug>/moderate/", views.moderate, name="moderate"),
     path("<slug:slug>/moderate/queue/", views.moderate_queue, name="queue"),
+    path("<slug:slug>/moderate/merge/", views.moderate_merge, name="merge"),
     path(
         "<slug:slug>/moderate/<int:question_id>/<str:action>/",
         views.moderate_action,

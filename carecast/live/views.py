@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecast.live import actions, announce, recap, retention, similar, visitors
+from carecast.live import actions, alerts, announce, guard, recap, retention, similar, visitors
 from carecast.live.actions import LiveError
 from carecast.live.forms import QuestionForm, SessionForm
-from carecast.live.models import PUBLIC_STATUSES, LiveSession, Question, Status
+from carecast.live.models import PUBLIC_STATUSES, Alert, LiveSession, Question, Status
 from carecast.publishing.services import PublishingError
 from carecast.rights import (
     can_publish,
@@ -114,22 +114,45 @@ def vote(request, slug: str, question_id: int):
 
 
 def _queue_context(session: LiveSession) -> dict:
-    questions = list(session.questions.exclude(status=Status.MERGED).order_by("created_at", "pk"))
+    questions = list(session.questions.order_by("created_at", "pk"))
+    merged: dict[int, list[Question]] = {}
+    for q in questions:
+        if q.status == Status.MERGED and q.merged_into_id:
+            merged.setdefault(q.merged_into_id, []).append(q)
+    questions = [q for q in questions if q.status != Status.MERGED]
+    for q in questions:
+        q.merged_questions = merged.get(q.pk, [])
     pending = [q for q in questions if q.status == Status.PENDING]
     open_ = [
         q for q in questions if q.status in (Status.PENDING, Status.APPROVED, Status.ANSWERING)
     ]
     for q in pending:
         q.suggestions = similar.suggestions(q, open_)
+    # A possible emergency is pinned above everything else until the moderator deals with it.
+    emergencies = [q for q in pending if guard.EMERGENCY in q.flags]
+    told = _told(emergencies)
+    for q in emergencies:
+        q.told = told.get(q.pk, [])
     by_votes = lambda qs: sorted(qs, key=lambda q: (-q.votes, q.pk))  # noqa: E731
     return {
         "session": session,
-        "pending": pending,
+        "emergencies": emergencies,
+        "pending": [q for q in pending if q not in emergencies],
         "now": next((q for q in questions if q.status == Status.ANSWERING), None),
         "approved": by_votes([q for q in questions if q.status == Status.APPROVED]),
         "answered": [q for q in questions if q.status == Status.ANSWERED],
         "rejected": [q for q in questions if q.status == Status.REJECTED],
     }
+
+
+def _told(questions: list[Question]) -> dict[int, list[Alert]]:
+    """Who was told about each emergency (one query, none without emergencies)."""
+    if not questions:
+        return {}
+    told: dict[int, list[Alert]] = {}
+    for alert in Alert.objects.filter(question__in=questions).select_related("recipient__user"):
+        told.setdefault(alert.question_id, []).append(alert)
+    return told
 
 
 @desk_required
@@ -147,6 +170,7 @@ MODERATION = {
     "approve": lambda q, post, actor: actions.approve(q, actor),
     "reject": lambda q, post, actor: actions.reject(q, actor),
     "edit": lambda q, post, actor: actions.edit(q, post.get("public_text", ""), actor),
+    "unmerge": lambda q, post, actor: actions.unmerge(q, actor),
     "rename": lambda q, post, actor: actions.rename(q, post.get("nickname", ""), actor),
     "pin": lambda q, post, actor: actions.pin(q, actor),
     "answered": lambda q, post, actor: actions.mark_answered(q, post.get("note", ""), actor),
@@ -172,8 +196,10 @@ def moderate_action(request, slug: str, question_id: int, action: str):
     )
     # The name shown with it ("Klaus Meier" under a health question) can be changed or removed.
     renamed = " ".join(request.POST.get("nickname", question.nickname).split())
-    if action == "approve" and renamed != question.nickname:
+    if action in ("approve", "edit") and renamed != question.nickname:
         steps.insert(0, MODERATION["rename"])
+    if action == "edit" and reworded == question.public_text:
+        steps.remove(MODERATION["edit"])  # only the name changed
     try:
         for step in steps:
             step(question, request.POST, request.user)
@@ -182,6 +208,40 @@ def moderate_action(request, slug: str, question_id: int, action: str):
     else:
         context = _queue_context(session)
     return render(request, "live/_queue.html", context)
+
+
+@require_POST
+@desk_required
+def moderate_merge(request, slug: str):
+    """Merge the questions the moderator ticked: first choose which stays and its wording,
+    then merge (``confirm``). The choice is drawn beside the queue, which polling redraws."""
+    session = _own_session(request, slug)
+    ids = [int(i) for i in request.POST.getlist("merge") if i.isdigit()]
+    chosen = list(
+        session.questions.filter(pk__in=ids)
+        .exclude(status__in=[Status.MERGED, Status.REJECTED])
+        .order_by("-votes", "created_at", "pk")
+    )
+    into = next((q for q in chosen if str(q.pk) == request.POST.get("into")), None)
+    context = {
+        "session": session,
+        "chosen": chosen,
+        "into": into or (chosen[0] if chosen else None),
+    }
+    if request.POST.get("confirm") and into is not None:
+        try:
+            actions.merge_many(chosen, into, request.POST.get("public_text", ""), request.user)
+        except LiveError as exc:
+            context["error"] = str(exc)
+        else:
+            return render(
+                request, "live/_queue.html", {**_queue_context(session), "merge_done": True}
+            )
+    elif len(chosen) < 2:
+        context["error"] = _("Select at least two questions to merge.")
+    response = render(request, "live/_merge_panel.html", context)
+    response["HX-Retarget"] = "#merge-panel"  # a refused merge answers beside the queue
+    return response
 
 
 # --- presenter ---------------------------------------------------------------------------
@@ -212,7 +272,8 @@ def present_board(request, slug: str):
 @desk_required
 def session_list(request):
     sessions = live_sessions_for(request.person)
-    return render(request, "live/sessions.html", {"sessions": sessions, "nav": "live"})
+    context = {"sessions": sessions, "alerts": alerts.unread_for(request.person), "nav": "live"}
+    return render(request, "live/sessions.html", context)
 
 
 @desk_required

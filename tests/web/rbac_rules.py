@@ -254,6 +254,7 @@ RULES: dict[str, Rule] = {
     "live:moderate": GET(*RUN_OWN_SESSION),
     "live:queue": GET(*RUN_OWN_SESSION),
     "live:act": POST(*RUN_OWN_SESSION, kwargs={"action": lambda w: "reject"}),
+    "live:merge": POST(*RUN_OWN_SESSION),
     "live:present": GET(*RUN_OWN_SESSION),
     "live:present_board": GET(*RUN_OWN_SESSION),
     "live:setup": GET(*RUN_OWN_SESSION),

@@ -49,6 +49,33 @@
       delay = Math.min(delay * 2, 30000);
     };
   }
+  // --- manual merge (moderator): ticks survive the queue being redrawn ---
+  const picked = new Set();
+  document.addEventListener("change", function (e) {
+    const box = e.target;
+    if (box.classList && box.classList.contains("merge-pick")) {
+      if (box.checked) picked.add(box.value); else picked.delete(box.value);
+    }
+    // Choosing which question stays offers its wording, unless it was already rewritten.
+    if (box.name === "into" && box.closest(".merge-panel")) {
+      const area = document.getElementById("merge-text");
+      if (area && !area.dataset.touched) area.value = box.dataset.text;
+    }
+    if (box.id === "merge-text") box.dataset.touched = "1";
+  });
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest || !e.target.closest("[data-merge-cancel]")) return;
+    document.getElementById("merge-panel").innerHTML = "";
+  });
+  function restorePicks() {
+    document.querySelectorAll("#queue .merge-pick").forEach(function (box) {
+      box.checked = picked.has(box.value);
+    });
+  }
+  document.body.addEventListener("htmx:afterSwap", function (e) {
+    if (document.querySelector("#queue [data-merge-done]")) picked.clear();  // merged: start afresh
+    restorePicks();
+  });
   document.body.addEventListener("htmx:afterSwap", function () {
     showStatus(window.liveConnected);
     tick();
