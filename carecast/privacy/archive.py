@@ -17,6 +17,7 @@ FILE_NAMES = {
     "shown": "abgebildete-person.json",
     "asker": "live-fragen.json",
     "member": "benutzerkonto.json",
+    "applicant": "bewerbungen.json",
 }
 
 
@@ -35,6 +36,7 @@ def readme(organisation, kinds: list[str], now) -> str:
             "shown": _("consents of a person shown in media, and the public posts using them"),
             "asker": _("questions asked in live consultations"),
             "member": _("the carecast account, its role and what was done with it"),
+            "applicant": _("applications counted by their reference, without name or contact"),
         }
         for kind in kinds:
             lines.append(f"- {FILE_NAMES[kind]}: {descriptions[kind]}")

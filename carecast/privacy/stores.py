@@ -182,6 +182,7 @@ STORES: tuple[Store, ...] = (
         _("To count which posts bring applications."),
         _("Legitimate interest (Art. 6(1)(f) GDPR); pseudonymous."),
         _("As long as the organisation keeps its numbers."),
+        kind="applicant",
     ),
 )
 

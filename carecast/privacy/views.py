@@ -55,6 +55,10 @@ WHAT_HAPPENS = {
         "Team members: the account is deactivated, name and e-mail are emptied; the audit log "
         "keeps what they did under a pseudonym."
     ),
+    "applicant": gettext_lazy(
+        "Job applications: the reference is replaced by a pseudonym; the application still "
+        "counts for the post that brought it."
+    ),
 }
 
 # What the search itself shows (and an erasure clears): not repeated as a mention.

@@ -317,3 +317,31 @@ def test_it_refuses_to_erase_the_last_lead_or_oneself(anna, ben):
     assert "Sie können Ihr eigenes Konto nicht löschen." in page
     assert get_user_model().objects.get(username="anna").is_active
     assert not AuditLog.objects.filter(action="privacy.erased").exists()
+
+
+# ---------- an applicant (by the applicant system's reference) ----------
+
+
+def test_it_exports_and_erases_an_application_by_its_reference(anna, org, mastodon):
+    from carecast.analytics.models import JobApplication
+
+    JobApplication.objects.create(
+        organisation=org,
+        external_id="BW-2026-4711",
+        received_at=NOW,
+        job_title="Pflegefachkraft",
+        channel=mastodon,
+        source="csv",
+    )
+    client = login(anna)
+    page = client.get("/settings/personal-data/requests/", {"q": "BW-2026-4711"}).content.decode()
+    assert 'value="applicant:BW-2026-4711"' in page
+    export = client.post(
+        "/settings/personal-data/requests/export/", {"pick": "applicant:BW-2026-4711"}
+    )
+    applications = json.loads(zip_of(export).read("bewerbungen.json"))["people"][0]
+    assert applications["applications"][0]["job"] == "Pflegefachkraft"
+    assert erase(client, "applicant:BW-2026-4711").status_code == 302
+    assert everywhere("BW-2026-4711") == []
+    assert JobApplication.objects.get().channel == mastodon  # still counts for the post
+    assert erasure_entry().detail["applications"] == 1

@@ -7,13 +7,14 @@ from types import ModuleType
 
 from django.utils.translation import gettext_lazy as _
 
-from carecast.privacy.people import asker, commenter, member, shown
+from carecast.privacy.people import applicant, asker, commenter, member, shown
 
 KINDS: dict[str, ModuleType] = {
     "commenter": commenter,
     "shown": shown,
     "asker": asker,
     "member": member,
+    "applicant": applicant,
 }
 
 LABELS = {
@@ -21,4 +22,5 @@ LABELS = {
     "shown": _("People shown in media"),
     "asker": _("Question askers"),
     "member": _("Team members"),
+    "applicant": _("Job applications"),
 }
