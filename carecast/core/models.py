@@ -15,6 +15,11 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(unique=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin")
+    # The language its posts are written in: a YouTube video's language and its captions'
+    # (networks.youtube), unless a post says otherwise.
+    language = models.CharField(
+        _("language of the posts"), max_length=8, choices=settings.LANGUAGES, default="de"
+    )
     website = models.URLField(_("website"), blank=True)
     imprint_url = models.URLField(_("imprint"), blank=True)
     privacy_url = models.URLField(_("privacy policy"), blank=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -33,6 +34,7 @@ class SetupData:
     password: str
     imprint_url: str = ""
     privacy_url: str = ""
+    language: str = "de"
 
 
 def needs_setup() -> bool:
@@ -50,6 +52,7 @@ def validate(data: SetupData) -> dict[str, list[str]]:
 
     check("name", bool(data.name.strip()), _("Enter the hospital's name."))
     check("timezone", is_known_zone(data.timezone), _("Choose a time zone from the list."))
+    check("language", data.language in dict(settings.LANGUAGES), _("Choose a language."))
     for field in ("public_url", "imprint_url", "privacy_url"):
         value = getattr(data, field).strip()
         required = field == "public_url"
@@ -101,6 +104,7 @@ def create_organisation(data: SetupData) -> Person:
         name=data.name.strip(),
         slug=slugify(data.name)[:50] or "organisation",
         timezone=data.timezone,
+        language=data.language,
         public_url=data.public_url.strip().rstrip("/"),
         imprint_url=data.imprint_url.strip(),
         privacy_url=data.privacy_url.strip(),

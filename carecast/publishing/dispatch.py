@@ -177,6 +177,7 @@ def build_request(publication: Publication) -> PostRequest:
         text=outgoing_text(publication),
         media=media,
         link=outgoing_link(publication, story.link),
+        language=publication.channel.organisation.language,
         options=dict(publication.variant.options or {}),
         progress=dict(publication.upload_state or {}),
         save_progress=_progress_keeper(publication),

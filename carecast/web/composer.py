@@ -151,7 +151,12 @@ OPTION_FIELDS = {
         "brand_content": "flag",
         "music_confirmed": "flag",
     },
-    "youtube": {"title": "text", "privacy_status": "text", "made_for_kids": "yesno"},
+    "youtube": {
+        "title": "text",
+        "privacy_status": "text",
+        "made_for_kids": "yesno",
+        "language": "text",
+    },
 }
 
 

@@ -40,6 +40,9 @@ class SetupForm(PasswordTwiceMixin):
     timezone = forms.ChoiceField(
         label=_("Time zone"), choices=[(z, z) for z in COMMON_ZONES], initial="Europe/Berlin"
     )
+    language = forms.ChoiceField(
+        label=_("Language of the posts"), choices=settings.LANGUAGES, initial="de"
+    )
     public_url = forms.URLField(
         label=_("Public address of this carecast"),
         assume_scheme="https",
@@ -50,7 +53,15 @@ class SetupForm(PasswordTwiceMixin):
     lead_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     username = forms.CharField(label=_("User name"), max_length=150)
-    field_order = ["name", "timezone", "public_url", "imprint_url", "privacy_url", "lead_name"]
+    field_order = [
+        "name",
+        "timezone",
+        "language",
+        "public_url",
+        "imprint_url",
+        "privacy_url",
+        "lead_name",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -97,6 +97,7 @@ def test_it_asks_youtubes_title_visibility_and_made_for_kids(anna_client, youtub
         f"opt_{youtube.pk}_title": "Kinderstation",
         f"opt_{youtube.pk}_privacy_status": "unlisted",
         f"opt_{youtube.pk}_made_for_kids": "no",
+        f"opt_{youtube.pk}_language": "en",
     }
     anna_client.post("/stories/new/", _form([youtube], **fields))
     options = Story.objects.get().variants.get().options
@@ -104,4 +105,8 @@ def test_it_asks_youtubes_title_visibility_and_made_for_kids(anna_client, youtub
         "title": "Kinderstation",
         "privacy_status": "unlisted",
         "made_for_kids": False,
+        "language": "en",  # the video's and its captions' (empty: the organisation's)
     }
+    page = anna_client.get(f"/stories/{Story.objects.get().pk}/edit/").content.decode()
+    assert "Sprache des Videos und der Untertitel" in page
+    assert '<option value="en" selected>' in page

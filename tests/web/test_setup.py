@@ -11,6 +11,7 @@ from carecast.core.models import Organisation, Person, Role
 FORM = {
     "name": "Universitätsklinikum Musterstadt",
     "timezone": "Europe/Berlin",
+    "language": "de",
     "public_url": "https://carecast.klinikum.test",
     "imprint_url": "https://www.klinikum.test/impressum",
     "privacy_url": "https://www.klinikum.test/datenschutz",
@@ -34,14 +35,16 @@ def test_it_asks_for_the_hospital_and_the_first_lead(db, settings):
     assert "Krankenhaus" in body or "Klinik" in body
     assert 'value="https://desk.klinikum.test"' in body
     assert '<option value="Europe/Berlin" selected>' in body
+    assert "Sprache der Beiträge" in body and '<option value="de" selected>' in body
 
 
 def test_it_creates_the_organisation_and_signs_the_lead_in(db):
     client = Client()
-    response = client.post("/setup/", FORM)
+    response = client.post("/setup/", {**FORM, "language": "en"})
     assert response.status_code == 302 and response["Location"] == "/"
     org = Organisation.objects.get()
     assert org.public_url == "https://carecast.klinikum.test"
+    assert org.language == "en"  # YouTube's video and caption language (networks.youtube)
     assert Person.objects.get().role == Role.ADMIN
     assert client.get("/").status_code == 200
     assert client.get("/setup/").status_code == 404

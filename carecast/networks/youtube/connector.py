@@ -55,12 +55,14 @@ from carecast.networks.base import (
     PostResult,
 )
 from carecast.networks.tokens import refresh_grant, renewed
+from carecast.networks.youtube.captions import UPLOADED
 from carecast.networks.youtube.metrics import YouTubeMetrics
 from carecast.networks.youtube.rules import (
     DEFAULT_DAILY_QUOTA,
     VIDEO_TYPES,
     YouTube,
     is_short,
+    language,
     title_and_description,
     uploads_per_day,
 )
@@ -145,7 +147,7 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
                 "title": title,
                 "description": description,
                 "categoryId": str(options.get("category_id") or "22"),  # People & Blogs
-                "defaultLanguage": post.language,
+                "defaultLanguage": language(options, post.language),
             },
             "status": {
                 "privacyStatus": options["privacy_status"],
@@ -237,12 +239,19 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
         if video.captions is None or "captions" in self._kept:
             return result  # none to send, or an earlier attempt already sent or tried them
         outcome = self._send_captions(post, video.captions, result.remote_id)
-        if outcome != "uploaded":
+        if outcome != UPLOADED:
             log.warning(
                 "YouTube video %s published without captions: %s", result.remote_id, outcome
             )
         try:
-            self._remember(post, {**self._kept, "captions": outcome})
+            self._remember(
+                post,
+                {
+                    **self._kept,
+                    "captions": outcome,
+                    "captions_language": language(post.options or {}, post.language),
+                },
+            )
         except ConnectorError as exc:  # the video is out: its result must still be recorded
             log.warning("YouTube video %s: caption outcome not kept: %s", result.remote_id, exc)
         return result
@@ -256,10 +265,11 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
             data = path.read_bytes()
         except OSError as exc:
             return f"skipped: the caption file cannot be read ({exc})"
+        spoken = language(post.options or {}, post.language)
         snippet = {
             "videoId": video_id,
-            "language": post.language,
-            "name": CAPTION_NAMES.get(post.language, post.language),
+            "language": spoken,
+            "name": CAPTION_NAMES.get(spoken, spoken),
         }
         boundary = f"carecast-{secrets.token_hex(12)}"
         body = b"".join(
@@ -283,7 +293,7 @@ class YouTubeConnector(YouTubeMetrics, HTTPConnector):
             )
         except ConnectorError as exc:
             return f"failed: {exc}"
-        return "uploaded"
+        return UPLOADED
 
     def _received(self, session: str, size: int) -> int | PostResult | None:
         """Ask the session what arrived: the next byte to send, the finished video, or None

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+
 from carecast.networks.base import MediaFile, Network, Problem
 
 VIDEO_TYPES = ("video/mp4", "video/quicktime", "video/webm", "video/x-msvideo", "video/mpeg")
@@ -37,6 +39,12 @@ def is_short(width: int, height: int, seconds: float) -> bool:
 def uploads_per_day(quota: int = DEFAULT_DAILY_QUOTA) -> int:
     """How many videos the project's daily quota allows (other calls cost little)."""
     return quota // INSERT_COST
+
+
+def language(options: Mapping[str, Any], default: str) -> str:
+    """The video's language and its captions': the post's choice, else the organisation's
+    (``default``, ``PostRequest.language``)."""
+    return str(options.get("language") or "") or default
 
 
 def title_and_description(text: str, title: str = "") -> tuple[str, str]:
@@ -96,6 +104,7 @@ class YouTube(Network):
         return {
             "privacy": [(value, labels[value]) for value in PRIVACY],
             "title_limit": TITLE_LIMIT,
+            "languages": settings.LANGUAGES,
         }
 
     def check_options(
@@ -123,6 +132,8 @@ class YouTube(Network):
                     "privacy_missing", _("Choose whether the video is public, unlisted or private.")
                 )
             )
+        if str(options.get("language") or "") not in ("", *dict(settings.LANGUAGES)):
+            problems.append(Problem("language_unknown", _("Choose the video's language.")))
         if options.get("made_for_kids") not in (True, False):
             problems.append(
                 Problem("kids_missing", _("Declare whether the video is made for kids."))
