@@ -126,10 +126,11 @@ STORES: tuple[Store, ...] = (
             "inbox.Notification": ("recipient", "email_error"),
             "approvals.Notice": ("recipient", "email_error", "actor"),
             "admin.LogEntry": ("user",),
+            "reports.ReportSettings": ("recipients",),
         },
         _(
             "Name, e-mail, user name, role, department, the directory's id, two-factor devices, "
-            "access tokens, duty shifts and notices."
+            "access tokens, duty shifts and notices; the addresses the monthly report goes to."
         ),
         _("To run the desk: sign-in, rights, duty, notices."),
         _("Employment (Art. 6(1)(b) GDPR, § 26 BDSG)."),
@@ -206,7 +207,7 @@ NOT_PERSONAL: dict[str, tuple[str, ...]] = {
 
 SOUNDS_PERSONAL = re.compile(
     r"(^|_)(e?mail|name|nickname|ip|author|username|user|phone|client|origin|subject|agent"
-    r"|person|recipient|address|actor)($|_)"
+    r"|person|recipient|address|actor)s?($|_)"
 )
 
 

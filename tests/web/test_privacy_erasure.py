@@ -22,6 +22,7 @@ from carecast.inbox.models import InboxItem, InboxReply
 from carecast.live.models import LiveSession, Question, Upvote
 from carecast.privacy.sweep import mentions
 from carecast.publishing.models import Publication, State
+from carecast.reports.models import ReportSettings
 from carecast.stories.models import MediaAsset, PersonShown
 from carecast.webhooks.models import Delivery, Endpoint
 from tests.web.conftest import login
@@ -266,6 +267,9 @@ def bettina(org, anna):
     DirectoryAccount.objects.create(person=person, issuer="https://idp.test", subject="sub-bq-77")
     audit.record(org, "person.role_changed", str(person), actor=anna.user, before=["viewer"])
     audit.record(org, "story.saved", "Neuer MRT", actor=user, story=1)
+    ReportSettings.objects.create(
+        organisation=org, recipients="vorstand@klinikum.test\nbettina.quast@klinikum.test"
+    )
     AccessAttempt.objects.create(
         username="bquast",
         ip_address="127.0.0.1",
@@ -305,6 +309,7 @@ def test_it_erases_a_team_member_keeping_the_trail_under_a_pseudonym(anna, betti
     assert user.username.startswith("geloescht-") and not user.is_active and user.email == ""
     assert not user.has_usable_password()
     assert not ApiToken.objects.exists() and not TOTPDevice.objects.exists()
+    assert ReportSettings.objects.get().recipient_list == ["vorstand@klinikum.test"]
     assert AuditLog.objects.get(action="story.saved").actor == user  # what they did stays
     assert AuditLog.objects.get(action="person.role_changed").subject == user.username
     entry = erasure_entry()

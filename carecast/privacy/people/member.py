@@ -141,6 +141,19 @@ def _sign_in_records(usernames: list[str]) -> int:
     return count
 
 
+def _drop_report_recipient(organisation, email: str) -> int:
+    """Take the address off the monthly report's list; 1 if it was on it."""
+    settings = apps.get_model("reports", "ReportSettings").objects.filter(organisation=organisation)
+    report = settings.first()
+    if report is None or not email:
+        return 0
+    kept = [a for a in report.recipient_list if a.lower() != email.lower()]
+    if len(kept) == len(report.recipient_list):
+        return 0
+    settings.update(recipients="\n".join(kept))
+    return 1
+
+
 @transaction.atomic
 def erase(organisation, key: str, actor) -> Erased:
     # The api package is the web layer's: its table is looked up, not imported.
@@ -167,6 +180,7 @@ def erase(organisation, key: str, actor) -> Erased:
     counts["notices"] = (
         apps.get_model("approvals", "Notice").objects.filter(recipient=person).delete()[0]
     )
+    counts["report_recipient"] = _drop_report_recipient(organisation, user.email)
     user.username, user.first_name, user.last_name, user.email = pseudonym, "", "", ""
     user.is_active = False
     user.set_unusable_password()
