@@ -74,6 +74,13 @@ ACTION_LABELS = {
     "inbox.erased": _a("Comment erased on request"),
     "inbox.retention": _a("Old comments erased (retention period)"),
     "inbox.retention_period": _a("Retention period changed"),
+    # Spelled out (not ``_a``) so that makemessages finds them.
+    "inbox.assigned": pgettext_lazy("audit action", "Comment assigned"),
+    "inbox.unassigned": pgettext_lazy("audit action", "Comment no longer assigned"),
+    "inbox.saved_reply_added": pgettext_lazy("audit action", "Saved reply added"),
+    "inbox.saved_reply_changed": pgettext_lazy("audit action", "Saved reply changed"),
+    "inbox.saved_reply_deleted": pgettext_lazy("audit action", "Saved reply deleted"),
+    "inbox.spike_settings": pgettext_lazy("audit action", "Alert on negative comments changed"),
     "reply.submitted": _a("Reply submitted for approval"),
     "reply.approved": _a("Reply approved"),
     "reply.rejected": _a("Reply rejected"),

@@ -37,13 +37,17 @@ def _unread(person) -> tuple[int, int]:
     from carecast.core.models import Person
     from carecast.inbox.models import Notification
 
-    def unread(model):
-        rows = model.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+    def unread(model, **only):
+        rows = model.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True, **only)
         return Subquery(rows.values("recipient").annotate(n=Count("pk")).values("n"))
 
     row = (
         Person.objects.filter(pk=person.pk)
-        .annotate(inbox=unread(Notification), reviews=unread(apps.get_model("approvals.Notice")))
+        .annotate(
+            # Spike notices show as the inbox's banner; the badge counts emergencies.
+            inbox=unread(Notification, item__isnull=False),
+            reviews=unread(apps.get_model("approvals.Notice")),
+        )
         .values_list("inbox", "reviews")
         .first()
     )

@@ -110,7 +110,13 @@ def _enqueue_emails(ids: list[int]) -> None:
 def send_emails(notification_ids: list[int]) -> None:
     for notification in Notification.objects.filter(
         pk__in=notification_ids, emailed_at__isnull=True
-    ).select_related("recipient__user", "item__channel", "item__organisation"):
+    ).select_related(
+        "recipient__user",
+        "item__channel",
+        "item__organisation",
+        "spike__channel",
+        "spike__organisation",
+    ):
         email_one(notification)
 
 
@@ -144,7 +150,10 @@ def item_link(item: InboxItem) -> str:
 
 def build_email(notification: Notification) -> EmailMessage:
     """Subject and body in German (the team's language). No comment text: health data."""
+    if notification.spike_id:
+        return spike_email(notification)
     item = notification.item
+    assert item is not None
     zone = _zone(item.organisation)
     with translation.override("de"), timezone.override(zone):
         when = timezone.localtime(item.received_at).strftime("%d.%m.%Y %H:%M")
@@ -167,3 +176,29 @@ def _zone(organisation: Organisation):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(organisation.timezone or settings.CARECAST_DEFAULT_TIMEZONE)
+
+
+def spike_email(notification: Notification) -> EmailMessage:
+    """A spike of negative comments (``inbox.spikes``): channel, post, how many; no texts."""
+    spike = notification.spike
+    assert spike is not None
+    with translation.override("de"), timezone.override(_zone(spike.organisation)):
+        context = {
+            "channel": spike.channel.name,
+            "count": spike.count,
+            "when": timezone.localtime(spike.started_at).strftime("%d.%m.%Y %H:%M"),
+            "link": settings.CARECAST_PUBLIC_URL.rstrip("/")
+            + reverse("inbox:list")
+            + f"?channel={spike.channel_id}&label=complaint",
+        }
+        subject = _("Many negative comments on %(channel)s") % context
+        where = _("on one post") if spike.post_id else _("on the channel")
+        lines = [
+            _("%(count)s complaints or insults %(where)s of %(channel)s since %(when)s.")
+            % {**context, "where": where},
+            _("That is far more than usual. Please have a look:"),
+            context["link"],
+        ]
+        if notification.nobody_on_duty:
+            lines += ["", _("Nobody was on duty, so every communications lead is told.")]
+    return EmailMessage(subject, "\n".join(lines), to=[notification.recipient.user.email])

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from carecast.core import audit
+from carecast.inbox import spikes
 from carecast.inbox.duty import notify_emergency
 from carecast.inbox.models import ChannelInbox, InboxItem, Kind
 from carecast.inbox.triage import triage
@@ -66,8 +67,9 @@ def fetch_channel(channel: Channel) -> FetchResult:
             _pause(channel, message)
         log.warning("Inbox of %s: %s", channel, exc)
         return FetchResult(channel.pk, error=message)
+    mentions = [reply for reply in replies if not reply.remote_id.startswith("dm:")]
     new = sum(_store(channel, reply) for reply in reversed(replies))  # oldest first
-    cursor = newest_id(replies, state.since_id)
+    cursor = newest_id(mentions, state.since_id)
     ChannelInbox.objects.filter(pk=state.pk).update(
         since_id=cursor,
         last_fetched_at=now,
@@ -107,7 +109,7 @@ def describe(exc: ConnectorError) -> str:
 def _read(channel: Channel, since_id: str) -> list[Reply]:
     connector: Connector = channel.rules.connector(channel.account())
     try:
-        return connector.fetch_mentions(since_id=since_id)
+        return connector.fetch_mentions(since_id=since_id) + _direct_messages(channel, connector)
     except ConnectorError:
         raise
     except Exception as exc:  # a library bug must not stop the other channels
@@ -116,6 +118,20 @@ def _read(channel: Channel, since_id: str) -> list[Reply]:
     finally:
         keep_refreshed_tokens(channel, connector)
         connector.close()
+
+
+def _direct_messages(channel: Channel, connector: Connector) -> list[Reply]:
+    """Direct messages read apart from the mentions (X). A token without the messages'
+    scope (connected before carecast asked for it) keeps the comments coming."""
+    if not connector.supports_direct:
+        return []
+    try:
+        return connector.fetch_direct_messages()
+    except ConnectorError as exc:
+        if exc.auth or exc.retry_after or exc.status != 403:
+            raise
+        log.info("Direct messages of %s not readable (reconnect for them): %s", channel, exc)
+        return []
 
 
 def _is_own(channel: Channel, reply: Reply) -> bool:
@@ -137,6 +153,7 @@ def _store(channel: Channel, reply: Reply) -> bool:
             item.save()
             if item.is_emergency:
                 notify_emergency(item)
+            spikes.check(item)
     except IntegrityError:  # another worker stored it a moment ago
         return False
     return True

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecast.core.models import Organisation, Person
 from carecast.inbox.labels import label_choices
-from carecast.inbox.models import DutyShift, Status
+from carecast.inbox.models import DutyShift, SavedReply, SpikeSettings, Status
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -19,6 +19,7 @@ class FilterForm(forms.Form):
         label=_("Channel"), required=False, coerce=int, empty_value=None
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def __init__(self, data, channels) -> None:
         super().__init__(data)
@@ -87,3 +88,53 @@ class RetentionForm(forms.ModelForm):
                 params={"min": self.MIN_DAYS, "max": self.MAX_DAYS},
             )
         return days
+
+
+class SavedReplyForm(forms.ModelForm):
+    class Meta:
+        model = SavedReply
+        fields = ["title", "language", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "text": _(
+                "{name} becomes the commenter's handle, {channel} the channel, {network} the "
+                "network, {team} your organisation."
+            )
+        }
+
+    def clean_text(self) -> str:
+        from carecast.inbox.saved_replies import unknown_variables
+
+        text = self.cleaned_data["text"]
+        unknown = unknown_variables(text)
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown placeholder: %(names)s. Use {name}, {channel}, {network} or {team}."),
+                params={"names": ", ".join(unknown)},
+            )
+        return text
+
+
+class SpikeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SpikeSettings
+        fields = ["threshold", "window_minutes", "factor"]
+        widgets = {
+            "threshold": forms.NumberInput(attrs={"min": 2, "max": 500}),
+            "window_minutes": forms.NumberInput(attrs={"min": 10, "max": 1440, "step": 5}),
+            "factor": forms.NumberInput(attrs={"min": 1, "max": 50}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        limits = {"threshold": (2, 500), "window_minutes": (10, 1440), "factor": (1, 50)}
+        for name, (low, high) in limits.items():
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("Between %(min)s and %(max)s."), params={"min": low, "max": high}
+                    ),
+                )
+        return data

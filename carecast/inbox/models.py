@@ -20,6 +20,8 @@ from carecast.networks.models import Channel
 class Kind(models.TextChoices):
     REPLY = "reply", _("Reply")
     MENTION = "mention", _("Mention")
+    # A private message to the channel (Mastodon direct status, X DM): answered privately.
+    DIRECT = "direct", _("Direct message")
 
 
 class Status(models.TextChoices):
@@ -67,6 +69,11 @@ class InboxItem(models.Model):
     # Text, author and link erased (inbox.retention); labels and times stay for the numbers.
     erased_at = models.DateTimeField(null=True, blank=True)
     erasure = models.CharField(max_length=16, choices=Erasure.choices, blank=True)
+    # Who should answer it (``inbox.assign``; only someone who may act on the channel).
+    assigned_to = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_items"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -166,10 +173,16 @@ class DutyShift(models.Model):
 
 
 class Notification(models.Model):
-    """Someone was told about an emergency: in the app always, by email when it worked."""
+    """Someone was told about an emergency (``item``) or a spike of negative comments
+    (``spike``): in the app always, by email when it worked."""
 
     recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
-    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="notifications")
+    item = models.ForeignKey(
+        InboxItem, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    spike = models.ForeignKey(
+        "SpikeAlert", on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
     # Nobody's shift covered the moment: every admin was told instead, and the message says so.
     nobody_on_duty = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -182,8 +195,105 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [
-            models.UniqueConstraint(fields=["item", "recipient"], name="notification_unique")
+            models.UniqueConstraint(fields=["item", "recipient"], name="notification_unique"),
+            models.UniqueConstraint(
+                fields=["spike", "recipient"], name="notification_spike_unique"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient} · item {self.item_id}"
+        return f"{self.recipient} · item {self.item_id or '-'} · spike {self.spike_id or '-'}"
+
+
+class InboxNote(models.Model):
+    """A colleague's note on an item: inside carecast only, never sent to the network."""
+
+    item = models.ForeignKey(InboxItem, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on item {self.item_id}"
+
+
+class SavedReply(models.Model):
+    """A saved reply (Textbaustein) the leads keep; ``{name}`` and friends are filled in."""
+
+    LANGUAGES = [("de", _("German")), ("en", _("English"))]
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=80)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="de")
+    text = models.TextField(_("text"), max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["language", "title", "pk"]
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
+class SpikeSettings(models.Model):
+    """When negative comments count as a spike (``inbox.spikes``), per organisation."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="spike_settings"
+    )
+    # At least this many complaints or abusive comments within the window …
+    threshold = models.PositiveSmallIntegerField(_("at least (comments)"), default=5)
+    window_minutes = models.PositiveSmallIntegerField(_("within (minutes)"), default=60)
+    # … and this many times the usual number for a window of that length (last 7 days).
+    factor = models.PositiveSmallIntegerField(_("times the usual rate"), default=3)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.threshold} in {self.window_minutes} min"
+
+
+class SpikeAlert(models.Model):
+    """Negative comments on one post (``post_id``) or one channel (``post_id`` empty) spiked.
+
+    One open alert per scope (a partial unique constraint): the people on duty are told once
+    per spike. It closes when a window passes without a new negative comment there.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="spike_alerts")
+    post_id = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    usual = models.FloatField(default=0)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("spike of negative comments")
+        verbose_name_plural = _("spikes of negative comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "post_id"],
+                condition=Q(ended_at__isnull=True),
+                name="spike_alert_one_open_per_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.post_id or '*'}: {self.count}"

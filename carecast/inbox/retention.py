@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from carecast.core import audit
 from carecast.core.models import Organisation
-from carecast.inbox.models import Erasure, InboxItem, InboxReply, ReplyState, Status
+from carecast.inbox.models import (
+    Erasure,
+    InboxItem,
+    InboxNote,
+    InboxReply,
+    ReplyState,
+    Status,
+)
 
 # What an erased item keeps empty. Triage reasons are the comment's own words.
 ERASED = {"text": "", "author": "", "author_id": "", "url": "", "reasons": {}, "doubted": {}}
@@ -47,6 +54,8 @@ def _erase(items, reason: str, now: dt.datetime, actor=None) -> list[int]:
             InboxReply.objects.filter(item_id__in=batch).exclude(state=ReplyState.SENDING).update(
                 text="", error=""
             )
+            # Colleagues' notes talk about the person too; they go with the comment.
+            InboxNote.objects.filter(item_id__in=batch).delete()
     return ids
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecast.inbox import queue
-from carecast.inbox.models import InboxReply, ReplyState
+from carecast.inbox.models import InboxReply, Kind, ReplyState
 from carecast.networks.base import ConnectorError, PostRequest, PostResult
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def send(reply_id: int) -> str | None:
     try:
         connector = channel.rules.connector(channel.account())
         try:
-            result = connector.publish(post)
+            result = _deliver(connector, post, reply.item)
         finally:
             connector.close()
     except ConnectorError as exc:
@@ -81,6 +81,13 @@ def send(reply_id: int) -> str | None:
         log.exception("Unexpected error sending inbox reply %s", reply.pk)
         return _failed(reply, token, ConnectorError(repr(exc), outcome_unknown=True))
     return _sent(reply, token, result)
+
+
+def _deliver(connector, post: PostRequest, item) -> PostResult:
+    """A direct message is answered privately (never as a public post); the rest in public."""
+    if item.kind == Kind.DIRECT:
+        return connector.send_direct(post, item.author_id)
+    return connector.publish(post)
 
 
 def _sent(reply: InboxReply, token: str, result: PostResult) -> str:

@@ -17,13 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecast.inbox import duty as duty_service
-from carecast.inbox import hide, retention, services
-from carecast.inbox.forms import FilterForm, RetentionForm, ShiftForm
+from carecast.inbox import hide, retention, saved_replies, services, spikes
+from carecast.inbox.assign import assigned_to_me, waiting_for
+from carecast.inbox.forms import FilterForm, RetentionForm, ShiftForm, SpikeSettingsForm
 from carecast.inbox.labels import LABEL_NAMES, stored_triage
 from carecast.inbox.models import (
     ChannelInbox,
     DutyShift,
     InboxItem,
+    InboxNote,
     InboxReply,
     Notification,
     Status,
@@ -31,6 +33,7 @@ from carecast.inbox.models import (
 from carecast.inbox.replies import moderator_hint, ready_reply
 from carecast.lib.language import guess_language
 from carecast.rights import (
+    assignees_for,
     can_publish,
     channels_for,
     inbox_items_for,
@@ -48,7 +51,9 @@ PAGE_SIZE = 30
 
 
 def items_for(person):
-    return inbox_items_for(person).select_related("channel", "handled_by")
+    return inbox_items_for(person).select_related(
+        "channel", "handled_by", "organisation", "assigned_to__user"
+    )
 
 
 def _own_item(request, item_id: int) -> InboxItem:
@@ -86,7 +91,19 @@ def decorate(items, language: str, drafts: dict | None = None) -> list[InboxItem
     notified = [item for item in items if item.notified_at]
     for notice in Notification.objects.filter(item__in=notified).select_related("recipient__user"):
         told.setdefault(notice.item_id, []).append(notice)
+    notes: dict[int, list[InboxNote]] = {}
+    for note in InboxNote.objects.filter(item__in=items).select_related("author"):
+        notes.setdefault(note.item_id, []).append(note)
+    team = _team_per_channel(items)
+    offered = saved_replies.offered(items[0].organisation, language) if items else []
     for item in items:
+        item.note_list = notes.get(item.pk, [])
+        item.assignees = team.get(item.channel_id, [])
+        values = saved_replies.values_for(item)
+        item.saved = [
+            {"title": r.title, "language": r.language, "text": saved_replies.fill(r.text, values)}
+            for r in offered
+        ]
         result = stored_triage(item)
         item.chips = [
             {
@@ -119,6 +136,16 @@ def decorate(items, language: str, drafts: dict | None = None) -> list[InboxItem
     return items
 
 
+def _team_per_channel(items) -> dict[int, list]:
+    """Who each item's channel may be assigned to (one query per channel on the page)."""
+    team: dict[int, list] = {}
+    for item in items:
+        if item.channel_id not in team:
+            people = assignees_for(item.channel).select_related("user")
+            team[item.channel_id] = list(people.order_by("user__first_name", "user__username"))
+    return team
+
+
 def _reply_reviews(items) -> dict[int, list]:
     """Replies waiting for approval, or sent back with a comment (``approvals``), per item."""
     from carecast.approvals.models import ReplyReview, ReviewState
@@ -136,6 +163,8 @@ def _inbox_context(request, drafts: dict | None = None) -> dict:
     items = items_for(person)
     if channel := form.value("channel"):
         items = items.filter(channel_id=channel)
+    if mine := bool(form.value("mine")):
+        items = assigned_to_me(items, person)
     status = form.value("status") or ""
     pinned = items.filter(is_emergency=True, status=Status.OPEN).order_by("-received_at", "-pk")
     rest = items.exclude(pk__in=pinned.values("pk")) if not status else items
@@ -160,7 +189,10 @@ def _inbox_context(request, drafts: dict | None = None) -> dict:
         "channel_errors": ChannelInbox.objects.filter(channel__in=channels)
         .exclude(last_error="")
         .select_related("channel"),
-        "filtered": bool(request.GET.get("label") or request.GET.get("channel") or status),
+        "filtered": bool(request.GET.get("label") or request.GET.get("channel") or status or mine),
+        "mine": mine,
+        "mine_count": waiting_for(items_for(person), person),
+        "spikes": spikes.current(channels_for(person)),
         "on_duty": duty_service.on_duty(person.organisation),
         "can_reply": can_publish(person),
         "can_erase": may_erase_comments(person),
@@ -328,8 +360,8 @@ def retention_period(request):
     return redirect("inbox:duty")
 
 
-def _duty_page(request, shift_form=None, retention_form=None):
-    """The rota and the retention period; either form comes back with its errors."""
+def _duty_page(request, shift_form=None, retention_form=None, spike_form=None):
+    """The rota, the retention period and the spike alert; a form comes back with its errors."""
     person = request.person
     now = timezone.now()
     shifts = (
@@ -348,6 +380,8 @@ def _duty_page(request, shift_form=None, retention_form=None):
         "quick_hours": int(duty_service.QUICK_SHIFT.total_seconds() // 3600),
         "retention_form": retention_form or RetentionForm(instance=person.organisation),
         "sets_retention": may_change_settings(person),
+        "spike_form": spike_form
+        or SpikeSettingsForm(instance=spikes.settings_for(person.organisation)),
     }
     return render(request, "inbox/duty.html", context)
 

@@ -178,6 +178,9 @@ class Connector:
     supports_inbox: ClassVar[bool] = False
     # True when ``hide_reply`` can hide someone else's comment under the account's post.
     supports_hide: ClassVar[bool] = False
+    # True when ``fetch_mentions`` brings direct messages (``Reply.kind == "direct"``) and
+    # ``send_direct`` answers them privately.
+    supports_direct: ClassVar[bool] = False
 
     def __init__(self, account: Account) -> None:
         self.account = account
@@ -211,6 +214,16 @@ class Connector:
         unreadable answer is a ``ConnectorError`` too.
         """
         raise NotImplementedError
+
+    def fetch_direct_messages(self) -> list[Reply]:
+        """Direct messages read apart from ``fetch_mentions`` (X), newest first; networks
+        whose messages arrive with the mentions (Mastodon's ``direct`` statuses) return []."""
+        return []
+
+    def send_direct(self, post: PostRequest, recipient_id: str) -> PostResult:
+        """Answer a direct message privately: ``post.reply_to`` is the message, ``recipient_id``
+        its author. Same idempotency as ``publish``; never falls back to a public post."""
+        raise ConnectorError("This network offers no private messages.", permanent=True)
 
     def hide_reply(self, remote_id: str) -> None:
         """Hide a comment under one of the account's posts (it stays reachable behind a

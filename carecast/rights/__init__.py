@@ -37,6 +37,7 @@ from carecast.rights.roles import (
     may_allow_hosts,
     may_change_settings,
     may_erase_comments,
+    may_keep_saved_replies,
     may_manage_peers,
     may_plan_rota,
     may_read_audit,
@@ -45,6 +46,7 @@ from carecast.rights.roles import (
     may_use_automation,
 )
 from carecast.rights.scopes import (
+    assignees_for,
     channels_for,
     editable_stories_for,
     inbox_items_for,
@@ -60,6 +62,8 @@ from carecast.rights.scopes import (
 
 __all__ = [
     "Can",
+    "assignees_for",
+    "may_keep_saved_replies",
     "approval_mode",
     "approvers_for",
     "may_approve",

@@ -86,6 +86,12 @@ def may_erase_comments(person: Person | None) -> bool:
     return in_comms_team(person)
 
 
+def may_keep_saved_replies(person: Person | None) -> bool:
+    """Saved replies (Textbausteine) speak for the whole hospital: the communications lead
+    keeps them; everyone who replies uses them."""
+    return _role(person) == Role.ADMIN
+
+
 class Can:
     """A person's capabilities for templates: ``{% if can.automation %}``."""
 
@@ -120,6 +126,10 @@ class Can:
     def approve(self) -> bool:
         """Approves others' posts and replies (``rights.approvals``): the comms team."""
         return in_comms_team(self.person)
+
+    @cached_property
+    def saved_replies(self) -> bool:
+        return may_keep_saved_replies(self.person)
 
     @cached_property
     def report(self) -> bool:

@@ -122,3 +122,15 @@ def may_run_live_session(person: Person | None, session) -> bool:
 def inbox_items_for(person: Person) -> QuerySet:
     """Comments and mentions on the channels the person sees."""
     return _model("inbox.InboxItem").objects.filter(channel__in=channels_for(person))
+
+
+def assignees_for(channel) -> QuerySet:
+    """Who an item on ``channel`` may be assigned to: the people who may act on it (the
+    rule of ``may_publish_to``): the comms team, and the channel department's editors."""
+    from carecast.core.models import Role
+
+    people = Person.objects.filter(organisation_id=channel.organisation_id)
+    team = Q(role__in=[Role.ADMIN, Role.EDITOR])
+    if channel.department_id:
+        team |= Q(role=Role.DEPARTMENT_EDITOR, department_id=channel.department_id)
+    return people.filter(team, user__is_active=True)

@@ -31,6 +31,7 @@ from carecast.networks.mastodon import sandbox_entities as mastodon_entities
 from carecast.networks.threads import sandbox as threads_api
 from carecast.networks.tiktok import sandbox as tiktok_api
 from carecast.networks.x import sandbox as x_api
+from carecast.networks.x import sandbox_dm as x_dm_api
 from carecast.networks.youtube import sandbox as youtube_api
 from carecast.sandbox import (
     chaos,
@@ -52,6 +53,7 @@ ROUTERS: list[Router] = [
     public_api.router,  # before mastodon_api: /api/v1/accounts/lookup is not an account id
     mastodon_api.router,
     x_api.router,
+    x_dm_api.router,  # X's direct messages (the inbox's Direktnachrichten)
     bluesky_api.router,
     facebook_login.router,
     instagram_api.router,

@@ -269,6 +269,15 @@ RULES: dict[str, Rule] = {
     "inbox:erase": POST(LOGIN, 403, 403, 404, OK, OK),
     "inbox:hide": POST(*ACT_OWN_DEPARTMENT),
     "inbox:settle": POST(*ACT_OWN_DEPARTMENT, data={"arrived": "1"}),
+    "inbox:assign": POST(*ACT_OWN_DEPARTMENT, data={"person": ""}),
+    "inbox:note": POST(*ACT_OWN_DEPARTMENT, data={"text": "Station 3 ist informiert."}),
+    "inbox:saved_replies": GET(*SIGNED_IN),
+    "inbox:saved_reply": GET(*LEAD, kwargs={"saved_id": lambda w: _saved_reply(w)}),
+    "inbox:saved_reply_delete": POST(*LEAD, kwargs={"saved_id": lambda w: _saved_reply(w)}),
+    "inbox:spike_settings": POST(
+        *LEAD, data={"threshold": "5", "window_minutes": "60", "factor": "3"}
+    ),
+    "inbox:spike_seen": POST(*ACT_OWN_DEPARTMENT, kwargs={"spike_id": lambda w: _spike(w)}),
     "inbox:duty": GET(*SIGNED_IN),
     "inbox:duty_take": POST(*TEAM),
     "inbox:retention": POST(*LEAD, data={"comment_retention_days": "30"}),
@@ -404,3 +413,29 @@ def _peer(w):
     return Peer.objects.get_or_create(
         organisation=w.org, network="mastodon", handle="team@uniklinik.example", name="Uniklinik"
     )[0]
+
+
+def _saved_reply(w) -> int:
+    """The organisation's one saved reply (made on first use)."""
+    from carecast.inbox.models import SavedReply
+
+    saved, _ = SavedReply.objects.get_or_create(
+        organisation=w.item.organisation, title="Danke", defaults={"text": "Danke, {name}!"}
+    )
+    return saved.pk
+
+
+def _spike(w) -> int:
+    """An open spike of negative comments on department A's channel."""
+    from django.utils import timezone
+
+    from carecast.inbox.models import SpikeAlert
+
+    now = timezone.now()
+    alert, _ = SpikeAlert.objects.get_or_create(
+        channel=w.item.channel,
+        post_id="",
+        ended_at=None,
+        defaults={"organisation": w.item.organisation, "started_at": now, "last_at": now},
+    )
+    return alert.pk

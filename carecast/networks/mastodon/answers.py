@@ -43,6 +43,7 @@ class Status(Model):
     uri: str = ""
     in_reply_to_id: str | None = None
     in_reply_to_account_id: str | None = None
+    visibility: str = "public"
     account: Author
     media_attachments: list[Attachment] = []
 
@@ -69,7 +70,10 @@ def reply_from_status(status: dict[str, Any]) -> Reply:
 
 
 def mention_from_status(status: Status, own_id: str) -> Reply:
+    """A mention, a reply to us, or a direct message (a ``direct`` status: only the accounts
+    it mentions see it, so it is answered the same way, never in public)."""
     to_us = bool(status.in_reply_to_id) and status.in_reply_to_account_id == own_id
+    kind = "reply" if to_us else "mention"
     return Reply(
         remote_id=status.id,
         text=_MENTION.sub("", html_to_text(status.content)),
@@ -77,7 +81,7 @@ def mention_from_status(status: Status, own_id: str) -> Reply:
         author_id=status.account.id,
         url=status.url or status.uri,
         created_at=status.created_at,
-        kind="reply" if to_us else "mention",
+        kind="direct" if status.visibility == "direct" else kind,
         in_reply_to=status.in_reply_to_id or "",
     )
 

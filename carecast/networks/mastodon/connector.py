@@ -70,6 +70,7 @@ class MastodonConnector(MastodonMetrics, Connector):
 
     idempotent = True
     can_look_up = True
+    supports_direct = True
     supports_inbox = True
     # How long to wait for the server to process an upload (videos) before giving up for now.
     media_wait_seconds: float = 60.0
@@ -119,10 +120,23 @@ class MastodonConnector(MastodonMetrics, Connector):
         author being answered is @mentioned first unless the text already does, because
         Mastodon only notifies accounts the text mentions.
         """
+        return self._post_status(post, self.account.config.get("visibility", "public"))
+
+    def send_direct(self, post: PostRequest, recipient_id: str) -> PostResult:
+        """A ``direct`` status answering the message: only the accounts it mentions see it
+        (the author is @mentioned first, see ``publish``), like any Mastodon client's DM.
+        https://docs.joinmastodon.org/methods/statuses/#create (visibility=direct)"""
+        if not post.reply_to:
+            raise ConnectorError(
+                f"Could not answer privately ({LABEL}): no message", permanent=True
+            )
+        return self._post_status(post, "direct")
+
+    def _post_status(self, post: PostRequest, visibility: str) -> PostResult:
         media_ids = [self._upload(item) for item in post.media]
         form: dict[str, Any] = {
             "status": self._reply_text(post) if post.reply_to else post.text,
-            "visibility": self.account.config.get("visibility", "public"),
+            "visibility": visibility,
         }
         if post.reply_to:
             form["in_reply_to_id"] = post.reply_to

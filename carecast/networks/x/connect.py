@@ -19,7 +19,10 @@ from carecast.networks.connect import oauth
 from carecast.networks.connect.base import ConnectedAccount, ConnectError
 
 # Posting, media, reading mentions, hiding replies, and a refresh token (offline.access).
-SCOPES = "tweet.read tweet.write users.read media.write tweet.moderate.write offline.access"
+SCOPES = (
+    "tweet.read tweet.write users.read media.write tweet.moderate.write dm.read dm.write "
+    "offline.access"
+)
 
 
 class XFlow(oauth.AppOAuthFlow):

@@ -24,6 +24,7 @@ from carecast.networks.base import (
     PostResult,
     Reply,
 )
+from carecast.networks.x.direct import XDirect
 from carecast.networks.x.metrics import XMetrics
 
 LABEL = "X"
@@ -183,7 +184,7 @@ def is_same_post(tweet: Tweet, post: PostRequest) -> bool:
 # --- the connector -----------------------------------------------------------------------
 
 
-class XConnector(XMetrics, HTTPConnector):
+class XConnector(XMetrics, XDirect, HTTPConnector):
     """Client of the X API v2 over httpx (OAuth 2 user context).
 
     Not idempotent: X has no idempotency key. Before re-sending a post whose outcome is
