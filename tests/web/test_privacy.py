@@ -111,3 +111,27 @@ def test_only_the_lead_may_export_or_erase(ben, clara, lena_everywhere):
         assert client.post("/settings/personal-data/requests/export/", picks).status_code == 403
     assert InboxItem.objects.get().author == "Lena Sommerfeld"
     assert not AuditLog.objects.filter(action__startswith="privacy.").exists()
+
+
+def test_it_never_finds_or_erases_another_hospitals_people(anna, lena_everywhere):
+    from carecast.core.models import Organisation
+    from carecast.networks.models import Channel
+
+    other = Organisation.objects.create(name="Stadtklinik Anderswo", slug="anderswo")
+    channel = Channel.objects.create(organisation=other, network="mastodon", name="Anderswo")
+    theirs = InboxItem.objects.create(
+        organisation=other,
+        channel=channel,
+        remote_id="9",
+        author="Lena Sommerfeld",
+        text="Anderswo gefragt",
+        received_at=NOW,
+    )
+    client = login(anna)
+    page = client.get("/settings/personal-data/requests/", {"q": "Lena"}).content.decode()
+    assert "Anderswo gefragt" not in page
+    picks = {"pick": ["commenter:Lena Sommerfeld", "bogus:x"], "confirm": "yes"}
+    assert client.post("/settings/personal-data/requests/erase/", picks).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.text == "Anderswo gefragt" and theirs.erased_at is None
+    assert InboxItem.objects.get(organisation=anna.organisation).erased_at == NOW
