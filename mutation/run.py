@@ -10,17 +10,25 @@ listed and explained in ``mutation/README.md``.
     make mutation
     MUTATION_MODULES=carecast/publishing/states.py MUTATION_MINUTES=5 make mutation
     MUTATION_KEEP=1 ...   # keep the scratch copy to read survivors: mutmut show <name>
+    MUTATION_RESUME=/tmp/carecast-mutation-... MUTATION_MODULES=<one module> make mutation
+
+``MUTATION_RESUME`` continues a kept run that ``MUTATION_MINUTES`` cut short: with the
+module's tests as they are now, it runs only the mutants not yet killed.
 """
 
 from __future__ import annotations
 
+import configparser
+import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +40,19 @@ MODULES = {
         "tests/publishing/test_burst.py",
         "tests/publishing/test_dispatch.py",
     ],
-    "carecast/publishing/dispatch.py": ["tests/publishing"],
+    # The in-process tests of the worker's side; the fault and chaos tests start worker
+    # processes (minutes each, and a subprocess never runs the mutant under test).
+    "carecast/publishing/dispatch.py": [
+        "tests/publishing/test_dispatch.py",
+        "tests/publishing/test_dispatch_guards.py",
+        "tests/publishing/test_burst.py",
+        "tests/publishing/test_states.py",
+        "tests/publishing/test_guards.py",
+        "tests/publishing/test_writes.py",
+        "tests/publishing/test_lookup_before_resend.py",
+        "tests/publishing/test_lookup_retry.py",
+        "tests/publishing/test_pacing.py",
+    ],
     "carecast/lib/http.py": [
         "tests/lib",
         "tests/automation/test_address_guard.py",
@@ -67,7 +87,7 @@ def _scratch_copy() -> Path:
 
 
 def _configure(copy: Path, module: str) -> None:
-    tests = "\n    ".join(MODULES[module])
+    tests = "\n    ".join(t for t in MODULES[module] if (copy / t).exists())
     (copy / "setup.cfg").write_text(
         "[mutmut]\n"
         "source_paths = carecast\n"
@@ -76,21 +96,83 @@ def _configure(copy: Path, module: str) -> None:
         f"pytest_add_cli_args_test_selection =\n    {tests}\n"
         f"pytest_add_cli_args =\n    -m\n    {NOT_HERE}\n    -q\n    -p\n    no:cacheprovider\n"
         # Each child its own test database (mutation/isolate.py): shared, they fail each
-        # other's tests, and mutmut would count those failures as killed mutants.
+        # other's tests, and mutmut would count those failures as killed mutants. Each
+        # copies the template migrated once (_template), instead of migrating anew.
         "    -p\n    mutation.isolate\n"
-        # Tables straight from the models: each child builds its database anew, and
-        # running every migration for it made unchanged code time out on a busy machine.
-        "    --no-migrations\n"
     )
 
 
-def _run(copy: Path, seconds: float) -> None:
-    env = {**os.environ, "CARECAST_HUEY_IMMEDIATE": "true"}
-    mutmut = [sys.executable, "-m", "mutmut", "run", "--max-children", "2"]
+def _template(copy: Path) -> Path:
+    """One migrated SQLite database, copied by each mutmut child (mutation/isolate.py)."""
+    template = copy / "var" / "test-mutation-template.sqlite3"
+    if template.exists():  # a resumed run: migrated already
+        return template
+    template.parent.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{template}",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+    }
+    command = [sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"]
+    subprocess.run(command, cwd=copy, env=env, check=True)
+    with closing(sqlite3.connect(template)) as database:  # all in the file, none in a -wal
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return template
+
+
+def _run(copy: Path, seconds: float, names: list[str] = ()) -> None:
+    env = {
+        **os.environ,
+        "CARECAST_HUEY_IMMEDIATE": "true",
+        "CARECAST_MUTATION_TEMPLATE_DB": str(_template(copy)),
+    }
+    mutmut = [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names]
     try:
         subprocess.run(mutmut, cwd=copy, env=env, timeout=seconds, check=False)
     except subprocess.TimeoutExpired:
         print(f"mutation: stopped after {seconds / 60:.0f} min; scoring what finished")
+
+
+def _resume(copy: Path, module: str) -> list[str] | None:
+    """Bring a kept run's tests up to date; the mutants still to run (not yet killed).
+
+    Adding tests can only kill more mutants, so the kept verdicts stand: mutmut's record
+    of the test selection is updated instead of letting it start over. A changed module
+    (other mutants) or a test left out means a new run.
+    """
+    if (copy / module).read_bytes() != (ROOT / module).read_bytes():
+        print(f"mutation: {module} changed since {copy} was made; start a new run")
+        return None
+    old = _selection(copy)
+    for path in [*MODULES[module], "mutation/isolate.py"]:
+        if (ROOT / path).is_file():
+            shutil.copy2(ROOT / path, copy / path)
+    _configure(copy, module)
+    if not set(old) <= set(_selection(copy)):
+        print("mutation: tests were left out since the kept run; start a new run")
+        return None
+    stats_file = copy / "mutants" / "mutmut-stats.json"
+    stats = json.loads(stats_file.read_text())
+    fingerprint = subprocess.run(
+        [sys.executable, "-c", FINGERPRINT], cwd=copy, capture_output=True, text=True, check=True
+    ).stdout
+    stats["config_fingerprint"]["test_selection"] = json.loads(fingerprint)["test_selection"]
+    stats_file.write_text(json.dumps(stats))
+    meta = copy / "mutants" / f"{module}.meta"
+    verdicts = json.loads(meta.read_text())["exit_code_by_key"]
+    return [name for name, code in verdicts.items() if code in (None, 0)]
+
+
+FINGERPRINT = (
+    "import json; from mutmut.configuration import config; "
+    "print(json.dumps(config().config_fingerprint()))"
+)
+
+
+def _selection(copy: Path) -> list[str]:
+    parser = configparser.ConfigParser()
+    parser.read(copy / "setup.cfg")
+    return parser.get("mutmut", "pytest_add_cli_args_test_selection").split()
 
 
 def _score(copy: Path, module: str) -> str:
@@ -121,6 +203,15 @@ def main() -> int:
     chosen = [m for m in os.environ.get("MUTATION_MODULES", "").split(",") if m] or list(MODULES)
     budget = float(os.environ.get("MUTATION_MINUTES", "15")) * 60
     scores = []
+    if os.environ.get("MUTATION_RESUME"):
+        copy = Path(os.environ["MUTATION_RESUME"])
+        [module] = chosen
+        names = _resume(copy, module)
+        if names is None:
+            return 1
+        _run(copy, budget, names)
+        print(_score(copy, module))
+        return 0
     for module in chosen:
         copy = _scratch_copy()
         try:
