@@ -44,7 +44,10 @@ def _engine() -> str:
 def _pg_env() -> tuple[list[str], dict[str, str]]:
     """Connection arguments for pg_dump/pg_restore; the password only in their environment."""
     db = _database()
-    args = ["--host", db.get("HOST") or "127.0.0.1", "--port", str(db.get("PORT") or 5432)]
+    # No host in DATABASE_URL (postgres:///carecast) is the local socket, as for Django itself:
+    # Debian's PostgreSQL lets the system user in there (peer) but wants a password over TCP.
+    args = ["--host", db["HOST"]] if db.get("HOST") else []
+    args += ["--port", str(db.get("PORT") or 5432)]
     if db.get("USER"):
         args += ["--username", db["USER"]]
     env = dict(os.environ)
@@ -54,7 +57,13 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise BackupError(
+            f"{command[0]} is not installed: install PostgreSQL's client programs "
+            "(Debian: postgresql-client, the same major version as the server or newer)"
+        ) from None
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[-2000:]}")
 
