@@ -79,11 +79,11 @@ SHOWN_BY_SEARCH = {
 NOT_SWEPT = frozenset({"core.AuditLog", "admin.LogEntry", "sessions.Session"})
 
 
-def _mentions(query: str) -> list[dict]:
+def _mentions(organisation, query: str) -> list[dict]:
     """Free texts that mention the query beyond what an erasure covers (a story's text, a
     picture's alt text): a person has to read and change them."""
     found = []
-    for mention in sweep.mentions(query, skip=NOT_SWEPT):
+    for mention in sweep.mentions(query, skip=NOT_SWEPT, organisation=organisation):
         if (mention.model, mention.field) in SHOWN_BY_SEARCH:
             continue
         model = apps.get_model(mention.model)
@@ -127,7 +127,7 @@ def requests(request):
         "q": query,
         "groups": groups,
         "any_match": any(g["matches"] for g in groups),
-        "mentions": _mentions(query) if len(query) >= service.MIN_QUERY else [],
+        "mentions": _mentions(organisation, query) if len(query) >= service.MIN_QUERY else [],
         "too_short": bool(query) and len(query) < service.MIN_QUERY,
         "nav": "team",
     }

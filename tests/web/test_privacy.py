@@ -127,9 +127,14 @@ def test_it_never_finds_or_erases_another_hospitals_people(anna, lena_everywhere
         text="Anderswo gefragt",
         received_at=NOW,
     )
+    their_story = save_story(
+        other, title="Dank", text="Danke an Lena Sommerfeld!", channels=[channel]
+    )
     client = login(anna)
     page = client.get("/settings/personal-data/requests/", {"q": "Lena"}).content.decode()
     assert "Anderswo gefragt" not in page
+    assert f"/stories/{their_story.pk}/" not in page
+    assert f"/stories/{Story.objects.get(organisation=anna.organisation).pk}/" in page
     picks = {"pick": ["commenter:Lena Sommerfeld", "bogus:x"], "confirm": "yes"}
     assert client.post("/settings/personal-data/requests/erase/", picks).status_code == 302
     theirs.refresh_from_db()
