@@ -12,12 +12,75 @@ from zoneinfo import ZoneInfo
 
 
 @dataclass
+class StoryCard:
+    """One story's posts on one day: one card, however many channels it goes to."""
+
+    story: object
+    publications: list = field(default_factory=list)
+
+    @property
+    def first(self):
+        return self.publications[0]
+
+    @property
+    def last(self):
+        return self.publications[-1]
+
+    @property
+    def is_automatic(self) -> bool:
+        return any(getattr(p, "is_automatic", False) for p in self.publications)
+
+    @property
+    def states(self) -> list[tuple[str, str, int]]:
+        """(state, its words, how many posts), in the order they first appear."""
+        counts: dict[str, list] = {}
+        for publication in self.publications:
+            entry = counts.setdefault(publication.state, [publication.get_state_display(), 0])
+            entry[1] += 1
+        return [(state, label, n) for state, (label, n) in counts.items()]
+
+    @property
+    def networks(self) -> list[dict]:
+        """One small label per network (with how many channels), not one per channel."""
+        found: dict[str, dict] = {}
+        for publication in self.publications:
+            channel = publication.channel
+            entry = found.setdefault(
+                channel.network,
+                {"network": channel.network, "label": channel.rules.label, "names": []},
+            )
+            entry["names"].append(channel.name)
+            if publication.state in ("failed", "unconfirmed"):
+                entry["trouble"] = True
+        return list(found.values())
+
+    @property
+    def border_state(self) -> str:
+        """The state that needs attention first colours the card's edge."""
+        states = {p.state for p in self.publications}
+        return next((s for s in ATTENTION if s in states), self.first.state)
+
+
+# Which state colours a story's card when its posts differ: trouble first.
+ATTENTION = ("failed", "unconfirmed", "publishing", "scheduled", "draft", "published", "cancelled")
+
+
+@dataclass
 class Day:
     date: dt.date
     is_today: bool = False
     in_month: bool = True
     publications: list = field(default_factory=list)
     limit_warnings: list = field(default_factory=list)  # live daily limits the plan crosses
+
+    @property
+    def stories(self) -> list[StoryCard]:
+        """The day's posts grouped per story, in the order of each story's first post."""
+        cards: dict[int, StoryCard] = {}
+        for publication in self.publications:
+            story = publication.variant.story
+            cards.setdefault(story.pk, StoryCard(story)).publications.append(publication)
+        return list(cards.values())
 
 
 @dataclass
