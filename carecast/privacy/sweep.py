@@ -48,6 +48,8 @@ def organisation_path(model) -> str | None:
             if not (field.concrete and (field.many_to_one or field.one_to_one)):
                 continue
             target = field.related_model
+            if target is None or isinstance(target, str):
+                continue
             lookup = f"{path}__{field.name}" if path else field.name
             if target is Organisation:
                 return lookup
