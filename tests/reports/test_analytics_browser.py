@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.pages_data import seed
+from carecast.analytics.models import Post
 from carecast.peers.models import Peer
 from carecast.stories.models import Campaign
 from tests.browser_fixtures import signed_in_context
@@ -46,12 +47,16 @@ def _fits(page) -> bool:
 def test_it_shows_the_dashboard_campaign_and_ranking(org, anna, open_page, sandbox, time_machine):
     time_machine.move_to(dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC), tick=True)
     seed(org, 600, 1800, dt.date(2026, 12, 6))
+    # Every other post was made in the networks' own apps (imported by the sync).
+    every_other = list(Post.objects.order_by("pk").values_list("pk", flat=True))[::2]
+    Post.objects.filter(pk__in=every_other).update(imported=True)
     page = open_page(anna, "/analytics/dashboard/")
     assert page.locator("h1").inner_text() == "Was Social Media gebracht hat"
     assert page.locator("#headline").inner_text().startswith("November 2026")
     assert page.locator(".kpi").count() == 7
     chart = page.locator("svg.chart").first
     assert "Reichweite und Interaktionen pro Woche" in chart.locator("title").text_content()
+    assert page.locator(".top-posts .badge", has_text="direkt im Netzwerk veröffentlicht").count()
     page.get_by_text("Als Tabelle zeigen").first.click()
     assert page.locator("figure table").first.is_visible()
     page.screenshot(path=str(SHOTS / "dashboard-laptop.png"), full_page=True)

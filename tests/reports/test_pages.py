@@ -77,3 +77,14 @@ def test_it_exports_a_charts_table_with_unformatted_numbers(ben, history, time_m
     book = _client(ben).get("/analytics/dashboard/times.xlsx")
     assert book.content[:2] == b"PK"
     assert _client(ben).get("/analytics/dashboard/nothing.csv").status_code == 404
+
+
+def test_it_marks_a_post_made_directly_on_the_network(ben, history, time_machine):
+    from carecast.analytics.models import Post
+
+    Post.objects.filter(text="Kreißsaal-Führung").update(imported=True)
+    time_machine.move_to(dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC))
+    html = _client(ben).get("/analytics/dashboard/").content.decode()
+    top = html.split('class="top-posts"')[1].split("</ol>")[0]
+    assert top.count("direkt im Netzwerk veröffentlicht") == 1
+    assert top.index("direkt im Netzwerk") < top.index("Kreißsaal-Führung")
