@@ -178,12 +178,15 @@ def test_it_exports_consents_pictures_and_public_posts_of_a_person_shown(anna, s
     assert archive.read(forms[0]) == b"%PDF signed"
 
 
-def test_it_erases_a_person_shown_keeping_only_the_withdrawal(anna, shown_in_photo):
+def test_it_erases_a_person_shown_keeping_only_the_withdrawal(
+    anna, shown_in_photo, django_capture_on_commit_callbacks
+):
     person, public, planned = shown_in_photo
     document = person.consent_document
     assert {m.model for m in everywhere("Vogelsang")} == {"stories.PersonShown", "core.AuditLog"}
     client = login(anna)
-    response = erase(client, "shown:Henrike Vogelsang")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = erase(client, "shown:Henrike Vogelsang")
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert public.remote_url in page  # to be deleted on the network by hand

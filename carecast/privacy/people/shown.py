@@ -121,7 +121,9 @@ def erase(organisation, key: str, actor) -> Erased:
             if person.consent != PersonShown.Consent.WITHDRAWN:
                 withdraw_consent(person, actor)
             if person.consent_document:
-                person.consent_document.delete(save=False)
+                # The file goes once the rows say so: a rolled-back erasure keeps its form.
+                storage, name = person.consent_document.storage, person.consent_document.name
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
             person.consent_channels.clear()
             PersonShown.objects.filter(pk=person.pk).update(
                 name=pseudonym,
