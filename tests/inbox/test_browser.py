@@ -77,7 +77,7 @@ def test_an_emergency_is_pinned_the_guard_blocks_and_a_safe_reply_goes_out(
     first = page.locator("article.inbox-item").first
     assert "inbox-emergency" in first.get_attribute("class")
     assert "Brustschmerzen" in first.inner_text()
-    reply_box = first.locator("textarea")
+    reply_box = first.locator(".inbox-reply-form textarea")
     assert "112" in reply_box.input_value()  # the ready reply, prefilled
     shot(page, "inbox-emergency-de-desktop")
     shot(open_page(anna, "/inbox/", PHONE), "inbox-emergency-de-phone")
@@ -87,11 +87,12 @@ def test_an_emergency_is_pinned_the_guard_blocks_and_a_safe_reply_goes_out(
     first = page.locator("article.inbox-item").first
     first.locator(".inbox-findings").wait_for()
     assert "Nicht gesendet" in first.inner_text()
-    assert "Ihr Aufenthalt" in first.locator("textarea").input_value()  # the text is kept
+    kept = first.locator(".inbox-reply-form textarea").input_value()
+    assert "Ihr Aufenthalt" in kept  # the text is kept
     assert not InboxReply.objects.exists()
     shot(page, "inbox-blocked-de-desktop")
 
-    first.locator("textarea").fill(
+    first.locator(".inbox-reply-form textarea").fill(
         "Das klingt nach einem Notfall: Bitte rufen Sie sofort die 112 an. "
         "Wir melden uns zusätzlich privat bei Ihnen."
     )
