@@ -1,6 +1,7 @@
 """bench/chaos: exactly once, in the right state, under faults and crash loops (issue 17).
 
-N posts due at once over M channels of every sandbox network (Mastodon, X, Bluesky);
+N posts due at once over M channels of every sandbox network with text posts (Mastodon,
+X, Bluesky, Facebook, Threads, LinkedIn);
 a share of all API requests fails (429 + Retry-After, 500, 503, a timeout after which
 the post is created anyway, an accepted-then-dropped connection; see
 ``carecast.sandbox.chaos``); workers are SIGKILLed every few seconds for a while, then
@@ -35,7 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-NETWORKS = ("mastodon", "x", "bluesky")
+# Every sandbox network whose posts can be plain text; the channels take turns in this
+# order. Instagram needs an image fetched from carecast's public address, TikTok and
+# YouTube a video (tests/publishing/test_fault_video_uploads.py kills those mid-upload).
+NETWORKS = ("mastodon", "x", "bluesky", "facebook", "threads", "linkedin")
+# Where each network's API lives on the sandbox (Mastodon, X and Bluesky at its root).
+PREFIXES = {"facebook": "/graph", "threads": "/threads-graph", "linkedin": "/linkedin"}
 MIX_NAMES = ("429", "500", "503", "timeout_after_create", "accept_then_drop")
 MARKER = re.compile(r"Chaos (\d+):")
 # Worker settings for the run: short lease and timeouts so a run takes minutes, not
@@ -50,6 +56,7 @@ WORKER_SETTINGS = {
     "CARECAST_LOG_LEVEL": "INFO",
 }
 UP = "Worker up:"
+MAX_WRITES = 4  # the target per post (issue 17)
 
 
 @dataclass
@@ -98,9 +105,15 @@ class Report:
     split: dict[str, Counter] = field(default_factory=dict)
     writes: Counter = field(default_factory=Counter)
     write_kinds: Counter = field(default_factory=Counter)
+    # Writes by kind over the posts above the target of 4 (what pushes them there).
+    kinds_above: Counter = field(default_factory=Counter)
     progress: list[int] = field(default_factory=list)
     startup: list[float] = field(default_factory=list)
     injected: dict[str, int] = field(default_factory=dict)
+    # Per network: posts whose earlier attempt may have gone out, and how many of them a
+    # look-up (or an "already exists" answer) found there instead of sending again.
+    maybe_sent: Counter = field(default_factory=Counter)
+    found: Counter = field(default_factory=Counter)
 
     @property
     def max_writes(self) -> int:
@@ -124,7 +137,7 @@ def make_channels(sandbox, org, count: int) -> list:
             network=network,
             name=f"Chaos {network} {i}",
             handle=handle,
-            base_url=sandbox.base_url,
+            base_url=sandbox.base_url + PREFIXES.get(network, ""),
             remote_user_id=str(remote["id"]),
             is_sandbox=True,
             max_concurrent=2,
@@ -194,6 +207,7 @@ def run(sandbox, workers: list[Worker], config: Config, say: Callable[[str], Non
             worker.stop()
         report.writes = counter.per_post()
         report.write_kinds = counter.by_kind()
+        report.kinds_above = counter.by_kind(above=MAX_WRITES)
     finally:
         counter.uninstall()
     tally(sandbox, report)
@@ -328,12 +342,18 @@ class WriteCounter:
             cursor.execute("SELECT publication_id, COUNT(*) FROM bench_writes GROUP BY 1")
             return Counter(dict(cursor.fetchall()))
 
-    def by_kind(self) -> Counter:
-        """All writes, counted by what they did."""
+    def by_kind(self, above: int | None = None) -> Counter:
+        """All writes, counted by what they did; ``above``: only those of posts written more."""
         from django.db import connection
 
+        sql = "SELECT kind, COUNT(*) FROM bench_writes"
+        if above is not None:
+            sql += (
+                " WHERE publication_id IN (SELECT publication_id FROM bench_writes"
+                f" GROUP BY publication_id HAVING COUNT(*) > {int(above)})"
+            )
         with connection.cursor() as cursor:
-            cursor.execute("SELECT kind, COUNT(*) FROM bench_writes GROUP BY 1")
+            cursor.execute(sql + " GROUP BY 1")
             return Counter(dict(cursor.fetchall()))
 
     def uninstall(self) -> None:
@@ -368,6 +388,7 @@ def tally(sandbox, report: Report) -> None:
 
     copies, remote_ids = _on_network(sandbox)
     report.duplicates = sum(n - 1 for n in copies.values() if n > 1)
+    _count_look_ups(report)
     for text, state, remote_id in Publication.objects.values_list("text", "state", "remote_id"):
         number = int(MARKER.search(text).group(1))
         there = copies[number] > 0
@@ -386,6 +407,16 @@ def tally(sandbox, report: Report) -> None:
             report.undrained += 1
 
 
+def _count_look_ups(report: Report) -> None:
+    """Per network: posts that may have gone out earlier, and those found there."""
+    from carecast.publishing.models import Attempt
+
+    maybe = (Attempt.Outcome.PENDING, Attempt.Outcome.UNKNOWN)
+    attempts = Attempt.objects.values_list("publication__channel__network", "publication_id")
+    report.maybe_sent = Counter(n for n, _p in set(attempts.filter(outcome__in=maybe)))
+    report.found = Counter(n for n, _p in set(attempts.filter(outcome=Attempt.Outcome.RECOVERED)))
+
+
 def render(report: Report, database: str, config: Config) -> list[str]:
     """The printed report; its last line is the one-line summary."""
     lines = [
@@ -401,9 +432,19 @@ def render(report: Report, database: str, config: Config) -> list[str]:
             f"  {state:<20} on the network {where['on the network']:>5}   "
             f"absent {where['absent']:>5}"
         )
+    lines.append(
+        "  found, not resent    "
+        + ", ".join(f"{n} {report.found[n]}/{report.maybe_sent[n]}" for n in NETWORKS)
+        + "  (found by a look-up / may have gone out, per network)"
+    )
     spread = Counter(report.writes.values())
     lines.append(f"  writes per post      {dict(sorted(spread.items()))}  (writes: posts)")
     lines.append(f"  writes by kind       {dict(sorted(report.write_kinds.items()))}")
+    over = sum(posts for n, posts in spread.items() if n > MAX_WRITES)
+    lines.append(
+        f"  above {MAX_WRITES} writes       {dict(sorted(report.kinds_above.items()))}"
+        f"  (their writes by kind, {over} posts)"
+    )
     drain = report.drain_after_kills
     lines.append(f"  time to drain        {_seconds(drain)} after the kills stopped")
     lines.append(

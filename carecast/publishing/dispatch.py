@@ -44,8 +44,10 @@ MAX_ATTEMPTS = 6
 LOOKUP_ATTEMPTS = 4
 BACKOFF_CAP = dt.timedelta(minutes=30)
 # Claimed, prepared and sent together: small, so that a worker living only a few
-# seconds still sends something, yet enough to keep the send threads busy.
-SLICE_SIZE = 8
+# seconds still sends something, yet enough to keep the send threads busy. No more
+# than the send threads (CARECAST_DISPATCH_THREADS): a post waiting in its slice for a
+# free thread is held, and one held for half a lease costs a renewal (a write).
+SLICE_SIZE = 4
 
 
 @dataclass(frozen=True)
@@ -331,9 +333,10 @@ def _work_slice(
         try:
             while True:
                 with lock:
-                    if not pending:
-                        return
-                    publication, token = pending.pop()
+                    item = pending.pop() if pending else _ready(parked)
+                if item is None:
+                    return
+                publication, token = item
                 cap = caps[publication.channel_id]
                 outcome = _take(publication, token, connectors, cap, until, writer)
                 with lock:
@@ -353,6 +356,17 @@ def _work_slice(
         thread.join()
     outcomes.extend(writer.stop())
     return outcomes, parked
+
+
+def _ready(parked: list[Parked]) -> tuple[Publication, str] | None:
+    """A parked post whose time has come, taken off ``parked``: a slice that is still busy
+    tries it again itself instead of keeping it waiting (and held) until the slice ends."""
+    now = timezone.now()
+    for waiting in parked:
+        if waiting.ready_at <= now:
+            parked.remove(waiting)
+            return waiting.publication, waiting.token
+    return None
 
 
 def _take(publication, token, connectors, cap, until, writer) -> Outcome | Parked | None:
@@ -730,7 +744,7 @@ def due_ids(now: dt.datetime | None = None, limit: int = 500) -> list[int]:
     )
 
 
-def reconcile(now: dt.datetime | None = None) -> int:
+def reconcile(now: dt.datetime | None = None, paused_only: bool = False) -> int:
     """Recover from lost tasks and dead workers; returns how many publications wait.
 
     Counts what is due and what dead workers hold (no beat for a lease): the next
@@ -738,10 +752,15 @@ def reconcile(now: dt.datetime | None = None) -> int:
     give-back and a claim. Only claims nobody took over for two leases (say, on a
     channel paused meanwhile) go back to ``scheduled``, keeping ``outcome_unknown``, so
     the next attempt checks before it sends. Safe to run as often as you like.
+
+    ``paused_only`` (the worker's reconciler): give back only what no burst takes over,
+    the claims on paused channels. In a crash loop a worker may take longer than two
+    leases to start; each give-back there was one write more for every post the dead
+    worker held (give back, claim) than the takeover its drain makes anyway.
     """
     now = now or timezone.now()
     lease = _lease()
-    states.release_stale_claims(2 * lease, now)
+    states.release_stale_claims(2 * lease, now, paused_only=paused_only)
     held_by_the_dead = Publication.objects.filter(
         state=State.PUBLISHING, claimed_at__lt=now - lease
     ).count()

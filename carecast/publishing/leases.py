@@ -42,11 +42,12 @@ def send_window() -> dt.timedelta:
 def park_limit() -> dt.timedelta:
     """How soon a burst's retry must come for the post to wait under its claim.
 
-    Within ``RENEW_AFTER_BEATS`` beats a claim needs no renewal, so a post that waits that
-    long and is then sent costs no write, where giving it back and claiming it again
-    costs two (``dispatch.Parked``).
+    A claim is renewed once it is ``RENEW_AFTER_BEATS`` beats (half a lease) old, so a
+    post that waits at most a lease costs at most two renewals, usually one or none,
+    where giving it back and claiming it again always costs two writes
+    (``dispatch.Parked``).
     """
-    return dt.timedelta(seconds=beat_interval() * RENEW_AFTER_BEATS)
+    return dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS)
 
 
 class Heartbeat(threading.Thread):

@@ -139,16 +139,24 @@ def heartbeat(
     return held.update(claimed_at=now)
 
 
-def release_stale_claims(lease: dt.timedelta, now: dt.datetime | None = None) -> int:
+def release_stale_claims(
+    lease: dt.timedelta, now: dt.datetime | None = None, paused_only: bool = False
+) -> int:
     """Give publications back whose worker died mid-flight (no heartbeat for ``lease``).
 
     Only ``publishing`` rows: a finished post keeps its old ``claimed_at``, and giving
     it back would send it again. ``outcome_unknown`` stays set, or is set if the dead
     worker had opened an attempt (``_sent``): the next attempt checks the network
-    before it sends.
+    before it sends. ``paused_only``: only posts of paused channels, which no burst
+    takes over (``claim_due`` leaves them out).
     """
+    from carecast.networks.models import ChannelStatus
+
     now = now or timezone.now()
-    return Publication.objects.filter(state=State.PUBLISHING, claimed_at__lt=now - lease).update(
+    stale = Publication.objects.filter(state=State.PUBLISHING, claimed_at__lt=now - lease)
+    if paused_only:
+        stale = stale.filter(channel__status=ChannelStatus.PAUSED)
+    return stale.update(
         state=State.SCHEDULED, claim_token="", claimed_at=None, updated_at=now, **_sent()
     )
 

@@ -57,8 +57,9 @@ def dispatch_at(due_timestamp: float) -> int:
 
 @db_periodic_task(crontab(minute="*"))
 def reconcile() -> int:
-    """Once a minute: release claims of dead workers and publish anything overdue."""
-    if dispatch.reconcile():
+    """Once a minute: publish anything overdue or held by a dead worker (the burst takes
+    such claims over; only those on paused channels are given back)."""
+    if dispatch.reconcile(paused_only=True):
         dispatch_at(time.time())
     return 0
 
@@ -75,7 +76,7 @@ def check_channels() -> int:
 @db_task()
 def reconcile_soon() -> int:
     """Like ``reconcile``, but once, soon: used after a restart."""
-    if dispatch.reconcile():
+    if dispatch.reconcile(paused_only=True):
         dispatch_at(time.time())
     return 0
 

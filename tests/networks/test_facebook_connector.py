@@ -115,6 +115,14 @@ def test_it_cannot_verify_when_the_posts_cannot_be_read(sandbox, connector):
         connector.find_existing(post())
 
 
+def test_it_waits_as_long_as_a_429_says_when_meta_names_no_time(sandbox, connector):
+    body = {"error": {"message": "limit", "type": "OAuthException", "code": 4}}
+    sandbox.inject_fault(path="/graph/*", status=429, body=body, retry_after=20)
+    with pytest.raises(ConnectorError) as caught:
+        connector.publish(post())
+    assert caught.value.retry_after == 20 and not caught.value.permanent
+
+
 @pytest.mark.parametrize("code", [4, 17, 32, 613])
 def test_it_waits_on_a_rate_limit_code(sandbox, connector, code):
     usage = {"123": [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 7}]}

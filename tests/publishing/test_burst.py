@@ -9,9 +9,11 @@ import os
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from carecast.networks.models import Channel, ChannelStatus
 from carecast.publishing import dispatch, leases, services, states
 from carecast.publishing.models import Attempt, Publication, State
 
@@ -185,3 +187,20 @@ def test_it_looks_up_a_post_retried_under_a_claim_whose_worker_then_died(channel
         taken = states.claim_due(later, 10, lease=lease)
     fresh = Publication.objects.get(pk=publication.pk)
     assert (fresh.claim_token, fresh.outcome_unknown, fresh.attempt_count) == (taken, True, 1)
+
+
+def test_it_gives_back_only_dead_claims_of_paused_channels_when_the_worker_reconciles(
+    channel_on, story_for
+):
+    # The burst takes a dead worker's claim over in one write; a give-back first would
+    # be a second. Paused channels' posts no burst takes: those go back.
+    now = timezone.now()
+    live = _schedule(story_for, channel_on("mastodon"), 1, now)[0]
+    paused_channel = channel_on("x")
+    paused = _schedule(story_for, paused_channel, 1, now)[0]
+    assert states.claim_due(now, 10)
+    Channel.objects.filter(pk=paused_channel.pk).update(status=ChannelStatus.PAUSED)
+    later = now + 3 * dt.timedelta(seconds=settings.CARECAST_CLAIM_LEASE_SECONDS)
+    assert dispatch.reconcile(later, paused_only=True) == 1  # the live one, for the burst
+    assert Publication.objects.get(pk=live.pk).state == State.PUBLISHING
+    assert Publication.objects.get(pk=paused.pk).state == State.SCHEDULED

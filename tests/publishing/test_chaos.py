@@ -102,3 +102,30 @@ def test_it_counts_duplicates_and_states_that_contradict_the_network(org, sandbo
     assert report.split[State.FAILED] == {"on the network": 1}
     assert report.split[State.UNCONFIRMED] == {"absent": 1}
     assert report.undrained == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_finds_a_post_already_out_on_every_network_of_the_run(org, sandbox):
+    """Each network's look-up, as the run needs it: the worker died after the post went
+    out, so the next one finds it there (one post each, its id recorded), never resends."""
+    from django.utils import timezone
+
+    from carecast.publishing import dispatch
+    from carecast.publishing.models import Attempt, Publication, State
+
+    channels = chaos.make_channels(sandbox, org, len(chaos.NETWORKS))
+    chaos.schedule(channels, len(chaos.NETWORKS), lead_in=3600)
+    for publication in Publication.objects.select_related("channel"):
+        channel = publication.channel
+        sent = channel.rules.connector(channel.account()).publish(
+            dispatch.build_request(publication)
+        )
+        assert sent.remote_id
+    Publication.objects.update(due_at=timezone.now(), outcome_unknown=True)
+    dispatch.drain(workers=2)
+    report = chaos.Report(posts=len(chaos.NETWORKS))
+    chaos.tally(sandbox, report)
+    assert (report.published_once, report.duplicates, report.contradictions) == (6, 0, 0)
+    assert report.found == {network: 1 for network in chaos.NETWORKS}
+    assert set(Attempt.objects.values_list("outcome", flat=True)) == {Attempt.Outcome.RECOVERED}
+    assert set(Publication.objects.values_list("state", flat=True)) == {State.PUBLISHED}

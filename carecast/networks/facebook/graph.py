@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from carecast.lib.http import error_from_exception
+from carecast.lib.http import error_from_exception, parse_retry_after
 from carecast.networks.base import ConnectorError, HTTPConnector
 
 GRAPH_VERSION = "v21.0"
@@ -88,7 +88,9 @@ def graph_error(response: httpx.Response, label: str, action: str) -> ConnectorE
     if code in AUTH_CODES or code in PERMISSION_CODES or status == 401:
         return ConnectorError(text, auth=True, status=status)
     if code in RATE_CODES or status == 429:
-        wait = usage_wait(response.headers) or DEFAULT_WAIT
+        # Meta names its wait in the usage headers; a Retry-After (a proxy's, or Meta's
+        # own on a 429) is the next best thing before the default five minutes.
+        wait = usage_wait(response.headers) or parse_retry_after(response) or DEFAULT_WAIT
         return ConnectorError(text, retry_after=wait, status=status)
     if code in TRANSIENT_CODES or status >= 500:
         return ConnectorError(text, status=status)
