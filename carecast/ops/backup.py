@@ -125,6 +125,17 @@ def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
     return members
 
 
+def _extract(archive_path: Path, target: Path) -> None:
+    with tarfile.open(archive_path, "r:gz") as archive:
+        members = _safe_members(archive)
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(target, members=members, filter="data")
+        else:
+            # Debian 12's own Python (3.11.2) predates extraction filters (PEP 706, 3.11.4);
+            # _safe_members has already refused links, devices and paths outside ``target``.
+            archive.extractall(target, members=members)  # noqa: S202
+
+
 def restore_database(source: Path, engine: str) -> None:
     connections.close_all()
     if engine == "sqlite":
@@ -161,8 +172,7 @@ def restore(archive_path: Path) -> dict:
     """Replace the database and the media with the archive's. Returns the manifest, plus
     where the previous media went (``media_moved_to``)."""
     with tempfile.TemporaryDirectory() as scratch:
-        with tarfile.open(archive_path, "r:gz") as archive:
-            archive.extractall(scratch, members=_safe_members(archive), filter="data")
+        _extract(archive_path, Path(scratch))
         manifest = json.loads((Path(scratch) / "manifest.json").read_text())
         if manifest.get("format") != FORMAT:
             raise BackupError(f"unknown backup format {manifest.get('format')!r}")
