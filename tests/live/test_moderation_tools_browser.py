@@ -17,6 +17,7 @@ from carecast.inbox.models import DutyShift
 from carecast.live.models import Question, Status
 from tests.browser_fixtures import SCREENSHOTS, signed_in_context
 from tests.live.test_screenshots import busy
+from tests.web.test_accessibility_browser import audit
 
 pytestmark = pytest.mark.browser
 SIZES = {"laptop": (1366, 900), "phone": (390, 844)}
@@ -82,6 +83,7 @@ def test_the_emergency_is_pinned_and_two_questions_merge(desk, busy_session, siz
     page.wait_for_selector(".merge-panel textarea")
     page.fill("#merge-text", "Darf der Partner mit, und gibt es Familienzimmer?")
     shot(page, f"merge-panel-{size}")
+    assert audit(page) == []  # axe: no serious or critical WCAG 2.1 AA violation
     page.locator(".merge-panel").get_by_role("button", name="Zusammenführen").click()
     page.locator("#merge-panel .merge-panel").wait_for(state="detached")
     page.wait_for_selector(f"#mq-{familie.pk} .mq-merged")

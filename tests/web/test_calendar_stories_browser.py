@@ -8,6 +8,7 @@ import pytest
 
 from carecast.publishing.models import State
 from tests.browser_fixtures import SCREENSHOTS, signed_in_context
+from tests.web.test_accessibility_browser import audit
 from tests.web.test_calendar_stories import DAY, TITLE, story_on
 
 OUT = SCREENSHOTS / "ui"
@@ -41,6 +42,7 @@ def test_one_card_per_story(browser, live_server, anna, org, channels, width, he
         page.screenshot(path=str(OUT / f"calendar-stories-{view}-{name}.png"), full_page=True)
         page.locator(".cal-story summary").first.click()
         assert page.locator(".cal-story details[open] .cal-card").count() == 21
+        assert audit(page) == []  # axe: no serious or critical WCAG 2.1 AA violation
         page.screenshot(path=str(OUT / f"calendar-stories-{view}-open-{name}.png"), full_page=True)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

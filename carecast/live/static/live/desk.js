@@ -129,6 +129,8 @@
     }
     if (!card) return;
     if (e.key === "e") {
+      const editor = card.querySelector("details.mq-edit");
+      if (editor) editor.open = true;  // approved questions keep their editor folded
       const area = card.querySelector("textarea");
       if (area) { area.focus(); e.preventDefault(); }
       return;
