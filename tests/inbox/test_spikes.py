@@ -96,16 +96,41 @@ def test_a_quiet_window_ends_the_spike_and_a_new_one_tells_again(
     assert Notification.objects.count() == 2
 
 
-def test_below_the_threshold_or_at_the_usual_rate_nobody_is_told(
-    complain, time_machine, on_duty, ben
-):
+def test_a_steady_trickle_below_the_threshold_tells_nobody(complain, time_machine, on_duty, ben):
     SpikeSettings.objects.create(
         organisation=ben.organisation, threshold=4, window_minutes=60, factor=3
     )
-    # A steady complaint every 20 minutes for a day: that is this channel's usual rate.
+    # A complaint every 20 minutes for 20 hours: never four within an hour.
     start = NOON - dt.timedelta(hours=20)
     complain(COMPLAINTS * 10, 20, time_machine, start=start)
     assert not SpikeAlert.objects.exists() and not Notification.objects.exists()
+
+
+def test_a_channel_that_always_gets_this_many_has_no_spike(
+    mastodon, complain, time_machine, on_duty, ben
+):
+    """Six an hour all week is this channel's usual: four in an hour is no spike, 15 is."""
+    SpikeSettings.objects.create(
+        organisation=ben.organisation, threshold=3, window_minutes=60, factor=2
+    )
+    week = [
+        InboxItem(
+            organisation=mastodon.organisation,
+            channel=mastodon,
+            remote_id=f"old-{n}",
+            text="Beschwerde",
+            received_at=NOON - dt.timedelta(minutes=70 + 10 * n),
+        )
+        for n in range(6 * 24 * 6)
+    ]
+    for item in week:
+        item.set_labels(["complaint"])
+    InboxItem.objects.bulk_create(week)
+    complain(COMPLAINTS[:4], 5, time_machine, start=NOON)
+    assert not SpikeAlert.objects.exists()
+    complain(COMPLAINTS * 2, 4, time_machine, start=NOON + dt.timedelta(minutes=16))
+    [alert] = SpikeAlert.objects.all()
+    assert alert.count >= 11 and 5 < alert.usual < 5.3
 
 
 def test_spread_out_complaints_stay_below_the_threshold(complain, time_machine, on_duty, ben):
