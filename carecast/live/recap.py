@@ -30,7 +30,9 @@ def recording_block(session: LiveSession) -> str:
 
 def recap_blocks(session: LiveSession) -> list[str]:
     """The recap's opening lines, then one block per answered question (with its answer)."""
-    answered = session.questions.filter(status=Status.ANSWERED).order_by("-votes", "answered_at")
+    answered = session.questions.filter(status=Status.ANSWERED).order_by(
+        "-votes", "answered_at", "pk"
+    )
     blocks = [
         _("Thank you for your questions at our live consultation “%(title)s”!")
         % {"title": topic_of(session.title)}
