@@ -162,9 +162,13 @@ TEMPLATES = [
 ]
 
 _sqlite_path = VAR_DIR / "carecast.sqlite3"
+# No persistent connections: `carecast serve` is ASGI, where each request runs in its own
+# thread context, so a kept connection is never reused but stays open until the garbage
+# collector finds it — bench/pages piled them up to PostgreSQL's limit ("too many clients").
+# Django's advice for ASGI (docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections).
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=60
+        env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=0
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
