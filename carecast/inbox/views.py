@@ -7,6 +7,8 @@ is untrusted and is only ever auto-escaped.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -62,7 +64,25 @@ def _own_item(request, item_id: int) -> InboxItem:
 
 def _card(request, item: InboxItem, can_reply: bool) -> dict:
     """What one item card (inbox/_item.html) needs beside the item."""
-    return {"item": item, "can_reply": can_reply, "can_erase": may_erase_comments(request.person)}
+    return {
+        "item": item,
+        "can_reply": can_reply,
+        "can_erase": may_erase_comments(request.person),
+        "back": page_url(request),
+    }
+
+
+def page_url(request) -> str:
+    """The page the card is shown on, for its forms' ``next``: a card redrawn by htmx after
+    a POST would otherwise send them back to the POST-only address."""
+    if request.method == "GET":
+        return request.get_full_path()
+    current = urlsplit(request.headers.get("HX-Current-URL") or "")
+    if current.path and url_has_allowed_host_and_scheme(
+        request.headers["HX-Current-URL"], {request.get_host()}, request.is_secure()
+    ):
+        return current.path + (f"?{current.query}" if current.query else "")
+    return "/inbox/"
 
 
 def _back(request, default: str = "/inbox/") -> str:
@@ -182,6 +202,7 @@ def _inbox_context(request, drafts: dict | None = None) -> dict:
     pinned_list = decorate(list(pinned), language, drafts) if status == "" else []
     return {
         "nav": "inbox",
+        "back": page_url(request),
         "filter": form,
         "pinned": pinned_list,
         "page": page,

@@ -150,3 +150,14 @@ def test_the_count_is_what_still_needs_an_answer(question, anna, ben):
     client.post(reverse("inbox:status", args=[question.pk]), {"status": "done"})
     html = client.get(reverse("inbox:list") + "?mine=on&status=all").content.decode()
     assert 'data-count="0"' in html and "Besuchszeiten" in html
+
+
+def test_a_card_redrawn_after_a_post_sends_its_forms_back_to_the_page(question, ben):
+    response = client_for(ben).post(
+        reverse("inbox:status", args=[question.pk]),
+        {"status": "done"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/inbox/?status=all"},
+    )
+    html = response.content.decode()
+    assert 'name="next" value="/inbox/?status=all"' in html
+    assert f'value="/inbox/{question.pk}/status/"' not in html
