@@ -13,6 +13,12 @@ from tests.conftest import _person
 from tests.inbox.conftest import client_for
 
 
+@pytest.fixture(autouse=True)
+def pinned_clock(time_machine):
+    """Received, assigned and sent times are read from the clock: pin it."""
+    time_machine.move_to("2026-12-07T10:00:00+01:00", tick=False)
+
+
 @pytest.fixture
 def question(mastodon, comment):
     comment("Wie sind die Besuchszeiten am Sonntag?", handle="jonas")

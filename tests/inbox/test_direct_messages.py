@@ -40,6 +40,12 @@ def x_dm(sandbox, channel, text: str, handle: str = "paul") -> dict:
     return response.json()["data"]
 
 
+@pytest.fixture(autouse=True)
+def pinned_clock(time_machine):
+    """Received, assigned and sent times are read from the clock: pin it."""
+    time_machine.move_to("2026-12-07T10:00:00+01:00", tick=False)
+
+
 @pytest.fixture
 def x_channel(channel_on):
     return channel_on("x", name="X – Klinikum")

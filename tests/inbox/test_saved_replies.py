@@ -15,6 +15,12 @@ THANKS_DE = "Danke für Ihre Nachricht, {name}! Wir melden uns über {channel}."
 THANKS_EN = "Thank you, {name}! {team} will get back to you."
 
 
+@pytest.fixture(autouse=True)
+def pinned_clock(time_machine):
+    """Received, assigned and sent times are read from the clock: pin it."""
+    time_machine.move_to("2026-12-07T10:00:00+01:00", tick=False)
+
+
 @pytest.fixture
 def question(mastodon, comment):
     comment("Wie sind die Besuchszeiten am Sonntag?", handle="jonas")
