@@ -89,6 +89,58 @@ def _is_web_address(value: str) -> bool:
     return True
 
 
+# What the lead may change later on the organisation page (the slug stays: links use it).
+SETTINGS_FIELDS = (
+    "name",
+    "timezone",
+    "language",
+    "public_url",
+    "website",
+    "imprint_url",
+    "privacy_url",
+)
+
+
+def validate_settings(values: dict[str, str]) -> dict[str, list[str]]:
+    """Field name → messages for the organisation page; empty when ``values`` can be saved."""
+    errors: dict[str, list[str]] = {}
+
+    def check(field: str, ok: bool, message: str) -> None:
+        if not ok:
+            errors.setdefault(field, []).append(message)
+
+    check("name", bool(values["name"].strip()), _("Enter the hospital's name."))
+    check("timezone", is_known_zone(values["timezone"]), _("Choose a time zone from the list."))
+    check("language", values["language"] in dict(settings.LANGUAGES), _("Choose a language."))
+    for field in ("public_url", "website", "imprint_url", "privacy_url"):
+        value = values[field].strip()
+        check(field, bool(value) or field != "public_url", _("Enter the address."))
+        if value and not _is_web_address(value):
+            check(field, False, _("Enter a web address starting with https:// or http://."))
+    return errors
+
+
+@transaction.atomic
+def update_organisation(organisation: Organisation, values: dict[str, str], actor) -> list[str]:
+    """Save the organisation page; returns the names of the fields that changed (audited by
+    name only: the old and new addresses are in the page itself)."""
+    errors = validate_settings(values)
+    if errors:
+        raise ValidationError({field: messages for field, messages in errors.items()})
+    cleaned = {field: values[field].strip() for field in SETTINGS_FIELDS}
+    cleaned["public_url"] = cleaned["public_url"].rstrip("/")
+    changed = [f for f in SETTINGS_FIELDS if getattr(organisation, f) != cleaned[f]]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(organisation, field, cleaned[field])
+    organisation.save(update_fields=changed)
+    audit.record(
+        organisation, "organisation.changed", organisation.name, actor=actor, fields=changed
+    )
+    return changed
+
+
 @transaction.atomic
 def create_organisation(data: SetupData) -> Person:
     """Create the organisation and its first lead; raises ``ValidationError`` on bad input.
@@ -118,4 +170,13 @@ def create_organisation(data: SetupData) -> Person:
     return person
 
 
-__all__ = ["COMMON_ZONES", "SetupData", "create_organisation", "needs_setup", "validate"]
+__all__ = [
+    "COMMON_ZONES",
+    "SETTINGS_FIELDS",
+    "SetupData",
+    "create_organisation",
+    "needs_setup",
+    "update_organisation",
+    "validate",
+    "validate_settings",
+]

@@ -68,6 +68,43 @@ class SetupForm(PasswordTwiceMixin):
         self.fields["public_url"].initial = settings.CARECAST_PUBLIC_URL
 
 
+class OrganisationForm(forms.Form):
+    """The hospital's own settings, as the lead may change them after the first start."""
+
+    name = SetupForm.base_fields["name"]
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[(z, z) for z in COMMON_ZONES],
+        help_text=_("Posting windows and the calendar use it. Planned posts keep their moment."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the posts"),
+        choices=settings.LANGUAGES,
+        help_text=_("A YouTube video's language and its captions', unless a post says otherwise."),
+    )
+    public_url = SetupForm.base_fields["public_url"]
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    imprint_url = forms.URLField(
+        label=_("Imprint"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Linked on the public question page of live consultations."),
+    )
+    privacy_url = forms.URLField(
+        label=_("Privacy policy"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Linked on the public question page of live consultations."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = self.initial.get("timezone")
+        if zone and zone not in dict(self.fields["timezone"].choices):
+            # A zone set before the list was shortened stays choosable.
+            self.fields["timezone"].choices = [(zone, zone), *self.fields["timezone"].choices]
+
+
 class PersonForm(forms.Form):
     """A new colleague: who they are, what they may do, and how they get in."""
 

@@ -307,6 +307,7 @@ RULES: dict[str, Rule] = {
     # First start only: once an organisation exists the setup page is gone for everyone.
     "web:setup": GET(404, 404, 404, 404, 404, 404),
     "web:people": GET(*LEAD),
+    "web:organisation": GET(*LEAD),
     "web:audit": GET(*LEAD),
     "web:audit_csv": GET(*LEAD),
     "web:person_new": GET(*LEAD),
