@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from string import Formatter
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -14,7 +15,14 @@ from carecast.stories.services import draft_for
 
 
 def words(value: str) -> list[str]:
-    return [w.strip().casefold() for w in value.split(",") if w.strip()]
+    return list(_words(value))
+
+
+# What is the same for every item of a rule (its word lists, template placeholders, hashtags,
+# campaign) is worked out once per value, not once per item: a check runs thousands of items.
+@lru_cache(maxsize=256)
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(w.strip().casefold() for w in value.split(",") if w.strip())
 
 
 def matches(rule: Rule, item: Item, now: dt.datetime) -> bool:
@@ -23,10 +31,10 @@ def matches(rule: Rule, item: Item, now: dt.datetime) -> bool:
     if rule.max_age_days and stamp < now - dt.timedelta(days=rule.max_age_days):
         return False
     haystack = " ".join([item.title, item.summary, *item.categories]).casefold()
-    keywords = words(rule.keywords)
+    keywords = _words(rule.keywords)
     if keywords and not any(k in haystack for k in keywords):
         return False
-    categories = words(rule.categories)
+    categories = _words(rule.categories)
     if categories and not {c.casefold() for c in item.categories} & set(categories):
         return False
     return _department_matches(rule, item, haystack)
@@ -72,14 +80,21 @@ def _values(item: Item) -> _Blank:
 
 def empty_fields(rule: Rule, item: Item, network: str) -> list[str]:
     """Placeholders of the template that stay empty for ``item`` ("{title} – {location}")."""
-    values = _values(item)
-    try:
-        names = [
-            name for _text, name, _spec, _conv in Formatter().parse(template_for(rule, network))
-        ]
-    except ValueError:
+    names = _placeholders(template_for(rule, network))
+    if not names:
         return []
-    return sorted({n for n in names if n is not None and not str(values[n]).strip()})
+    values = _values(item)
+    return sorted({n for n in names if not str(values[n]).strip()})
+
+
+@lru_cache(maxsize=256)
+def _placeholders(template: str) -> tuple[str, ...]:
+    """The template's placeholder names (none if it does not parse)."""
+    try:
+        names = [name for _text, name, _spec, _conv in Formatter().parse(template)]
+    except ValueError:
+        return ()
+    return tuple(n for n in names if n is not None)
 
 
 def render(rule: Rule, item: Item, network: str) -> str:
@@ -115,14 +130,24 @@ def tracked_link(link: str, rule: Rule, channel: Channel) -> str:
     query += [
         ("utm_source", channel.network),
         ("utm_medium", "social"),
-        ("utm_campaign", rule.utm_campaign or slugify(rule.name) or "carecast"),
+        ("utm_campaign", rule.utm_campaign or _slug(rule.name) or "carecast"),
     ]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+@lru_cache(maxsize=256)
+def _slug(name: str) -> str:
+    return slugify(name)
+
+
 def hashtags(rule: Rule) -> list[str]:
-    tags = [t.strip().lstrip("#") for t in rule.hashtags.replace(",", " ").split()]
-    return [f"#{t}" for t in tags if t]
+    return list(_hashtags(rule.hashtags))
+
+
+@lru_cache(maxsize=256)
+def _hashtags(value: str) -> tuple[str, ...]:
+    tags = [t.strip().lstrip("#") for t in value.replace(",", " ").split()]
+    return tuple(f"#{t}" for t in tags if t)
 
 
 def post_text(rule: Rule, item: Item, channel: Channel) -> str:

@@ -122,6 +122,23 @@ def findings_for(channel: Channel, text: str, media: Iterable[MediaAsset]) -> li
     return run_checks(draft_from(channel, text, media), only=_checks_for_channels())
 
 
+_blocking_checks: list[str] | None = None
+
+
+def blocking_findings_for(
+    channel: Channel, text: str, media: Iterable[MediaAsset]
+) -> list[Finding]:
+    """``findings_for``'s blocking findings only, for the scheduler's guard: the checks that
+    can never block (warnings such as a success promise) are not run at all."""
+    global _blocking_checks
+    if _blocking_checks is None:
+        from carecast.compliance.checks import CHECKS
+
+        _blocking_checks = [i for i in _checks_for_channels() if type(CHECKS[i]).can_block()]
+    draft = draft_from(channel, text, media)
+    return [f for f in run_checks(draft, only=_blocking_checks) if f.blocks]
+
+
 def findings_for_variant(variant: Variant) -> list[Finding]:
     return findings_for(variant.channel, variant.text, variant.story.media.all())
 

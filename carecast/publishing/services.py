@@ -135,7 +135,7 @@ def schedule_many(
 def _guarded(variant: Variant, due_at: dt.datetime, actor, assets: list) -> Publication:
     """``schedule``'s checks on one post of a batch; the publication is not saved yet."""
     from carecast.media.video import media_file
-    from carecast.publishing.compliance import findings_for
+    from carecast.publishing.compliance import blocking_findings_for
 
     _approval_guard(variant, actor)
     channel = variant.channel
@@ -143,7 +143,7 @@ def _guarded(variant: Variant, due_at: dt.datetime, actor, assets: list) -> Publ
     problems = [p for p in channel.rules.check(variant.text, files, channel.config) if p.blocking]
     if problems:
         raise PublishingError(" ".join(p.message for p in problems))
-    blocks = [f for f in findings_for(channel, variant.text, assets) if f.blocks]
+    blocks = blocking_findings_for(channel, variant.text, assets)
     if blocks:
         raise ComplianceBlocked(" ".join(f.message for f in blocks), blocks)
     return Publication(
@@ -254,9 +254,9 @@ def _approval_guard(variant: Variant, actor) -> None:
 
 def _compliance_guard(variant: Variant, actor, override_reason: str) -> list:
     """The blocking findings that an allowed person overrode; raises if not overridden."""
-    from carecast.publishing.compliance import findings_for_variant, may_override
+    from carecast.publishing.compliance import blocking_findings_for, may_override
 
-    blocks = [f for f in findings_for_variant(variant) if f.blocks]
+    blocks = blocking_findings_for(variant.channel, variant.text, variant.story.media.all())
     if not blocks:
         return []
     if override_reason.strip() and may_override(actor):

@@ -148,3 +148,38 @@ def test_it_posts_an_item_once_when_another_run_took_it_meanwhile(
     assert AutoPost.objects.filter(item=taken).count() == 1
     assert Publication.objects.count() == 3
     assert not Story.objects.filter(title=taken.title).exists()
+
+
+def _queries_for(org, feed_server, source_for, channels, count: int) -> tuple[int, int]:
+    """(statements other than INSERT, INSERT statements) of one check of ``count`` new items."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = f"/pinned-{count}.xml"
+    feed_server.serve(path, feed(count, site=f"pinned-{count}"))
+    source = source_for(path)
+    rule_for(org, source, channels)
+    pipeline.polling.poll(source)
+    with CaptureQueriesContext(connection) as queries:
+        planned = pipeline.handle_pending(source)
+    assert len(planned) == count * len(channels)
+    verbs = [q["sql"].split(None, 1)[0].upper() for q in queries.captured_queries]
+    return len(verbs) - verbs.count("INSERT"), verbs.count("INSERT")
+
+
+def test_it_pins_the_queries_of_each_batch(org, feed_server, source_for, two_channels):
+    # bench/ingest's write path: a batch (up to BATCH_SIZE items) reads and updates the same
+    # way whether it holds 20 items or 150, and each further batch adds the same statements.
+    # Inserts are one per table, split only where SQLite caps the parameters of a statement
+    # (999): never one per item.
+    assert runner.BATCH_SIZE == 200
+    counts = {
+        n: _queries_for(org, feed_server, source_for, two_channels, n) for n in (20, 150, 350)
+    }
+    others = {n: other for n, (other, _inserts) in counts.items()}
+    inserts = {n: insert for n, (_other, insert) in counts.items()}
+    assert others[20] == others[150] == 20, counts
+    assert others[350] - others[150] == 5, counts  # a savepoint and the batch's reads
+    assert inserts[20] == 6, counts  # stories, posts, publications, AutoPost, 2 audit inserts
+    # 150 items on two channels are 1,500 rows: a few dozen rows per insert at the least.
+    assert inserts[150] <= 1500 / 30 and inserts[350] <= 3500 / 30, counts

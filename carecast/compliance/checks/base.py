@@ -13,6 +13,13 @@ class Check:
     rule_url: ClassVar[str]
     # Replies get the privacy checks; posts get the rest. Text checks run on both.
     applies_to: ClassVar[frozenset[str]] = frozenset({"post", "reply"})
+    # Whether a finding of this check can block a post: its severity, or a check that raises
+    # some findings to "block" says so. The scheduler's guard runs only these checks.
+    may_block: ClassVar[bool | None] = None
+
+    @classmethod
+    def can_block(cls) -> bool:
+        return cls.severity == "block" if cls.may_block is None else cls.may_block
 
     def applies(self, draft: Draft) -> bool:
         return ("reply" if draft.is_reply else "post") in self.applies_to

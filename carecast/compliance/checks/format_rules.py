@@ -142,6 +142,7 @@ class Unescaped(Check):
 
     id = "format.unescaped"
     severity = "high"
+    may_block = True  # YouTube's < and >
     rule_url = "https://developers.google.com/youtube/v3/docs/videos#snippet.description"
 
     def run(self, draft: Draft) -> list[Finding]:

@@ -256,8 +256,10 @@ class BeforeAfter(Check):
         text = normalise(draft.text)
         wording = BEFORE_AFTER.search(text)
         tagged = any(_tag_key(t) in BEFORE_AFTER_TAGS for m in draft.media for t in m.tags)
-        cosmetic = COSMETIC.search(text) or _tags_match(draft, COSMETIC)
-        if not (wording or tagged) or not cosmetic:
+        # The comparison first: most posts have none and the longer pattern is not run.
+        if not (wording or tagged):
+            return []
+        if not (COSMETIC.search(text) or _tags_match(draft, COSMETIC)):
             return []
         return [
             self.finding(
@@ -279,8 +281,8 @@ class MinorsCosmetic(Check):
 
     def run(self, draft: Draft) -> list[Finding]:
         text = normalise(draft.text)
-        youth, cosmetic = YOUTH.search(text), COSMETIC.search(text)
-        if not (youth and cosmetic):
+        youth = YOUTH.search(text)
+        if not (youth and COSMETIC.search(text)):
             return []
         return [
             self.finding(

@@ -28,6 +28,7 @@ class MusicUnlicensed(Check):
 
     id = "music.unlicensed"
     severity = "high"
+    may_block = True  # music known to be unlicensed blocks
     rule_url = URHG
     applies_to = frozenset({"post"})
 
