@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecast.analytics.models import AnalyticsSettings
 from carecast.core.crypto import encrypt_json
+from carecast.core.date_inputs import OrgDateField
 from carecast.stories.models import Campaign
 
 
@@ -15,10 +16,7 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["name", "starts_on", "ends_on"]
         labels = {"starts_on": _("from"), "ends_on": _("until")}
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
-        }
+        field_classes = {"starts_on": OrgDateField, "ends_on": OrgDateField}
         help_texts = {"name": _("e.g. #GameChanger; links carry it as utm_campaign")}
 
     def clean(self):

@@ -6,11 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecast.core.date_inputs import OrgDateTimeField
 from carecast.core.models import Organisation, Person
 from carecast.inbox.labels import label_choices
 from carecast.inbox.models import DutyShift, SavedReply, SpikeSettings, Status
-
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
 class FilterForm(forms.Form):
@@ -36,14 +35,8 @@ class FilterForm(forms.Form):
 
 
 class ShiftForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
-        label=_("From"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Until"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
-    )
+    starts_at = OrgDateTimeField(label=_("From"))
+    ends_at = OrgDateTimeField(label=_("Until"))
 
     class Meta:
         model = DutyShift

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from carecast.core.date_inputs import OrgDateTimeField
 from carecast.core.models import Department, Person
 from carecast.live.limits import limit
 from carecast.live.models import LiveSession
@@ -30,13 +31,8 @@ class SessionForm(forms.ModelForm):
             "channels",
             "accepting",
         ]
+        field_classes = {"starts_at": OrgDateTimeField, "ends_at": OrgDateTimeField}
         widgets = {
-            "starts_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
-            "ends_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
             "topic": forms.Textarea(attrs={"rows": 3}),
             "stream_links": forms.Textarea(attrs={"rows": 2}),
             "channels": forms.CheckboxSelectMultiple,

@@ -72,3 +72,28 @@ def test_the_us_order_is_not_silently_read_as_another_day():
     form = _Form({"day": "12/07/2026", "start": "2:30 PM"})
     assert not form.is_valid()
     assert set(form.errors) == {"day", "start"}
+
+
+def test_every_date_form_reads_the_organisation_format(org, anna, settings):
+    """The campaign, the duty shift and the live consultation take 14.11.2027 18:00."""
+    from carecast.analytics.forms import CampaignForm
+    from carecast.inbox.forms import ShiftForm
+    from carecast.live.forms import SessionForm
+
+    campaign = CampaignForm(
+        {"name": "#GameChanger", "starts_on": "01.03.2027", "ends_on": "31.03.2027"}
+    )
+    assert campaign.is_valid(), campaign.errors
+    assert campaign.cleaned_data["ends_on"] == dt.date(2027, 3, 31)
+
+    shift = ShiftForm(
+        {"person": anna.pk, "starts_at": "14.11.2027 08:00", "ends_at": "14.11.2027 16:00"},
+        organisation=org,
+    )
+    assert shift.is_valid(), shift.errors
+    assert shift.cleaned_data["starts_at"].hour == 8
+
+    session = SessionForm(person=anna)
+    html = str(session["starts_at"]) + str(session["ends_at"])
+    assert 'type="text"' in html and "datetime-local" in html  # the picker's kind, not the input's
+    assert session.fields["starts_at"].to_python("14.11.2027 18:00").day == 14
