@@ -282,7 +282,7 @@ def test_it_signs_in_with_video_publish_and_refreshes_the_token(sandbox, creator
     start = flow.begin({}, CALLBACK)
     query = parse_qs(urlsplit(start.url).query)
     assert query["client_key"] == ["client-key"] and query["scope"] == [
-        "user.info.basic,video.publish"
+        "user.info.basic,video.publish,video.list,user.info.stats"
     ]
     with httpx.Client() as http:
         page = http.get(start.url)

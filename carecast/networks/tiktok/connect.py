@@ -1,6 +1,7 @@
 """Connecting a TikTok account: Login Kit for Web
 (https://developers.tiktok.com/doc/login-kit-web) with the scopes ``user.info.basic`` (who
-the account is) and ``video.publish`` (Direct Post), PKCE (S256), then the token exchange
+the account is), ``video.publish`` (Direct Post), ``video.list`` and ``user.info.stats`` (the
+numbers analytics reads), PKCE (S256), then the token exchange
 (https://developers.tiktok.com/doc/oauth-user-access-token-management): access tokens live
 24 hours, refresh tokens a year; the health check refreshes before expiry."""
 
@@ -17,7 +18,8 @@ from carecast.lib.http import json_object, make_client
 from carecast.networks.connect import oauth
 from carecast.networks.connect.base import ConnectedAccount, ConnectError, Redirect
 
-SCOPES = "user.info.basic,video.publish"
+# video.list and user.info.stats: the counts of each video and the followers (analytics).
+SCOPES = "user.info.basic,video.publish,video.list,user.info.stats"
 
 
 class TikTokFlow(oauth.AppOAuthFlow):

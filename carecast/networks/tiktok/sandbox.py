@@ -128,7 +128,7 @@ def token(req: Request) -> Response:
                     "error_description": "Refresh token is invalid or expired.",
                 },
             )
-        return _issue(req, handle, "user.info.basic,video.publish")
+        return _issue(req, handle, "user.info.basic,video.publish,video.list,user.info.stats")
     if grant != "authorization_code":
         return Response(
             400, {"error": "invalid_request", "error_description": "grant_type is invalid"}
