@@ -86,11 +86,15 @@ def debt() -> set[str]:
 
 
 def test_it_fails_on_a_string_makemessages_would_leave_untranslated_or_drop(tmp_path, settings):
-    new = sorted(drift(tmp_path, settings) - debt())
+    found = drift(tmp_path, settings)
+    new = sorted(found - debt())
     assert new == [], (
         "Translate these strings in the catalogue makemessages puts them in (or remove what "
         "the code no longer uses):\n" + "\n".join(new)
     )
+    # The debt only shrinks: a line that is fixed leaves the list, so it cannot come back.
+    paid = sorted(debt() - found)
+    assert paid == [], "Fixed: delete these lines from catalogue_debt.txt:\n" + "\n".join(paid)
 
 
 def test_it_keeps_the_composer_strings_in_the_catalogue_their_templates_use():
