@@ -209,3 +209,15 @@ def main() -> None:
         f"  feedparser alone     {feedparser_seconds:.1f} s   {baseline:.0f} items/s (same bytes)"
     )
     print(f"  ratio to feedparser  {end_to_end / baseline:.2f}")
+    if DATABASE_URL:
+        _drop_database()
+
+
+def _drop_database() -> None:
+    """The run's PostgreSQL database goes again: a bench leaves nothing behind."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
