@@ -524,8 +524,10 @@ def test_it_clears_the_error_and_the_unknown_outcome_once_the_post_is_live(
     [post] = sandbox.posts("mastodon")
     assert (publication.remote_id, publication.last_error) == (str(post["id"]), "")
     assert not publication.outcome_unknown and publication.attempt_count == 1
+    attempt = publication.attempts.get()
+    assert (attempt.outcome, attempt.message) == (Attempt.Outcome.SUCCESS, "")
     # Published when the network answered, which is when the attempt ended.
-    assert publication.published_at == publication.attempts.get().finished_at
+    assert publication.published_at == attempt.finished_at
 
 
 def test_it_keeps_the_session_bluesky_gave_it_beside_the_app_password(
