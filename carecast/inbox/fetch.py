@@ -141,6 +141,11 @@ def _is_own(channel: Channel, reply: Reply) -> bool:
     return bool(handle) and reply.author.lstrip("@").lower() == handle
 
 
+def store_message(channel: Channel, reply: Reply) -> bool:
+    """Store and triage a message a webhook brought (Meta's); ``False`` if already stored."""
+    return _store(channel, reply)
+
+
 def _store(channel: Channel, reply: Reply) -> bool:
     """Store and triage one reply; ``False`` for our own posts and ones already stored."""
     if _is_own(channel, reply) or not reply.text.strip() or not reply.remote_id:

@@ -12,6 +12,13 @@ https://developers.facebook.com/docs/graph-api/webhooks/getting-started
   Instagram comments as ``object: instagram`` with ``field == "comments"``
   (https://developers.facebook.com/docs/instagram-platform/webhooks).
 
+* Private messages (Messenger Platform ``messages`` field, Instagram ``messages``) arrive as
+  ``entry[].messaging[]`` with ``sender.id``, ``recipient.id`` (the Page / IG account),
+  ``timestamp`` (ms) and ``message.mid`` / ``message.text``
+  (https://developers.facebook.com/docs/messenger-platform/webhooks). Meta offers no way to
+  poll them, so each one becomes a Direktnachricht right here, once per ``mid``; echoes of
+  the Page's own messages (``message.is_echo``) are not.
+
 Only when the installation has a public address (Meta must reach it) and a verify token is
 set. Polling stays either way: an event only makes the channel's comments be read *now*,
 through the same fetch as every minute, so a comment is taken once whichever comes first,
@@ -24,15 +31,19 @@ import hashlib
 import hmac
 import ipaddress
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from carecast.networks.base import Reply
 from carecast.networks.models import Channel, ChannelStatus
 
 # Which webhook object and field carry comments, per network.
 COMMENT_FIELDS = {"page": ("facebook", "feed"), "instagram": ("instagram", "comments")}
+# Which network's channels receive the private messages of a webhook object.
+MESSAGE_NETWORKS = {"page": "facebook", "instagram": "instagram"}
 
 
 def has_public_address(url: str) -> bool:
@@ -98,10 +109,64 @@ def _is_comment(network: str, field: str, change: dict[str, Any]) -> bool:
     return True
 
 
-def receive(payload: Any) -> list[int]:
-    """Read the comments of every channel the event names, now; returns their ids."""
-    from carecast.inbox import tasks
+def messages(payload: Any) -> list[tuple[Channel, Reply]]:
+    """The private messages an event brings, each with the active channel it was sent to
+    (``recipient.id``); echoes and messages without text are left out."""
+    if not isinstance(payload, dict) or payload.get("object") not in MESSAGE_NETWORKS:
+        return []
+    found: list[tuple[str, Reply]] = []
+    for entry in payload.get("entry") or []:
+        for event in (entry.get("messaging") or []) if isinstance(entry, dict) else []:
+            reply = _message(event)
+            if reply is not None:
+                found.append((str(event["recipient"].get("id") or ""), reply))
+    channels = {
+        channel.remote_user_id: channel
+        for channel in Channel.objects.filter(
+            network=MESSAGE_NETWORKS[payload["object"]],
+            remote_user_id__in={recipient for recipient, _reply in found} - {""},
+            status=ChannelStatus.ACTIVE,
+        )
+    }
+    return [(channels[r], reply) for r, reply in found if r in channels]
 
+
+def _message(event: Any) -> Reply | None:
+    if not isinstance(event, dict):
+        return None
+    message, sender = event.get("message"), event.get("sender")
+    if not isinstance(message, dict) or not isinstance(sender, dict):
+        return None
+    if not isinstance(event.get("recipient"), dict) or message.get("is_echo"):
+        return None
+    mid, text = str(message.get("mid") or ""), str(message.get("text") or "")
+    if not mid or not text.strip():
+        return None
+    return Reply(
+        remote_id=f"dm:{mid}",
+        text=text,
+        author=str(sender.get("id") or ""),
+        author_id=str(sender.get("id") or ""),
+        created_at=_when(event.get("timestamp")),
+        kind="direct",
+    )
+
+
+def _when(timestamp: Any) -> str:
+    """Meta's ``timestamp`` is milliseconds since the epoch; empty (now) when unreadable."""
+    try:
+        return datetime.fromtimestamp(int(timestamp) / 1000, UTC).isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return ""
+
+
+def receive(payload: Any) -> list[int]:
+    """Store the private messages the event brings and read the comments of every channel it
+    names, now; returns the ids of the channels whose comments were read."""
+    from carecast.inbox import fetch, tasks
+
+    for channel, reply in messages(payload):
+        fetch.store_message(channel, reply)
     channels = channels_with_new_comments(payload)
     for channel in channels:
         tasks.fetch_channel(channel.pk)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecast.inbox import queue
-from carecast.inbox.models import InboxReply, Kind, ReplyState
+from carecast.inbox.models import InboxItem, InboxReply, Kind, ReplyState
 from carecast.networks.base import ConnectorError, PostRequest, PostResult
 
 log = logging.getLogger(__name__)
@@ -86,8 +86,36 @@ def send(reply_id: int) -> str | None:
 def _deliver(connector, post: PostRequest, item) -> PostResult:
     """A direct message is answered privately (never as a public post); the rest in public."""
     if item.kind == Kind.DIRECT:
+        _within_window(connector, item)
         return connector.send_direct(post, item.author_id)
     return connector.publish(post)
+
+
+def _within_window(connector, item) -> None:
+    """Meta answers a message only within 24 hours of the person's last one: refuse before
+    sending when that has passed (nothing leaves; the person has to write again)."""
+    window = connector.direct_window
+    if window is None:
+        return
+    last = (
+        InboxItem.objects.filter(
+            channel_id=item.channel_id, kind=Kind.DIRECT, author_id=item.author_id
+        )
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    ) or item.received_at
+    if timezone.now() - last > window:
+        message = _(
+            "Not sent: %(network)s allows a private answer only within %(hours)d hours of the "
+            "person's last message (received %(received)s). Once they write again, you can answer."
+        )
+        received = timezone.localtime(last).strftime("%d.%m.%Y %H:%M")
+        hours = int(window.total_seconds() // 3600)
+        raise ConnectorError(
+            message % {"network": connector.label, "hours": hours, "received": received},
+            permanent=True,
+        )
 
 
 def _sent(reply: InboxReply, token: str, result: PostResult) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -181,6 +181,9 @@ class Connector:
     # True when ``fetch_mentions`` brings direct messages (``Reply.kind == "direct"``) and
     # ``send_direct`` answers them privately.
     supports_direct: ClassVar[bool] = False
+    # How long after the person's last message ``send_direct`` may answer (Meta: 24 hours);
+    # None when the network sets no such window.
+    direct_window: ClassVar[timedelta | None] = None
 
     def __init__(self, account: Account) -> None:
         self.account = account

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 from carecast.networks.bluesky import sandbox as bluesky_api
 from carecast.networks.facebook import sandbox as facebook_api
 from carecast.networks.facebook import sandbox_login as facebook_login
+from carecast.networks.facebook import sandbox_messages as meta_messages_api
 from carecast.networks.instagram import sandbox as instagram_api
 from carecast.networks.linkedin import sandbox as linkedin_api
 from carecast.networks.mastodon import sandbox as mastodon_api
@@ -56,6 +57,7 @@ ROUTERS: list[Router] = [
     x_dm_api.router,  # X's direct messages (the inbox's Direktnachrichten)
     bluesky_api.router,
     facebook_login.router,
+    meta_messages_api.router,  # Facebook Page and Instagram private messages (Send API)
     instagram_api.router,
     facebook_api.router,
     threads_api.router,

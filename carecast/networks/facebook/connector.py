@@ -29,6 +29,7 @@ from carecast.networks.base import (
     Reply,
 )
 from carecast.networks.facebook.graph import DUPLICATE_CODE, GraphConnector
+from carecast.networks.facebook.messages import GraphMessages
 from carecast.networks.facebook.metrics import FacebookMetrics
 
 RECENT_POSTS = 100  # the most Graph lists in one page
@@ -39,7 +40,7 @@ def comparable(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-class FacebookConnector(FacebookMetrics, GraphConnector):
+class FacebookConnector(FacebookMetrics, GraphMessages, GraphConnector):
     """A Page's connector. Not idempotent: ``find_existing`` looks among the Page's posts."""
 
     label = "Facebook"

@@ -28,6 +28,8 @@ PERMISSION_CODES = frozenset({10, *range(200, 300)})
 RATE_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
 TRANSIENT_CODES = frozenset({1, 2, 341})
 DUPLICATE_CODE = 506
+# Code 10 with this subcode: a message sent outside Meta's 24-hour messaging window.
+OUTSIDE_WINDOW_SUBCODE = 2018278
 USAGE_THRESHOLD = 90  # percent: back off from here on
 DEFAULT_WAIT = 300.0  # seconds, when Meta names no time to regain access
 
@@ -85,6 +87,9 @@ def graph_error(response: httpx.Response, label: str, action: str) -> ConnectorE
     if sub:
         text += f" (subcode {sub})"
     status = response.status_code
+    if _number(sub) == OUTSIDE_WINDOW_SUBCODE:
+        # A message after the 24-hour window: permission code 10, but no token to renew.
+        return ConnectorError(text, permanent=True, status=status)
     if code in AUTH_CODES or code in PERMISSION_CODES or status == 401:
         return ConnectorError(text, auth=True, status=status)
     if code in RATE_CODES or status == 429:

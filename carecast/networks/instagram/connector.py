@@ -31,12 +31,13 @@ from carecast.networks.base import (
 )
 from carecast.networks.facebook.connector import comparable
 from carecast.networks.facebook.containers import ContainerConnector
+from carecast.networks.facebook.messages import GraphMessages
 from carecast.networks.instagram.metrics import InstagramMetrics
 
 RECENT = 50
 
 
-class InstagramConnector(InstagramMetrics, ContainerConnector):
+class InstagramConnector(InstagramMetrics, GraphMessages, ContainerConnector):
     label = "Instagram"
     container_edge = "media"
     status_field, error_field = "status_code", "status"
