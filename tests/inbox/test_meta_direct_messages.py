@@ -235,3 +235,12 @@ def test_the_sandbox_refuses_a_late_response_as_meta_does(
     assert "2018278" in str(refused.value)
     assert wrong_token.value.auth
     assert not sandbox.posts(dm_network(network), "klinikum")
+
+
+def test_connecting_instagram_asks_for_its_messages_only_with_webhooks(meta_app):
+    from carecast.networks.instagram.connect import InstagramFlow
+
+    assert "instagram_manage_messages" in InstagramFlow().scopes.split()
+    meta_app.CARECAST_META_WEBHOOK_VERIFY_TOKEN = ""
+    assert "instagram_manage_messages" not in InstagramFlow().scopes.split()
+    assert "instagram_manage_comments" in InstagramFlow().scopes.split()

@@ -119,11 +119,12 @@ def test_it_subscribes_the_page_to_the_webhooks_when_they_are_configured(
     flow = FacebookFlow()
     started = flow.begin({}, CALLBACK)
     assert "pages_manage_metadata" in started.url
+    assert "pages_messaging" in started.url  # answering the Page's private messages
     account = flow.complete(started.pending, consent(started.url, [babytown["id"]]))
     [sent] = sandbox.requests("facebook", f"/graph/v21.0/{babytown['id']}/subscribed_apps", "POST")
     page_token = account.credentials["access_token"]
     assert sent["headers"]["authorization"] == f"Bearer {page_token}"
-    assert sandbox.fb_subscriptions[babytown["id"]] == ["feed"]
+    assert sandbox.fb_subscriptions[babytown["id"]] == ["feed", "messages"]
 
 
 def test_it_connects_without_subscribing_when_webhooks_are_off_or_refused(
@@ -133,6 +134,7 @@ def test_it_connects_without_subscribing_when_webhooks_are_off_or_refused(
     flow = FacebookFlow()
     started = flow.begin({}, CALLBACK)
     assert "pages_manage_metadata" not in started.url
+    assert "pages_messaging" not in started.url
     flow.complete(started.pending, consent(started.url, [babytown["id"]]))
     assert sandbox.requests("facebook", method="POST") == []
     settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN = "hook-token-7f3a"

@@ -34,8 +34,10 @@ log = logging.getLogger(__name__)
 
 # Posting as the Page, reading its posts and comments, hiding comments, listing Pages.
 SCOPES = "pages_show_list pages_manage_posts pages_read_engagement pages_manage_engagement"
-# Subscribing the Page to the app's webhooks (only asked for when they are configured).
-WEBHOOK_SCOPE = "pages_manage_metadata"
+# Subscribing the Page to the app's webhooks and answering its private messages (only asked
+# for when webhooks are configured: messages arrive only through them).
+WEBHOOK_SCOPE = "pages_manage_metadata pages_messaging"
+WEBHOOK_FIELDS = "feed,messages"
 PAGE_FIELDS = "id,name,access_token,tasks,instagram_business_account{id,username}"
 
 
@@ -134,8 +136,9 @@ def choose_page(pages: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
 
 
 def subscribe_page(base: str, page: dict[str, Any]) -> bool:
-    """Ask Meta to send this Page's comment events (and its Instagram account's) to the
-    app's webhook: ``POST /{page-id}/subscribed_apps?subscribed_fields=feed`` with the Page
+    """Ask Meta to send this Page's comment and message events (and its Instagram account's)
+    to the app's webhook: ``POST /{page-id}/subscribed_apps?subscribed_fields=feed,messages``
+    with the Page
     token (https://developers.facebook.com/docs/graph-api/reference/page/subscribed_apps/).
     A refusal is logged, not fatal: polling reads the comments anyway."""
     headers = {"Authorization": f"Bearer {page['access_token']}"}
@@ -143,7 +146,7 @@ def subscribe_page(base: str, page: dict[str, Any]) -> bool:
         with make_client(base, headers=headers) as http:
             response = http.post(
                 f"/{GRAPH_VERSION}/{page['id']}/subscribed_apps",
-                data={"subscribed_fields": "feed"},
+                data={"subscribed_fields": WEBHOOK_FIELDS},
             )
         done = response.status_code == 200 and response.json().get("success") is True
     except (httpx.HTTPError, ValueError, AttributeError):

@@ -7,16 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from carecast.networks.connect.base import ConnectedAccount, ConnectError
-from carecast.networks.facebook.connect import SCOPES, MetaLoginFlow
+from carecast.networks.facebook.connect import SCOPES, WEBHOOK_SCOPE, MetaLoginFlow
 
 
 class InstagramFlow(MetaLoginFlow):
     network = "instagram"
-    # Publishing, reading the account's media and comments, hiding comments.
-    scopes = f"{SCOPES} instagram_basic instagram_content_publish instagram_manage_comments"
+
+    @property
+    def scopes(self) -> str:  # type: ignore[override]
+        """Publishing, reading the account's media and comments, hiding comments; with
+        webhooks configured also subscribing the Page and answering private messages."""
+        own = f"{SCOPES} instagram_basic instagram_content_publish instagram_manage_comments"
+        if settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN:
+            return f"{own} {WEBHOOK_SCOPE} instagram_manage_messages"
+        return own
 
     def account_for(
         self, base: str, page: dict[str, Any], pending: dict[str, Any]
