@@ -95,8 +95,26 @@ def _within_window(connector, item) -> None:
     """Meta answers a message only within 24 hours of the person's last one: refuse before
     sending when that has passed (nothing leaves; the person has to write again)."""
     window = connector.direct_window
+    reason = window_reason(item, window, connector.label) if window is not None else ""
+    if reason:
+        raise ConnectorError(reason, permanent=True)
+
+
+def closed_window(item) -> str:
+    """Why a private answer to ``item`` cannot go out now (its network's window has passed),
+    or "" — for the reply form, before anything is queued."""
+    if item.kind != Kind.DIRECT:
+        return ""
+    try:
+        kind = item.channel.rules.connector_type()
+    except (ConnectorError, KeyError, ImportError, AttributeError):
+        return ""
+    return window_reason(item, getattr(kind, "direct_window", None), getattr(kind, "label", ""))
+
+
+def window_reason(item, window: dt.timedelta | None, network: str) -> str:
     if window is None:
-        return
+        return ""
     last = (
         InboxItem.objects.filter(
             channel_id=item.channel_id, kind=Kind.DIRECT, author_id=item.author_id
@@ -105,17 +123,15 @@ def _within_window(connector, item) -> None:
         .values_list("received_at", flat=True)
         .first()
     ) or item.received_at
-    if timezone.now() - last > window:
-        message = _(
-            "Not sent: %(network)s allows a private answer only within %(hours)d hours of the "
-            "person's last message (received %(received)s). Once they write again, you can answer."
-        )
-        received = timezone.localtime(last).strftime("%d.%m.%Y %H:%M")
-        hours = int(window.total_seconds() // 3600)
-        raise ConnectorError(
-            message % {"network": connector.label, "hours": hours, "received": received},
-            permanent=True,
-        )
+    if timezone.now() - last <= window:
+        return ""
+    message = _(
+        "Not sent: %(network)s allows a private answer only within %(hours)d hours of the "
+        "person's last message (received %(received)s). Once they write again, you can answer."
+    )
+    received = timezone.localtime(last).strftime("%d.%m.%Y %H:%M")
+    hours = int(window.total_seconds() // 3600)
+    return message % {"network": network, "hours": hours, "received": received}
 
 
 def _sent(reply: InboxReply, token: str, result: PostResult) -> str:

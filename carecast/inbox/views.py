@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecast.inbox import duty as duty_service
-from carecast.inbox import hide, retention, saved_replies, services, spikes
+from carecast.inbox import hide, retention, saved_replies, send, services, spikes
 from carecast.inbox.assign import assigned_to_me, waiting_for
 from carecast.inbox.forms import FilterForm, RetentionForm, ShiftForm, SpikeSettingsForm
 from carecast.inbox.labels import LABEL_NAMES, stored_triage
@@ -242,6 +242,10 @@ def item_detail(request, item_id: int):
 def reply(request, item_id: int):
     require_publisher(request.person)
     item = _own_item(request, item_id)
+    closed = send.closed_window(item)  # Meta's 24 hours after a private message have passed
+    if closed:
+        draft = {"text": request.POST.get("text", ""), "findings": [], "error": closed}
+        return _keep_draft(request, item, draft)
     if reply_needs_approval(request.person, item):
         submitted = _submit_for_approval(request, item)
         if submitted is not None:
@@ -264,6 +268,16 @@ def reply(request, item_id: int):
         return render(request, "inbox/inbox.html", context, status=200)
     messages.success(request, _("The reply is on its way."))
     return redirect(f"{_back(request)}#item-{item.pk}")
+
+
+def _keep_draft(request, item, draft):
+    """The reply box again with the kept text and why it was not sent."""
+    if _is_htmx(request):
+        decorate([item], request.LANGUAGE_CODE, {item.pk: draft})
+        return render(request, "inbox/_item.html", _card(request, item, True))
+    context = _inbox_context(request, {item.pk: draft})
+    context["focus"] = item.pk
+    return render(request, "inbox/inbox.html", context, status=200)
 
 
 def _submit_for_approval(request, item):

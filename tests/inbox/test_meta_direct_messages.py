@@ -244,3 +244,24 @@ def test_connecting_instagram_asks_for_its_messages_only_with_webhooks(meta_app)
     meta_app.CARECAST_META_WEBHOOK_VERIFY_TOKEN = ""
     assert "instagram_manage_messages" not in InstagramFlow().scopes.split()
     assert "instagram_manage_comments" in InstagramFlow().scopes.split()
+
+
+def test_the_reply_form_says_why_before_anything_is_queued(
+    graph_channel, sandbox, ben, time_machine
+):
+    channel = graph_channel("instagram")
+    deliver(message(sandbox, channel, "Gibt es noch Termine für die Hebammensprechstunde?"))
+    item = InboxItem.objects.get()
+    time_machine.move_to(START + dt.timedelta(hours=25), tick=False)
+    response = client_for(ben).post(
+        reverse("inbox:reply", args=[item.pk]), {"text": "Ja, am Dienstag um 14 Uhr."}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Instagram erlaubt eine private Antwort nur innerhalb von 24 Stunden" in html
+    assert "Ja, am Dienstag um 14 Uhr." in html  # the text is kept for later
+    assert not InboxReply.objects.exists()
+    # Within the window the same form queues the reply.
+    time_machine.move_to(START + dt.timedelta(hours=2), tick=False)
+    client_for(ben).post(reverse("inbox:reply", args=[item.pk]), {"text": "Ja, am Dienstag."})
+    assert InboxReply.objects.count() == 1
