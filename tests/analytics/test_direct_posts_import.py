@@ -231,3 +231,15 @@ def test_a_failed_listing_imports_nothing_and_pauses_the_channel(net, org, sandb
     time_machine.move_to(result.blocked_until + dt.timedelta(seconds=1), tick=False)
     sandbox.clear_faults()
     assert sync.sync_channel(channel).imported == 3
+
+
+@pytest.mark.parametrize(
+    "net", [n for n in NETS if n.name == "threads"], indirect=True, ids=["threads"]
+)
+def test_a_threads_repost_of_someone_else_is_not_imported(net, org, sandbox, time_machine):
+    spec, account, channel = net
+    own = _direct(sandbox, spec, account, 1, T0 - H)
+    _direct(sandbox, spec, account, 2, T0 - H, media_type="REPOST_FACADE")
+
+    assert sync.sync_channel(channel).imported == 1
+    assert list(Post.objects.filter(channel=channel).values_list("remote_id", flat=True)) == [own]

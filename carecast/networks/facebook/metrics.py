@@ -12,7 +12,7 @@ Followers: the Page's ``followers_count``. Usage limits: ``GraphConnector`` wait
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from carecast.networks.base import ConnectorError
@@ -113,26 +113,43 @@ class FacebookMetrics(GraphMetrics):
         """``GET /{page-id}/published_posts`` (https://developers.facebook.com/docs/graph-api/
         reference/page/published_posts), 100 a page, paged by ``paging.cursors.after`` while
         ``paging.next`` says more follow. The list carries no counts: they are read after."""
-        params: dict[str, Any] = {"fields": "id,message,created_time,permalink_url", "limit": 100}
-        if cursor:
-            params["after"] = cursor
-        body = self.request(  # type: ignore[attr-defined]
-            "GET",
-            f"{self.object_id}/published_posts",  # type: ignore[attr-defined]
-            "Could not read posts",
-            params=params,
-        )
-        posts = [
-            RemotePost(
+        return list_page(
+            self,
+            "published_posts",
+            "id,message,created_time,permalink_url",
+            cursor,
+            lambda item: RemotePost(
                 remote_id=str(item["id"]),
                 created_at=str(item.get("created_time", "")),
                 url=str(item.get("permalink_url", "")),
                 text=str(item.get("message", "")),
-            )
-            for item in body.get("data") or []
-            if isinstance(item, dict) and item.get("id")
-        ]
-        return RecentPage(posts, next_cursor(body))
+            ),
+        )
+
+
+def list_page(
+    reader,
+    edge: str,
+    fields: str,
+    cursor: str | None,
+    to_post: Callable[[dict], RemotePost],
+    keep: Callable[[dict], bool] = lambda item: True,
+) -> RecentPage:
+    """One page of an account's own posts from its Graph edge ``/{id}/{edge}`` (Facebook,
+    Instagram and Threads list alike), 100 a page, paged by ``next_cursor``; ``keep`` leaves
+    out what is listed but not the account's own."""
+    params: dict[str, Any] = {"fields": fields, "limit": 100}
+    if cursor:
+        params["after"] = cursor
+    body = reader.request(
+        "GET", f"{reader.object_id}/{edge}", "Could not read posts", params=params
+    )
+    posts = [
+        to_post(item)
+        for item in body.get("data") or []
+        if isinstance(item, dict) and item.get("id") and keep(item)
+    ]
+    return RecentPage(posts, next_cursor(body))
 
 
 def next_cursor(body: dict[str, Any]) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from carecast.networks.base import ConnectorError
-from carecast.networks.facebook.metrics import GraphMetrics, insight, next_cursor
+from carecast.networks.facebook.metrics import GraphMetrics, insight, list_page
 from carecast.networks.metrics import PostMetrics, RecentPage, RemotePost, count
 
 BATCH = 50
@@ -66,26 +66,17 @@ class InstagramMetrics(GraphMetrics):
         """``GET /{ig-user-id}/media`` (https://developers.facebook.com/docs/instagram-platform/
         instagram-graph-api/reference/ig-user/media), 100 a page, paged by cursors. Views,
         saves and shares are insights the list does not carry: all counts are read after."""
-        fields = "id,caption,media_type,media_product_type,permalink,thumbnail_url,timestamp"
-        params: dict[str, Any] = {"fields": fields, "limit": 100}
-        if cursor:
-            params["after"] = cursor
-        body = self.request(  # type: ignore[attr-defined]
-            "GET",
-            f"{self.object_id}/media",  # type: ignore[attr-defined]
-            "Could not read posts",
-            params=params,
-        )
-        posts = [
-            RemotePost(
+        return list_page(
+            self,
+            "media",
+            "id,caption,media_type,media_product_type,permalink,thumbnail_url,timestamp",
+            cursor,
+            lambda item: RemotePost(
                 remote_id=str(item["id"]),
                 created_at=str(item.get("timestamp", "")),
                 url=str(item.get("permalink", "")),
                 text=str(item.get("caption", "")),
                 format="video" if item.get("media_type") == "VIDEO" else "image",
                 thumbnail_url=str(item.get("thumbnail_url", "")),
-            )
-            for item in body.get("data") or []
-            if isinstance(item, dict) and item.get("id")
-        ]
-        return RecentPage(posts, next_cursor(body))
+            ),
+        )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from carecast.networks.base import ConnectorError
-from carecast.networks.facebook.metrics import next_cursor
+from carecast.networks.facebook.metrics import list_page
 from carecast.networks.metrics import MetricsReader, PostMetrics, RecentPage, RemotePost, count
 
 METRICS = "views,likes,replies,reposts,quotes,shares"
@@ -74,29 +74,19 @@ class ThreadsMetrics(MetricsReader):
         """``GET /{threads-user-id}/threads`` (https://developers.facebook.com/docs/threads/
         threads-media#retrieve-a-list-of-all-a-user-s-threads), 100 a page, paged by cursors;
         the account's replies are not in it. Counts are insights: read after."""
-        fields = "id,media_type,permalink,text,thumbnail_url,timestamp"
-        params: dict[str, Any] = {"fields": fields, "limit": 100}
-        if cursor:
-            params["after"] = cursor
-        body = self.request(  # type: ignore[attr-defined]
-            "GET",
-            f"{self.object_id}/threads",  # type: ignore[attr-defined]
-            "Could not read posts",
-            params=params,
-        )
-        posts = [
-            RemotePost(
+        return list_page(
+            self,
+            "threads",
+            "id,media_type,permalink,text,thumbnail_url,timestamp",
+            cursor,
+            lambda item: RemotePost(
                 remote_id=str(item["id"]),
                 created_at=str(item.get("timestamp", "")),
                 url=str(item.get("permalink", "")),
                 text=str(item.get("text", "")),
                 format=FORMATS.get(str(item.get("media_type")), "image"),
                 thumbnail_url=str(item.get("thumbnail_url", "")),
-            )
-            for item in body.get("data") or []
+            ),
             # A REPOST_FACADE is someone else's post the account reposted.
-            if isinstance(item, dict)
-            and item.get("id")
-            and item.get("media_type") != "REPOST_FACADE"
-        ]
-        return RecentPage(posts, next_cursor(body))
+            keep=lambda item: item.get("media_type") != "REPOST_FACADE",
+        )
