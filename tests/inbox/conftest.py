@@ -42,3 +42,54 @@ def comment(sandbox):
         return mastodon_comment(sandbox, text, handle, mention)
 
     return post
+
+
+# --- Meta (Facebook Page, Instagram): the app's webhook settings and a Graph channel ---
+
+META_SECRET = "app-secret-of-the-hospital"
+
+
+@pytest.fixture
+def meta_settings(settings):
+    """The hospital's Meta app: webhook secret and verify token, a public address."""
+    from carecast.networks.facebook.graph import reset_throttles
+
+    settings.CARECAST_META_APP_SECRET = META_SECRET
+    settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN = "hook-token-7f3a"
+    settings.CARECAST_PUBLIC_URL = "https://carecast.klinikum-musterstadt.de"
+    reset_throttles()
+    yield settings
+    reset_throttles()
+
+
+def meta_signature(body: bytes, secret: str = META_SECRET) -> str:
+    """``X-Hub-Signature-256`` as Meta signs a webhook body with the app secret."""
+    import hashlib
+    import hmac
+
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@pytest.fixture
+def graph_channel(org, sandbox):
+    """A Facebook Page or Instagram channel on the sandbox's Graph API."""
+    from carecast.networks.models import Channel
+
+    def make(network: str) -> Channel:
+        remote = sandbox.add_account(
+            network, "klinikum", f"token-{network}", display_name="Klinikum"
+        )
+        channel = Channel(
+            organisation=org,
+            network=network,
+            name=f"{network} – Klinikum",
+            handle="klinikum",
+            base_url=f"{sandbox.base_url}/graph",
+            remote_user_id=str(remote["id"]),
+            is_sandbox=True,
+        )
+        channel.set_credentials({"access_token": f"token-{network}"})
+        channel.save()
+        return channel
+
+    return make

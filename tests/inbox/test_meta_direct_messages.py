@@ -7,8 +7,6 @@ message: later it is refused before sending, with the reason in German."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 
 import pytest
@@ -19,53 +17,24 @@ from django.utils import translation
 from carecast.inbox.models import InboxItem, InboxReply, Kind, ReplyState
 from carecast.inbox.send import send
 from carecast.networks.base import ConnectorError, PostRequest
-from carecast.networks.facebook.graph import reset_throttles
 from carecast.networks.facebook.sandbox_messages import dm_network, visitor_message
 from carecast.networks.models import Channel
-from tests.inbox.conftest import client_for
+from tests.inbox.conftest import META_SECRET, client_for, meta_signature
 
 HOOK = "/inbox/hooks/meta/"
-SECRET = "app-secret-of-the-hospital"
+SECRET = META_SECRET
 START = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
 NETWORKS = ["facebook", "instagram"]
 
 
 @pytest.fixture(autouse=True)
-def meta_app(settings, time_machine):
+def meta_app(meta_settings, time_machine):
     """Received and sent times and the 24-hour window read the clock: pin it."""
     time_machine.move_to(START, tick=False)
-    settings.CARECAST_META_APP_SECRET = SECRET
-    settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN = "hook-token-7f3a"
-    settings.CARECAST_PUBLIC_URL = "https://carecast.klinikum-musterstadt.de"
-    reset_throttles()
-    yield settings
-    reset_throttles()
+    return meta_settings
 
 
-@pytest.fixture
-def graph_channel(org, sandbox):
-    def make(network: str) -> Channel:
-        remote = sandbox.add_account(
-            network, "klinikum", f"token-{network}", display_name="Klinikum"
-        )
-        channel = Channel(
-            organisation=org,
-            network=network,
-            name=f"{network} – Klinikum",
-            handle="klinikum",
-            base_url=f"{sandbox.base_url}/graph",
-            remote_user_id=str(remote["id"]),
-            is_sandbox=True,
-        )
-        channel.set_credentials({"access_token": f"token-{network}"})
-        channel.save()
-        return channel
-
-    return make
-
-
-def signature(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+signature = meta_signature
 
 
 def deliver(payload: dict, secret: str = SECRET):

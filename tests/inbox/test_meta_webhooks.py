@@ -4,8 +4,6 @@ only when the installation has a public address; polling stays."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from pathlib import Path
 
@@ -14,44 +12,16 @@ from django.test import Client
 
 from carecast.inbox import fetch, meta_webhooks
 from carecast.inbox.models import InboxItem
-from carecast.networks.facebook.graph import reset_throttles
-from carecast.networks.models import Channel
+from tests.inbox.conftest import META_SECRET, meta_signature
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HOOK = "/inbox/hooks/meta/"
-SECRET = "app-secret-of-the-hospital"
+SECRET = META_SECRET
 
 
 @pytest.fixture(autouse=True)
-def meta_app(settings):
-    settings.CARECAST_META_APP_SECRET = SECRET
-    settings.CARECAST_META_WEBHOOK_VERIFY_TOKEN = "hook-token-7f3a"
-    settings.CARECAST_PUBLIC_URL = "https://carecast.klinikum-musterstadt.de"
-    reset_throttles()
-    yield settings
-    reset_throttles()
-
-
-@pytest.fixture
-def graph_channel(org, sandbox):
-    def make(network: str) -> Channel:
-        remote = sandbox.add_account(
-            network, "klinikum", f"token-{network}", display_name="Klinikum"
-        )
-        channel = Channel(
-            organisation=org,
-            network=network,
-            name=f"{network} – Klinikum",
-            handle="klinikum",
-            base_url=f"{sandbox.base_url}/graph",
-            remote_user_id=str(remote["id"]),
-            is_sandbox=True,
-        )
-        channel.set_credentials({"access_token": f"token-{network}"})
-        channel.save()
-        return channel
-
-    return make
+def meta_app(meta_settings):
+    return meta_settings
 
 
 def event(network: str, account_id: str) -> bytes:
@@ -61,8 +31,7 @@ def event(network: str, account_id: str) -> bytes:
     return json.dumps(body).encode()
 
 
-def signature(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+signature = meta_signature
 
 
 def send(body: bytes, header: str | None):
