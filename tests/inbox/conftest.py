@@ -93,3 +93,14 @@ def graph_channel(org, sandbox):
         return channel
 
     return make
+
+
+@pytest.fixture
+def question(mastodon, comment):
+    """A visitor's question on the Mastodon channel, fetched into the inbox."""
+    from carecast.inbox import fetch
+    from carecast.inbox.models import InboxItem
+
+    comment("Wie sind die Besuchszeiten am Sonntag?", handle="jonas")
+    fetch.fetch_channel(mastodon)
+    return InboxItem.objects.get()

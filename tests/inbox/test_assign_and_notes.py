@@ -20,13 +20,6 @@ def pinned_clock(time_machine):
 
 
 @pytest.fixture
-def question(mastodon, comment):
-    comment("Wie sind die Besuchszeiten am Sonntag?", handle="jonas")
-    fetch.fetch_channel(mastodon)
-    return InboxItem.objects.get()
-
-
-@pytest.fixture
 def births(channel_on, geburtshilfe, comment):
     channel = channel_on(
         "mastodon", handle="geburt", name="Mastodon – Geburtshilfe", department=geburtshilfe

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from carecast.core.models import AuditLog
-from carecast.inbox import fetch, saved_replies
-from carecast.inbox.models import InboxItem, InboxReply, SavedReply
+from carecast.inbox import saved_replies
+from carecast.inbox.models import InboxReply, SavedReply
 from tests.inbox.conftest import client_for
 
 THANKS_DE = "Danke für Ihre Nachricht, {name}! Wir melden uns über {channel}."
@@ -19,13 +19,6 @@ THANKS_EN = "Thank you, {name}! {team} will get back to you."
 def pinned_clock(time_machine):
     """Received, assigned and sent times are read from the clock: pin it."""
     time_machine.move_to("2026-12-07T10:00:00+01:00", tick=False)
-
-
-@pytest.fixture
-def question(mastodon, comment):
-    comment("Wie sind die Besuchszeiten am Sonntag?", handle="jonas")
-    fetch.fetch_channel(mastodon)
-    return InboxItem.objects.get()
 
 
 def test_the_lead_keeps_saved_replies_in_german_and_english(anna):

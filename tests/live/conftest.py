@@ -92,3 +92,19 @@ def asgi_server(transactional_db):
     finally:
         server.stop()
         connection.settings_dict["CONN_MAX_AGE"] = max_age
+
+
+# The moment the moderation tests run in: during the session, pinned (alerts, times).
+MODERATION_NOW = dt.datetime(2026, 12, 7, 18, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def now(time_machine):
+    time_machine.move_to(MODERATION_NOW, tick=False)
+    return MODERATION_NOW
+
+
+@pytest.fixture
+def session(now, live_session):
+    """The maternity ward's session, at the pinned moment."""
+    return live_session

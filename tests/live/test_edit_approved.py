@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 
 from carecast.core.models import AuditLog
 from carecast.live import actions
 from carecast.live.models import Question
+from tests.live.conftest import MODERATION_NOW
 
-NOW = dt.datetime(2026, 12, 7, 18, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
+NOW = MODERATION_NOW
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.core import mail
 from django.test import Client
 
@@ -12,21 +11,11 @@ from carecast.core.models import AuditLog, Person
 from carecast.inbox.models import DutyShift
 from carecast.live import actions, alerts
 from carecast.live.models import Alert, Question, Status
+from tests.live.conftest import MODERATION_NOW
 
 EMERGENCY = "Meine Mutter ist bewusstlos und hat Brustschmerzen, was sollen wir tun?"
 ORDINARY = "Darf der Partner bei einem Kaiserschnitt dabei sein?"
-NOW = dt.datetime(2026, 12, 7, 18, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
-
-
-@pytest.fixture
-def session(now, live_session):
-    return live_session
+NOW = MODERATION_NOW
 
 
 def on_duty(person: Person, hours_from: float = -1, hours_to: float = 7) -> DutyShift:

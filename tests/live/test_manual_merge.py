@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 
@@ -11,22 +9,12 @@ from carecast.core.models import AuditLog
 from carecast.live import actions
 from carecast.live.actions import LiveError
 from carecast.live.models import Question, Status
+from tests.live.conftest import MODERATION_NOW
 
-NOW = dt.datetime(2026, 12, 7, 18, 30, tzinfo=dt.UTC)
+NOW = MODERATION_NOW
 PDA = "Wie läuft eine PDA ab?"
 SCHMERZ = "Welche Schmerzmittel gibt es unter der Geburt?"  # no words shared: never suggested
 WANNE = "Kann ich in der Wanne entbinden?"
-
-
-@pytest.fixture
-def now(time_machine):
-    time_machine.move_to(NOW, tick=False)
-    return NOW
-
-
-@pytest.fixture
-def session(now, live_session):
-    return live_session
 
 
 @pytest.fixture
