@@ -93,8 +93,11 @@ def test_it_publishes_a_story_to_two_channels_from_the_browser(
 
     calendar_url = f"{live_server.url}/calendar/?view=week&date={due_local:%Y-%m-%d}"
     page.goto(calendar_url)
-    assert page.locator(".cal-card").count() == 2
-    assert "geplant" in page.locator(".cal-card").first.inner_text()
+    # One card for the story, its two posts (one per channel) behind its disclosure.
+    story_card = page.locator(".cal-story")
+    assert story_card.count() == 1
+    assert "2 geplant" in story_card.inner_text()
+    assert story_card.locator(".cal-cards .cal-card").count() == 2
     _shot(page, "05-calendar-scheduled")
 
     deadline = time.monotonic() + 120
@@ -106,7 +109,9 @@ def test_it_publishes_a_story_to_two_channels_from_the_browser(
         -2000:
     ]
     page.goto(calendar_url)
-    cards = page.locator(".cal-card")
+    assert "2 veröffentlicht" in page.locator(".cal-story").inner_text()
+    page.locator(".cal-story summary").click()
+    cards = page.locator(".cal-story .cal-cards .cal-card")
     assert cards.count() == 2
     for i in range(2):
         assert "veröffentlicht" in cards.nth(i).inner_text()
