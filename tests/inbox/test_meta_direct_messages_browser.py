@@ -18,7 +18,6 @@ from tests.inbox.test_meta_direct_messages import (
     deliver,
     message,
 )
-from tests.inbox.test_meta_direct_messages import graph_channel as graph_channel  # noqa: F401
 from tests.inbox.test_meta_direct_messages import meta_app as meta_app  # noqa: F401
 
 OUT = SCREENSHOTS / "inbox"
