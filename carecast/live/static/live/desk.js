@@ -19,6 +19,28 @@
     window.htmx.trigger(target, "live-refresh");
   }
   document.addEventListener("focusout", function () { if (pendingRefresh) setTimeout(refresh, 50); });
+  // A refresh keeps open what the moderator opened (an editor, the merged list); their own
+  // save answers with the card as it is now, folded.
+  let openDetails = [];
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    const queue = document.getElementById("queue");
+    if (e.detail.elt !== target || !queue) return;
+    // An answer that arrives while someone types waits: it would replace their words.
+    if (window.liveEditing()) { e.detail.shouldSwap = false; pendingRefresh = true; return; }
+    openDetails = Array.from(queue.querySelectorAll(".mq details[open]")).map(function (d) {
+      return [d.closest(".mq").id, d.className.trim()];
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.elt !== target) return;
+    openDetails.forEach(function (pair) {
+      const card = document.getElementById(pair[0]);
+      const selector = pair[1] ? "details." + pair[1].split(/\s+/).join(".") : "details";
+      const details = card && card.querySelector(selector);
+      if (details) details.open = true;
+    });
+    openDetails = [];
+  });
   // A poll every 10 s in case the socket missed something; never while someone types.
   setInterval(function () {
     if (!window.liveEditing() && window.htmx) window.htmx.trigger(target, "live-poll");
